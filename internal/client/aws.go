@@ -1,0 +1,367 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+)
+
+// Backup for AWS: OAuth-style /api/v1/token with password, mfa, authorization_code and
+// refresh_token grants; SSO through identityProvider/token; per-user TOTP MFA.
+
+const (
+	awsTokenPath = "/api/v1/token"
+	// AWSDefaultVersion is the x-api-version sent when api_version is not set: the
+	// revision the reference documents use.
+	AWSDefaultVersion = "1.7-rev0"
+	// AWSAuthorizationCodeLifetime is the documented default lifetime of an authorization code.
+	AWSAuthorizationCodeLifetime = 60 * time.Second
+)
+
+// AWSFlavor describes Backup for AWS to the lifecycle.
+var AWSFlavor = &Flavor{
+	Product:          AWS,
+	DefaultPort:      11005,
+	VersionHeader:    "x-api-version",
+	DefaultVersion:   AWSDefaultVersion,
+	CredentialHeader: "Authorization",
+	CredentialPrefix: "Bearer ",
+	DecodeError:      decodeJSONError,
+	Login:            awsLogin,
+	Refresh:          refreshGrant(awsTokenPath, "refresh_token"),
+	Logout: func(ctx context.Context, s *Session, t *Token) error {
+		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: awsTokenPath}, t)
+		return err
+	},
+}
+
+func awsLogin(ctx context.Context, s *Session) (*Token, error) {
+	c := s.cfg.Credentials
+	switch {
+	case c.SAMLResponse != "":
+		if err := s.markSingleUseSpent("SAML response", "saml_response"); err != nil {
+			return nil, err
+		}
+		return awsExchange(ctx, s, "/api/v1/identityProvider/token", url.Values{"SamlResponse": {c.SAMLResponse}})
+	case c.AuthorizationCode != "":
+		if err := s.markSingleUseSpent("authorization code", "authorization_code"); err != nil {
+			return nil, err
+		}
+		return awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}})
+	case c.RefreshToken != "" && c.Password == "":
+		if err := s.markSingleUseSpent("refresh token", "refresh_token"); err != nil {
+			return nil, err
+		}
+		return awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}})
+	}
+	if err := requirePassword(AWS, c); err != nil {
+		return nil, err
+	}
+	tok, err := awsPasswordLogin(ctx, s, c)
+	if err != nil && c.TOTPSecret != "" && c.MFACode == "" && errors.Is(err, ErrMFACodeRejected) {
+		// The code may have been computed at the very end of its 30-second step, or the
+		// server may refuse a code it has seen (replay protection): wait for the next step
+		// and try once more with a new code.
+		if err := waitNextTOTPStep(ctx, s.Now()); err != nil {
+			return nil, err
+		}
+		return awsPasswordLogin(ctx, s, c)
+	}
+	return tok, err
+}
+
+func awsPasswordLogin(ctx context.Context, s *Session, c Credentials) (*Token, error) {
+	tr, err := postForm(ctx, s, awsTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	if tr.AccessToken != "" || tr.MFAToken == "" {
+		return tr.token(s.Now())
+	}
+	// Step two of an MFA login.
+	var code string
+	switch {
+	case c.MFACode != "":
+		code = c.MFACode
+	case c.TOTPSecret != "":
+		code, err = TOTPCode(c.TOTPSecret, s.Now())
+		if err != nil {
+			return nil, &ConfigError{Attribute: "totp_secret", Message: err.Error()}
+		}
+	default:
+		return nil, &ConfigError{Attribute: "totp_secret", Message: fmt.Sprintf("user %q has MFA enabled: set totp_secret (the base32 MFA secret, so codes are computed for you) or mfa_code (a one-shot code or a scratch code) in the \"aws\" block", c.Username)}
+	}
+	tr2, err := postForm(ctx, s, awsTokenPath, url.Values{"grant_type": {"mfa"}, "mfa_token": {tr.MFAToken}, "mfa_code": {code}}, nil)
+	if err != nil {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized {
+			return nil, fmt.Errorf("%w: %w", ErrMFACodeRejected, err)
+		}
+		return nil, err
+	}
+	t, err := tr2.token(s.Now())
+	if err == nil && t.Username == "" {
+		t.Username = c.Username
+	}
+	return t, err
+}
+
+func awsExchange(ctx context.Context, s *Session, path string, form url.Values) (*Token, error) {
+	tr, err := postForm(ctx, s, path, form, nil)
+	if err != nil {
+		return nil, err
+	}
+	return tr.token(s.Now())
+}
+
+// TOTPCode computes the RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret at t.
+func TOTPCode(secret string, t time.Time) (string, error) {
+	s := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(secret), " ", ""))
+	code, err := totp.GenerateCodeCustom(s, t, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	if err != nil {
+		return "", fmt.Errorf("is not a valid base32 TOTP secret: %v", err)
+	}
+	return code, nil
+}
+
+// AWSClient is the typed Backup for AWS API over one Session.
+type AWSClient struct{ *Session }
+
+// NewAWS opens (lazily) a Backup for AWS session.
+func NewAWS(cfg Config) (*AWSClient, error) {
+	s, err := NewSession(AWSFlavor, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &AWSClient{s}, nil
+}
+
+// AWSUser is a Backup for AWS user account.
+type AWSUser struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	MFAEnabled  bool   `json:"mfaEnabled"`
+	IsDefault   bool   `json:"isDefault"`
+	Role        string `json:"role,omitempty"`
+	RoleName    string `json:"roleName,omitempty"`
+}
+
+// GetUser reads one user; IsNotFound(err) when there is none.
+func (c *AWSClient) GetUser(ctx context.Context, name string) (*AWSUser, error) {
+	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: "/api/v1/users/" + url.PathEscape(name)})
+	if err != nil {
+		return nil, err
+	}
+	var u AWSUser
+	return &u, resp.Decode(&u)
+}
+
+// AWSUserQuery filters and orders a user listing.
+type AWSUserQuery struct {
+	SearchPattern string
+	Sort          string // nameAsc, nameDesc, mfaEnabledAsc, mfaEnabledDesc
+	Offset, Limit int
+}
+
+// AWSUserPage is one page of users.
+type AWSUserPage struct {
+	TotalCount int       `json:"totalCount"`
+	Results    []AWSUser `json:"results"`
+}
+
+// ListUsers lists users with the server's filtering, sorting and paging.
+func (c *AWSClient) ListUsers(ctx context.Context, q AWSUserQuery) (*AWSUserPage, error) {
+	v := url.Values{}
+	if q.SearchPattern != "" {
+		v.Set("SearchPattern", q.SearchPattern)
+	}
+	if q.Sort != "" {
+		v.Set("Sort", q.Sort)
+	}
+	if q.Offset > 0 {
+		v.Set("Offset", strconv.Itoa(q.Offset))
+	}
+	if q.Limit > 0 {
+		v.Set("Limit", strconv.Itoa(q.Limit))
+	}
+	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: "/api/v1/users", Query: v})
+	if err != nil {
+		return nil, err
+	}
+	var p AWSUserPage
+	return &p, resp.Decode(&p)
+}
+
+// ListAllUsers pages through every user matching q.
+func (c *AWSClient) ListAllUsers(ctx context.Context, q AWSUserQuery) ([]AWSUser, error) {
+	const page = 100
+	var all []AWSUser
+	for off := 0; ; off += page {
+		q.Offset, q.Limit = off, page
+		p, err := c.ListUsers(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p.Results...)
+		if len(p.Results) < page || len(all) >= p.TotalCount {
+			return all, nil
+		}
+	}
+}
+
+// CreateUser adds a user (POST is not retried after a lost connection: a second POST would
+// answer 409 for the user the first one created).
+func (c *AWSClient) CreateUser(ctx context.Context, name, description, password string) (*AWSUser, error) {
+	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users", JSON: map[string]string{"name": name, "description": description, "password": password}})
+	if err != nil {
+		return nil, err
+	}
+	var u AWSUser
+	return &u, resp.Decode(&u)
+}
+
+// UpdateUser changes a user's description and, when password is set, password.
+func (c *AWSClient) UpdateUser(ctx context.Context, name, description, password, oldPassword string) (*AWSUser, error) {
+	body := map[string]string{"description": description}
+	if password != "" {
+		body["password"] = password
+		body["oldPassword"] = oldPassword
+	}
+	resp, err := c.Do(ctx, Request{Method: http.MethodPut, Path: "/api/v1/users/" + url.PathEscape(name), JSON: body})
+	if err != nil {
+		return nil, err
+	}
+	var u AWSUser
+	if len(resp.Body) == 0 {
+		return c.GetUser(ctx, name)
+	}
+	return &u, resp.Decode(&u)
+}
+
+// DeleteUser removes a user.
+func (c *AWSClient) DeleteUser(ctx context.Context, name string) error {
+	_, err := c.Do(ctx, Request{Method: http.MethodDelete, Path: "/api/v1/users/" + url.PathEscape(name)})
+	return err
+}
+
+// MFAEnrollment is what enableMfa returns: everything secret about a user's MFA.
+type MFAEnrollment struct {
+	UserName     string   `json:"userName"`
+	QRString     string   `json:"qrString"`
+	SecretKey    string   `json:"secretKey"`
+	ScratchCodes []string `json:"scratchCodes"`
+	Token        string   `json:"token"`
+}
+
+// EnableMFA starts an MFA enrollment. It is retry-safe: a repeated enableMfa replaces the
+// pending enrollment, and only the secret of the answer that arrived is ever accepted.
+func (c *AWSClient) EnableMFA(ctx context.Context, user string, recreate bool) (*MFAEnrollment, error) {
+	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/enableMfa", JSON: map[string]bool{"recreate": recreate}, RetrySafe: true})
+	if err != nil {
+		return nil, err
+	}
+	var e MFAEnrollment
+	if err := resp.Decode(&e); err != nil {
+		return nil, err
+	}
+	if e.SecretKey == "" || e.Token == "" {
+		return nil, fmt.Errorf("%s: enableMfa answered without secretKey or token", AWS.Title())
+	}
+	return &e, nil
+}
+
+// AcceptMFA confirms an enrollment with a code computed from its secret.
+func (c *AWSClient) AcceptMFA(ctx context.Context, user, code, token string) error {
+	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/acceptMfa", JSON: map[string]string{"code": code, "token": token}})
+	return err
+}
+
+// DisableMFA turns MFA off for a user.
+func (c *AWSClient) DisableMFA(ctx context.Context, user string) error {
+	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/disableMfa"})
+	return err
+}
+
+// EnrollMFA enables (or, with recreate, re-creates) MFA for user with no human in the loop:
+// enableMfa, then the current TOTP code of the returned secret to acceptMfa. A code computed at
+// the edge of its 30-second step is retried once with the next step's code.
+func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (*MFAEnrollment, error) {
+	e, err := c.EnableMFA(ctx, user, recreate)
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		code, cerr := TOTPCode(e.SecretKey, c.Now())
+		if cerr != nil {
+			return nil, fmt.Errorf("enableMfa returned an unusable secret: %w", cerr)
+		}
+		err = c.AcceptMFA(ctx, user, code, e.Token)
+		if err == nil {
+			return e, nil
+		}
+		var apiErr *APIError
+		if attempt > 0 || !errors.As(err, &apiErr) || (apiErr.Status != http.StatusBadRequest && apiErr.Status != http.StatusUnauthorized) {
+			return nil, err
+		}
+		if err := waitNextTOTPStep(ctx, c.Now()); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// ErrMFACodeRejected wraps the server's answer when the mfa grant refused the code.
+var ErrMFACodeRejected = errors.New("the MFA code was rejected")
+
+// waitNextTOTPStep sleeps until the next 30-second TOTP step begins on the session's clock.
+func waitNextTOTPStep(ctx context.Context, now time.Time) error {
+	wait := now.Truncate(30*time.Second).Add(30*time.Second).Sub(now) + 100*time.Millisecond
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// AuthorizationCode asks for a single-use code that logs in as this session's user.
+func (c *AWSClient) AuthorizationCode(ctx context.Context) (string, error) {
+	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/token/authorization_code"})
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		Code string `json:"code"`
+	}
+	if err := resp.Decode(&r); err != nil {
+		return "", err
+	}
+	if r.Code == "" {
+		return "", fmt.Errorf("%s: the authorization code answer has no code", AWS.Title())
+	}
+	return r.Code, nil
+}
+
+// SignOnURL asks where an identity-provider user signs on (SSO step one). It needs no token.
+func (c *AWSClient) SignOnURL(ctx context.Context, userName string) (string, error) {
+	resp, err := c.Send(ctx, Request{Method: http.MethodGet, Path: "/api/v1/identityProvider/signOnUrl", Query: url.Values{"userName": {userName}}}, nil)
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		RedirectToURL string `json:"redirectToUrl"`
+	}
+	if err := resp.Decode(&r); err != nil {
+		return "", err
+	}
+	return r.RedirectToURL, nil
+}

@@ -1,0 +1,248 @@
+package client
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
+)
+
+func TestAWSPasswordLoginAndCall(t *testing.T) {
+	srv := startEmulator(t)
+	c := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	u, err := c.GetUser(ctxT(t), "administrator")
+	if err != nil {
+		t.Fatalf("GetUser: %v", err)
+	}
+	if u.Name != "administrator" || !u.IsDefault || u.MFAEnabled {
+		t.Fatalf("unexpected user %+v", u)
+	}
+	if got := srv.Emulator.Counters(emulator.AWS).Logins; got != 1 {
+		t.Fatalf("logins = %d, want 1", got)
+	}
+}
+
+func TestAWSWrongPasswordIsAuthenticationFailure(t *testing.T) {
+	srv := startEmulator(t)
+	c := newAWS(t, awsConfig(srv, "administrator", "wrong"))
+	_, err := c.Credential(ctxT(t))
+	if !IsAuthenticationFailed(err) {
+		t.Fatalf("want an authentication failure, got %v", err)
+	}
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode != "AccessDenied" || apiErr.Product != AWS {
+		t.Fatalf("want a decoded AccessDenied APIError, got %#v", err)
+	}
+}
+
+func TestAWSMissingCredentialsNameTheAttribute(t *testing.T) {
+	srv := startEmulator(t)
+	c := newAWS(t, awsConfig(srv, "administrator", ""))
+	_, err := c.Credential(ctxT(t))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Attribute != "password" || !strings.Contains(err.Error(), "VEEAM_AWS_PASSWORD") {
+		t.Fatalf("want a ConfigError naming password and VEEAM_AWS_PASSWORD, got %v", err)
+	}
+}
+
+// enrollAlice creates alice and enables MFA for her as the administrator.
+func enrollAlice(t *testing.T, srv *emulatortest.Servers, admin *AWSClient) *MFAEnrollment {
+	t.Helper()
+	if err := srv.Emulator.AddUser(emulator.AWS, emulator.SeedUser{Name: "alice", Password: "Alice-Pass1", Role: "Portal Operator"}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := admin.EnrollMFA(ctxT(t), "alice", false)
+	if err != nil {
+		t.Fatalf("EnrollMFA: %v", err)
+	}
+	return e
+}
+
+func TestAWSEnrollMFAThenLoginWithTOTPSecret(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	e := enrollAlice(t, srv, admin)
+	if len(e.ScratchCodes) != 5 || !strings.HasPrefix(e.QRString, "otpauth://totp/") {
+		t.Fatalf("enrollment lacks scratch codes or otpauth URI: %+v", e)
+	}
+	st, _ := srv.Emulator.AWSUser("alice")
+	if !st.MFAEnabled || st.MFASecret != e.SecretKey {
+		t.Fatalf("emulator state after EnrollMFA: enabled=%v secret matches=%v", st.MFAEnabled, st.MFASecret == e.SecretKey)
+	}
+
+	// Without a secret or code, the login says what to set.
+	cfg := awsConfig(srv, "alice", "Alice-Pass1")
+	_, err := newAWS(t, cfg).Credential(ctxT(t))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Attribute != "totp_secret" {
+		t.Fatalf("want a ConfigError naming totp_secret, got %v", err)
+	}
+
+	cfg.Credentials.TOTPSecret = e.SecretKey
+	alice := newAWS(t, cfg)
+	u, err := alice.GetUser(ctxT(t), "alice")
+	if err != nil {
+		t.Fatalf("MFA login with the TOTP secret: %v", err)
+	}
+	if !u.MFAEnabled {
+		t.Fatal("alice should have MFA enabled")
+	}
+}
+
+func TestAWSScratchCodeWorksOnce(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	e := enrollAlice(t, srv, admin)
+	cfg := awsConfig(srv, "alice", "Alice-Pass1")
+	cfg.Credentials.MFACode = e.ScratchCodes[2]
+	if _, err := newAWS(t, cfg).Credential(ctxT(t)); err != nil {
+		t.Fatalf("first use of a scratch code: %v", err)
+	}
+	_, err := newAWS(t, cfg).Credential(ctxT(t))
+	if !errors.Is(err, ErrMFACodeRejected) || !IsAuthenticationFailed(err) {
+		t.Fatalf("second use of the scratch code must be rejected, got %v", err)
+	}
+}
+
+func TestAWSRotateKeepsOldSecretUntilAccepted(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	first := enrollAlice(t, srv, admin)
+	// Start a rotation but do not accept it: the first secret still logs in.
+	if _, err := admin.EnableMFA(ctxT(t), "alice", true); err != nil {
+		t.Fatalf("EnableMFA recreate: %v", err)
+	}
+	cfg := awsConfig(srv, "alice", "Alice-Pass1")
+	cfg.Credentials.TOTPSecret = first.SecretKey
+	if _, err := newAWS(t, cfg).Credential(ctxT(t)); err != nil {
+		t.Fatalf("old secret during a pending rotation: %v", err)
+	}
+	second, err := admin.EnrollMFA(ctxT(t), "alice", true)
+	if err != nil {
+		t.Fatalf("EnrollMFA recreate: %v", err)
+	}
+	if second.SecretKey == first.SecretKey {
+		t.Fatal("rotation returned the same secret")
+	}
+	srv.Emulator.Clock().Advance(30 * time.Second) // a fresh code step for the next login
+	cfg.Credentials.TOTPSecret = second.SecretKey
+	if _, err := newAWS(t, cfg).Credential(ctxT(t)); err != nil {
+		t.Fatalf("new secret after rotation: %v", err)
+	}
+}
+
+func TestAWSDisableMFA(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	enrollAlice(t, srv, admin)
+	if err := admin.DisableMFA(ctxT(t), "alice"); err != nil {
+		t.Fatalf("DisableMFA: %v", err)
+	}
+	u, err := admin.GetUser(ctxT(t), "alice")
+	if err != nil || u.MFAEnabled {
+		t.Fatalf("after DisableMFA: %+v, %v", u, err)
+	}
+	// A plain password login works again.
+	if _, err := newAWS(t, awsConfig(srv, "alice", "Alice-Pass1")).Credential(ctxT(t)); err != nil {
+		t.Fatalf("password login after DisableMFA: %v", err)
+	}
+}
+
+func TestAWSAuthorizationCodeLogsInOnce(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	code, err := admin.AuthorizationCode(ctxT(t))
+	if err != nil {
+		t.Fatalf("AuthorizationCode: %v", err)
+	}
+	cfg := awsConfig(srv, "", "")
+	cfg.Credentials.AuthorizationCode = code
+	other := newAWS(t, cfg)
+	tok, err := other.Credential(ctxT(t))
+	if err != nil {
+		t.Fatalf("authorization_code grant: %v", err)
+	}
+	if tok.Username != "" && tok.Username != "administrator" {
+		t.Fatalf("the code logs in as its issuer, got %q", tok.Username)
+	}
+	_, err = newAWS(t, cfg).Credential(ctxT(t))
+	if !IsAuthenticationFailed(err) && !isStatus(err, 400) {
+		t.Fatalf("a used authorization code must be refused, got %v", err)
+	}
+}
+
+func isStatus(err error, status int) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Status == status
+}
+
+func TestAWSNotFoundAndForbidden(t *testing.T) {
+	srv := startEmulator(t)
+	if err := srv.Emulator.AddUser(emulator.AWS, emulator.SeedUser{Name: "op", Password: "Op-Pass1", Role: "Portal Operator"}); err != nil {
+		t.Fatal(err)
+	}
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	if _, err := admin.GetUser(ctxT(t), "nobody"); !IsNotFound(err) {
+		t.Fatalf("want not found, got %v", err)
+	}
+	op := newAWS(t, awsConfig(srv, "op", "Op-Pass1"))
+	if _, err := op.EnableMFA(ctxT(t), "administrator", false); !IsForbidden(err) {
+		t.Fatalf("an operator enabling MFA for another user: want forbidden, got %v", err)
+	}
+	// ... but an operator manages their own MFA.
+	if _, err := op.EnrollMFA(ctxT(t), "op", false); err != nil {
+		t.Fatalf("an operator enrolling themselves: %v", err)
+	}
+}
+
+func TestAWSUserCRUDAndListing(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	ctx := ctxT(t)
+	for _, n := range []string{"zz-carol", "zz-bob", "zz-dave"} {
+		if _, err := admin.CreateUser(ctx, n, "user "+n, "Pass-"+n+"1!"); err != nil {
+			t.Fatalf("CreateUser %s: %v", n, err)
+		}
+	}
+	p, err := admin.ListUsers(ctx, AWSUserQuery{SearchPattern: "ZZ-", Sort: "nameDesc", Offset: 1, Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, u := range p.Results {
+		names = append(names, u.Name)
+	}
+	// Filtered (case-insensitively) and sorted first: zz-dave, zz-carol, zz-bob; then offset 1, limit 2.
+	if p.TotalCount != 3 || strings.Join(names, ",") != "zz-carol,zz-bob" {
+		t.Fatalf("got total %d, names %v", p.TotalCount, names)
+	}
+	if _, err := admin.UpdateUser(ctx, "zz-bob", "changed", "", ""); err != nil {
+		t.Fatalf("UpdateUser: %v", err)
+	}
+	if u, _ := admin.GetUser(ctx, "zz-bob"); u == nil || u.Description != "changed" {
+		t.Fatalf("description not updated: %+v", u)
+	}
+	if err := admin.DeleteUser(ctx, "zz-bob"); err != nil {
+		t.Fatalf("DeleteUser: %v", err)
+	}
+	all, err := admin.ListAllUsers(ctx, AWSUserQuery{SearchPattern: "zz-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 {
+		t.Fatalf("ListAllUsers(SearchPattern=zz-) = %d users, want 2", len(all))
+	}
+}
+
+func TestTOTPCodeRejectsBadSecret(t *testing.T) {
+	if _, err := TOTPCode("not base32!", time.Now()); err == nil {
+		t.Fatal("want an error for a secret that is not base32")
+	}
+	code, err := TOTPCode("JBSWY3DPEHPK3PXP", time.Unix(59, 0))
+	if err != nil || len(code) != 6 {
+		t.Fatalf("TOTPCode = %q, %v", code, err)
+	}
+}

@@ -1,0 +1,68 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// APIError is the one error type every product's failures are decoded into.
+type APIError struct {
+	Product   Product
+	Method    string
+	Path      string
+	Status    int
+	ErrorCode string // the product's errorCode (AccessDenied, NotFound, ...) when it sends one
+	Message   string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s %s: %d %s", e.Product.Title(), e.Method, e.Path, e.Status, http.StatusText(e.Status))
+	if e.ErrorCode != "" {
+		fmt.Fprintf(&b, " (%s)", e.ErrorCode)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	return b.String()
+}
+
+// IsAuthenticationFailed reports whether err means the server rejected the credentials.
+func IsAuthenticationFailed(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Status == http.StatusUnauthorized
+}
+
+// IsForbidden reports whether err means the credentials are valid but lack a permission.
+func IsForbidden(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Status == http.StatusForbidden
+}
+
+// IsNotFound reports whether err is the server saying the object does not exist.
+func IsNotFound(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Status == http.StatusNotFound
+}
+
+// IsConflict reports whether err is the server refusing a change that clashes with current state.
+func IsConflict(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Status == http.StatusConflict
+}
+
+// ConfigError is a problem with the client's configuration, found before any request is sent.
+// Attribute names the provider attribute the user must change.
+type ConfigError struct {
+	Attribute string
+	Message   string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Attribute == "" {
+		return e.Message
+	}
+	return fmt.Sprintf("%s: %s", e.Attribute, e.Message)
+}

@@ -1,0 +1,166 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// The four OAuth-style products (AWS, VBR, VRO, VAO) share this token exchange; each names its
+// token path and grant spelling and adds its own login choices.
+
+// tokenResponse is the union of the token endpoints' answers.
+type tokenResponse struct {
+	AccessToken  string      `json:"access_token"`
+	TokenType    string      `json:"token_type"`
+	RefreshToken string      `json:"refresh_token"`
+	ExpiresIn    json.Number `json:"expires_in"`
+	Issued       string      `json:".issued"`
+	Expires      string      `json:".expires"`
+	Username     string      `json:"username"`
+	// Backup for AWS, first step of an MFA login.
+	MFAEnabled bool   `json:"mfa_enabled"`
+	MFAToken   string `json:"mfa_token"`
+}
+
+// postForm sends a token-endpoint form and decodes the answer. Token grants are retry-safe: a
+// grant repeated after a lost answer at worst opens a second session (password) or fails as
+// already used (single-use codes, rotated refresh tokens), which the lifecycle handles by
+// logging in again.
+func postForm(ctx context.Context, s *Session, path string, form url.Values, tok *Token) (*tokenResponse, error) {
+	resp, err := s.Send(ctx, Request{Method: http.MethodPost, Path: path, Form: form, RetrySafe: true}, tok)
+	if err != nil {
+		return nil, err
+	}
+	var tr tokenResponse
+	if err := resp.Decode(&tr); err != nil {
+		return nil, fmt.Errorf("%s: POST %s: %w", s.Product().Title(), path, err)
+	}
+	return &tr, nil
+}
+
+// token turns a token response into a Token, trusting expires_in first, then ".expires"
+// (with or without a UTC offset), then the JWT's exp claim.
+func (tr *tokenResponse) token(now time.Time) (*Token, error) {
+	if tr.AccessToken == "" {
+		return nil, fmt.Errorf("the token response has no access_token")
+	}
+	t := &Token{AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, Username: tr.Username}
+	if n, err := tr.ExpiresIn.Int64(); err == nil && n > 0 {
+		t.Expiry = now.Add(time.Duration(n) * time.Second)
+	} else if exp, ok := parseVeeamTime(tr.Expires); ok {
+		t.Expiry = exp
+	} else if exp, ok := jwtExpiry(tr.AccessToken); ok {
+		t.Expiry = exp
+	}
+	if exp, ok := jwtExpiry(tr.RefreshToken); ok {
+		t.RefreshExpiry = exp
+	}
+	return t, nil
+}
+
+// parseVeeamTime reads ".issued"/".expires": Backup for AWS prints no offset (taken as UTC),
+// Backup & Replication prints one.
+func parseVeeamTime(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// jwtExpiry reads the exp claim of a JWT-shaped token without verifying it: the client only
+// uses it to schedule a refresh, never to trust anything.
+func jwtExpiry(tok string) (time.Time, bool) {
+	if strings.Count(tok, ".") != 2 {
+		return time.Time{}, false
+	}
+	claims := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(tok, claims); err != nil {
+		return time.Time{}, false
+	}
+	exp, err := claims.GetExpirationTime()
+	if err != nil || exp == nil {
+		return time.Time{}, false
+	}
+	return exp.Time, true
+}
+
+// refreshGrant returns a Refresh func for a product whose token endpoint takes
+// grant_type=<name>&refresh_token=…
+func refreshGrant(path, grant string) func(context.Context, *Session, *Token) (*Token, error) {
+	return func(ctx context.Context, s *Session, t *Token) (*Token, error) {
+		tr, err := postForm(ctx, s, path, url.Values{"grant_type": {grant}, "refresh_token": {t.RefreshToken}}, nil)
+		if err != nil {
+			return nil, err
+		}
+		nt, err := tr.token(s.Now())
+		if err != nil {
+			return nil, err
+		}
+		if nt.Username == "" {
+			nt.Username = t.Username
+		}
+		return nt, nil
+	}
+}
+
+// requirePassword checks that a password login has what it needs, naming the attributes.
+func requirePassword(p Product, c Credentials) error {
+	switch {
+	case c.Username == "" && c.Password == "":
+		return &ConfigError{Attribute: "username", Message: fmt.Sprintf("no credentials: set username and password in the %q block (or VEEAM_%s_USERNAME and VEEAM_%s_PASSWORD)", p, strings.ToUpper(string(p)), strings.ToUpper(string(p)))}
+	case c.Username == "":
+		return &ConfigError{Attribute: "username", Message: fmt.Sprintf("not set: set username in the %q block or VEEAM_%s_USERNAME", p, strings.ToUpper(string(p)))}
+	case c.Password == "":
+		return &ConfigError{Attribute: "password", Message: fmt.Sprintf("not set: set password in the %q block or VEEAM_%s_PASSWORD", p, strings.ToUpper(string(p)))}
+	}
+	return nil
+}
+
+// decodeJSONError reads the JSON error bodies of the OAuth-style products: AWS's RFC 7807
+// shape {title, errorCode, details} and VBR's {errorCode, message}.
+func decodeJSONError(_ int, _ string, body []byte) (string, string) {
+	var e struct {
+		ErrorCode        string `json:"errorCode"`
+		Message          string `json:"message"`
+		Title            string `json:"title"`
+		Details          string `json:"details"`
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+	}
+	if json.Unmarshal(body, &e) != nil {
+		return "", strings.TrimSpace(truncate(string(body), 200))
+	}
+	code := e.ErrorCode
+	if code == "" {
+		code = e.Error
+	}
+	msg := e.Message
+	for _, m := range []string{e.Details, e.Title, e.ErrorDescription} {
+		if msg == "" {
+			msg = m
+		}
+	}
+	if e.Details != "" && e.Title != "" && msg == e.Details && !strings.Contains(e.Details, e.Title) {
+		msg = e.Title + ": " + e.Details
+	}
+	return code, msg
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,202 @@
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// Transport settings shared by every product.
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultMaxRetries     = 4
+	defaultRetryWaitMin   = 250 * time.Millisecond
+	defaultRetryWaitMax   = 5 * time.Second
+)
+
+// TLSConfig is how a session trusts the server.
+type TLSConfig struct {
+	CACertPEM  string // PEM bundle trusted in addition to the system roots
+	CACertFile string // path to a PEM bundle, same meaning
+	Insecure   bool   // skip verification entirely (logs a warning)
+}
+
+func (c TLSConfig) build() (*tls.Config, error) {
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if c.Insecure {
+		cfg.InsecureSkipVerify = true //nolint:gosec // the user asked for it with insecure = true
+		return cfg, nil
+	}
+	if c.CACertPEM == "" && c.CACertFile == "" {
+		return cfg, nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil || pool == nil {
+		pool = x509.NewCertPool()
+	}
+	if c.CACertPEM != "" && !pool.AppendCertsFromPEM([]byte(c.CACertPEM)) {
+		return nil, &ConfigError{Attribute: "ca_cert_pem", Message: "holds no PEM certificate: paste the whole -----BEGIN CERTIFICATE----- block"}
+	}
+	if c.CACertFile != "" {
+		b, err := os.ReadFile(c.CACertFile)
+		if err != nil {
+			return nil, &ConfigError{Attribute: "ca_cert_file", Message: fmt.Sprintf("cannot be read: %v", err)}
+		}
+		if !pool.AppendCertsFromPEM(b) {
+			return nil, &ConfigError{Attribute: "ca_cert_file", Message: fmt.Sprintf("%s holds no PEM certificate", c.CACertFile)}
+		}
+	}
+	cfg.RootCAs = pool
+	return cfg, nil
+}
+
+type retrySafeKey struct{}
+
+// withRetrySafe marks a non-idempotent request as safe to resend after a connection error,
+// because sending it twice ends in the same state as sending it once (see docs/design/retries.md).
+func withRetrySafe(ctx context.Context) context.Context {
+	return context.WithValue(ctx, retrySafeKey{}, true)
+}
+
+func retrySafe(ctx context.Context, method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	v, _ := ctx.Value(retrySafeKey{}).(bool)
+	return v
+}
+
+// checkRetry decides whether a request is sent again:
+//   - never after the caller's context ends;
+//   - 429, 502, 503, 504: the server says it did not do the work, so any method is resent;
+//   - connection errors: only idempotent methods or requests marked retry-safe, because the
+//     server may have done the work before the connection dropped;
+//   - TLS verification failures and every other status: never.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	if err != nil {
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			var certErr *tls.CertificateVerificationError
+			var unknownAuth x509.UnknownAuthorityError
+			var hostErr x509.HostnameError
+			if errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) {
+				return false, nil
+			}
+		}
+		method, _ := ctx.Value(methodKey{}).(string)
+		return retrySafe(ctx, method), nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, nil
+	}
+	return false, nil
+}
+
+type methodKey struct{}
+
+// backoff is capped exponential backoff with full jitter; Retry-After on 429 and 503 wins.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if s := resp.Header.Get("Retry-After"); s != "" {
+			if secs, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && secs >= 0 {
+				d := time.Duration(secs) * time.Second
+				if d > maxWait*4 {
+					d = maxWait * 4
+				}
+				return d
+			}
+			if t, err := http.ParseTime(s); err == nil {
+				if d := time.Until(t); d > 0 && d <= maxWait*4 {
+					return d
+				}
+			}
+		}
+	}
+	d := minWait << uint(min(attempt, 16))
+	if d <= 0 || d > maxWait {
+		d = maxWait
+	}
+	// Half fixed, half random: spreads many clients retrying at once without ever waiting 0.
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+}
+
+// httpClient builds go-cleanhttp's pooled transport under go-retryablehttp, behind the
+// redacting logger, so that every request is retried by one policy and logged once per try.
+func newHTTPClient(product Product, tlsCfg TLSConfig, timeout time.Duration, maxRetries int, waitMin, waitMax time.Duration) (*retryablehttp.Client, error) {
+	tc, err := tlsCfg.build()
+	if err != nil {
+		return nil, err
+	}
+	base := cleanhttp.DefaultPooledTransport()
+	base.TLSClientConfig = tc
+	base.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	if maxRetries < 0 {
+		maxRetries = 0
+	}
+	if waitMin <= 0 {
+		waitMin = defaultRetryWaitMin
+	}
+	if waitMax <= 0 {
+		waitMax = defaultRetryWaitMax
+	}
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = &http.Client{Transport: &loggingTransport{product: product, next: base}, Timeout: timeout}
+	rc.RetryMax = maxRetries
+	rc.RetryWaitMin = waitMin
+	rc.RetryWaitMax = waitMax
+	rc.Logger = nil // loggingTransport logs every try through tflog
+	rc.CheckRetry = checkRetry
+	rc.Backoff = func(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+		return backoff(minWait, maxWait, attempt, resp)
+	}
+	rc.RequestLogHook = func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+		if attempt > 0 {
+			tflog.Info(req.Context(), "retrying request", map[string]any{"product": string(product), "method": req.Method, "path": req.URL.Path, "attempt": attempt})
+		}
+	}
+	// When retries run out, hand back the last response so its error body is decoded,
+	// or the last error wrapped with the number of tries.
+	rc.ErrorHandler = func(resp *http.Response, err error, numTries int) (*http.Response, error) {
+		if err != nil {
+			return resp, fmt.Errorf("giving up after %d attempt(s): %w", numTries, err)
+		}
+		return resp, nil
+	}
+	return rc, nil
+}
+
+// explainTransportError turns an x509 failure into a message naming the options that fix it.
+func explainTransportError(product Product, host string, err error) error {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.As(err, &unknownAuth) || errors.As(err, &certErr):
+		return fmt.Errorf("%s at %s presented a certificate this machine does not trust (%v): set ca_cert_pem or ca_cert_file in the %q block to the server's CA certificate, or insecure = true for a test appliance", product.Title(), host, err, product)
+	case errors.As(err, &hostErr):
+		return fmt.Errorf("%s at %s presented a certificate for another name (%v): connect by a name the certificate lists, or set insecure = true in the %q block for a test appliance", product.Title(), host, err, product)
+	}
+	return fmt.Errorf("%s at %s: %w", product.Title(), host, err)
+}

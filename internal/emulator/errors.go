@@ -1,0 +1,159 @@
+package emulator
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// ErrorCode is the errorCode value of an error body. The set is the one the
+// Backup for AWS and Backup & Replication specifications enumerate.
+type ErrorCode string
+
+// The documented error codes.
+const (
+	CodeAccessDenied       ErrorCode = "AccessDenied"
+	CodeExpiredToken       ErrorCode = "ExpiredToken"
+	CodeInvalidToken       ErrorCode = "InvalidToken"
+	CodeInvalidURI         ErrorCode = "InvalidURI"
+	CodeMethodNotAllowed   ErrorCode = "MethodNotAllowed"
+	CodeNotFound           ErrorCode = "NotFound"
+	CodeNotImplemented     ErrorCode = "NotImplemented"
+	CodeServiceUnavailable ErrorCode = "ServiceUnavailable"
+	CodeUnexpectedContent  ErrorCode = "UnexpectedContent"
+	CodeUnknownError       ErrorCode = "UnknownError"
+)
+
+// apiError is an error a handler answers with; each product renders it in its
+// own wire format (see writeError).
+type apiError struct {
+	Status int
+	Code   ErrorCode
+	Detail string
+}
+
+func (a *apiError) Error() string { return string(a.Code) + ": " + a.Detail }
+
+func errBadRequest(detail string) *apiError {
+	return &apiError{http.StatusBadRequest, CodeUnexpectedContent, detail}
+}
+func errAccessDenied(detail string) *apiError {
+	return &apiError{http.StatusUnauthorized, CodeAccessDenied, detail}
+}
+func errForbidden(detail string) *apiError {
+	return &apiError{http.StatusForbidden, CodeAccessDenied, detail}
+}
+func errInvalidToken(detail string) *apiError {
+	return &apiError{http.StatusUnauthorized, CodeInvalidToken, detail}
+}
+func errExpiredToken(detail string) *apiError {
+	return &apiError{http.StatusUnauthorized, CodeExpiredToken, detail}
+}
+func errNotFound(detail string) *apiError {
+	return &apiError{http.StatusNotFound, CodeNotFound, detail}
+}
+
+// problemTypes maps a status to the RFC 7231 section URI that ASP.NET-style
+// problem details use as "type".
+var problemTypes = map[int]string{
+	400: "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+	401: "https://tools.ietf.org/html/rfc7235#section-3.1",
+	403: "https://tools.ietf.org/html/rfc7231#section-6.5.3",
+	404: "https://tools.ietf.org/html/rfc7231#section-6.5.4",
+	405: "https://tools.ietf.org/html/rfc7231#section-6.5.5",
+	409: "https://tools.ietf.org/html/rfc7231#section-6.5.8",
+	413: "https://tools.ietf.org/html/rfc7231#section-6.5.11",
+	500: "https://tools.ietf.org/html/rfc7231#section-6.6.1",
+	501: "https://tools.ietf.org/html/rfc7231#section-6.6.2",
+	503: "https://tools.ietf.org/html/rfc7231#section-6.6.4",
+}
+
+// AWSProblem is the Backup for AWS error body (RFC 7807 style).
+type AWSProblem struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	ErrorCode string         `json:"errorCode"`
+	Details   string         `json:"details"`
+	Instance  string         `json:"instance"`
+	Data      map[string]any `json:"data"`
+}
+
+// VBRError is the Backup & Replication error body.
+type VBRError struct {
+	ErrorCode  string `json:"errorCode"`
+	Message    string `json:"message"`
+	ResourceID string `json:"resourceId,omitempty"`
+}
+
+// emError is the Enterprise Manager error body (XML by default, JSON when
+// the client accepts only JSON). The element shape is inferred.
+type emError struct {
+	XMLName    xml.Name `xml:"http://www.veeam.com/ent/v1.0 Error" json:"-"`
+	Message    string   `xml:"Message,attr" json:"Message"`
+	StatusCode int      `xml:"StatusCode,attr" json:"StatusCode"`
+}
+
+// writeError renders err in p's wire format.
+func writeError(w http.ResponseWriter, r *http.Request, p Product, err *apiError) {
+	if err.Status == http.StatusUnauthorized && (err.Code == CodeInvalidToken || err.Code == CodeExpiredToken) && p != EM {
+		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+	}
+	switch p {
+	case AWS:
+		typ := problemTypes[err.Status]
+		if typ == "" {
+			typ = "about:blank"
+		}
+		writeJSONType(w, "application/problem+json; charset=utf-8", err.Status, AWSProblem{
+			Type:      typ,
+			Title:     http.StatusText(err.Status),
+			Status:    err.Status,
+			ErrorCode: string(err.Code),
+			Details:   err.Detail,
+			Instance:  r.URL.Path,
+			Data:      map[string]any{},
+		})
+	case EM:
+		if err.Status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", "Basic Realm=RestSvc")
+		}
+		body := emError{Message: err.Detail, StatusCode: err.Status}
+		if wantsJSON(r) {
+			writeJSON(w, err.Status, body)
+			return
+		}
+		out, _ := xml.Marshal(body)
+		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(xml.Header)+len(out)))
+		w.WriteHeader(err.Status)
+		_, _ = w.Write([]byte(xml.Header))
+		_, _ = w.Write(out)
+	default: // VBR, VRO, VAO
+		writeJSON(w, err.Status, VBRError{ErrorCode: string(err.Code), Message: err.Detail})
+	}
+}
+
+// wantsJSON reports whether the request's Accept header prefers JSON over XML.
+func wantsJSON(r *http.Request) bool {
+	a := strings.ToLower(r.Header.Get("Accept"))
+	return strings.Contains(a, "json") && !strings.Contains(a, "xml")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONType(w, "application/json; charset=utf-8", status, v)
+}
+
+func writeJSONType(w http.ResponseWriter, contentType string, status int, v any) {
+	out, err := json.Marshal(v)
+	if err != nil { // only for values the emulator builds itself: a bug
+		status = http.StatusInternalServerError
+		out = []byte(`{"errorCode":"UnknownError","message":"response encoding failed"}`)
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}

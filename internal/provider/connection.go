@@ -1,0 +1,115 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
+)
+
+// connectionModel holds the attributes every product block has.
+type connectionModel struct {
+	Host           types.String `tfsdk:"host"`
+	APIVersion     types.String `tfsdk:"api_version"`
+	CACertPEM      types.String `tfsdk:"ca_cert_pem"`
+	CACertFile     types.String `tfsdk:"ca_cert_file"`
+	Insecure       types.Bool   `tfsdk:"insecure"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+}
+
+func envNote(product, attr string) string {
+	return fmt.Sprintf(" Also read from `%s`.", envName(product, attr))
+}
+
+// connectionAttributes are the schema of connectionModel for one product.
+func connectionAttributes(product string, defaultPort int, versionDoc string) map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"host": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("Address of the %s REST API: `https://HOST[:PORT]`; the port defaults to %d.", client.Product(product).Title(), defaultPort) + envNote(product, "host"),
+		},
+		"api_version": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: versionDoc + envNote(product, "api_version"),
+		},
+		"ca_cert_pem": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "PEM certificate(s) to trust in addition to the system roots, for an appliance with a self-signed certificate." + envNote(product, "ca_cert_pem"),
+			Validators: []validator.String{
+				stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("insecure")),
+			},
+		},
+		"ca_cert_file": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Path of a PEM file to trust, like `ca_cert_pem`." + envNote(product, "ca_cert_file"),
+			Validators: []validator.String{
+				stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("insecure")),
+			},
+		},
+		"insecure": schema.BoolAttribute{
+			Optional:            true,
+			MarkdownDescription: "Skip TLS certificate verification. For test appliances only: anyone on the path can read the credentials. Conflicts with `ca_cert_pem` and `ca_cert_file`." + envNote(product, "insecure"),
+		},
+		"request_timeout": schema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Timeout of one HTTP request, as a Go duration (`30s`, `2m`). Default `30s`." + envNote(product, "request_timeout"),
+		},
+		"max_retries": schema.Int64Attribute{
+			Optional:            true,
+			MarkdownDescription: fmt.Sprintf("How many times a request is resent after a connection error, 429, 502, 503 or 504 (with capped exponential backoff and `Retry-After`). `0` disables retries. Default %d.", client.DefaultMaxRetries) + envNote(product, "max_retries"),
+			Validators:          []validator.Int64{int64validator.Between(0, 20)},
+		},
+	}
+}
+
+// resolve fills the transport part of a client configuration.
+func (m *connectionModel) resolve(r *resolver) (client.Config, error) {
+	var cfg client.Config
+	host := r.str("host", m.Host)
+	if host.Value == "" && !contains(r.unknown, "host") {
+		return cfg, &client.ConfigError{Attribute: "host", Message: fmt.Sprintf("not set: set host in the %q block or %s", r.product, envName(r.product, "host"))}
+	}
+	cfg.Host = host.Value
+	cfg.APIVersion = r.str("api_version", m.APIVersion).Value
+	cfg.TLS.CACertPEM = r.str("ca_cert_pem", m.CACertPEM).Value
+	cfg.TLS.CACertFile = r.str("ca_cert_file", m.CACertFile).Value
+	insecure, err := r.boolean("insecure", m.Insecure)
+	if err != nil {
+		return cfg, &client.ConfigError{Attribute: "insecure", Message: err.Error()}
+	}
+	cfg.TLS.Insecure = insecure
+	if insecure && (cfg.TLS.CACertPEM != "" || cfg.TLS.CACertFile != "") {
+		return cfg, &client.ConfigError{Attribute: "insecure", Message: "conflicts with ca_cert_pem / ca_cert_file (one of them may come from the environment): trust the CA, or skip verification, not both"}
+	}
+	if cfg.RequestTimeout, err = r.duration("request_timeout", m.RequestTimeout); err != nil {
+		return cfg, &client.ConfigError{Attribute: "request_timeout", Message: err.Error()}
+	}
+	retries, err := r.integer("max_retries", m.MaxRetries, int64(client.DefaultMaxRetries))
+	if err != nil {
+		return cfg, &client.ConfigError{Attribute: "max_retries", Message: err.Error()}
+	}
+	if retries < 0 || retries > 20 {
+		return cfg, &client.ConfigError{Attribute: "max_retries", Message: fmt.Sprintf("%d is out of range: use 0 to 20", retries)}
+	}
+	cfg.MaxRetries = int(retries)
+	if retries == 0 {
+		cfg.MaxRetries = -1 // the client reads 0 as "default"
+	}
+	return cfg, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,30 @@
+// Command terraform-provider-veeam is the Terraform provider for Veeam's REST
+// authentication and multi-factor authentication surfaces.
+package main
+
+import (
+	"context"
+	"flag"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/provider"
+)
+
+// version is set by goreleaser (-ldflags "-X main.version=...").
+var version = "dev"
+
+func main() {
+	var debug bool
+	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	flag.Parse()
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: "registry.terraform.io/tfveeam/veeam",
+		Debug:   debug,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
