@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -24,6 +25,10 @@ func main() {
 		Address: "registry.terraform.io/tfveeam/veeam",
 		Debug:   debug,
 	})
+	// Terraform has shut the plugin down: end the sessions this process logged in.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	provider.LogoutAll(ctx)
+	cancel()
 	if err != nil {
 		log.Fatal(err)
 	}
