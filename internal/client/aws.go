@@ -50,17 +50,22 @@ func awsLogin(ctx context.Context, s *Session) (*Token, error) {
 		if err := s.markSingleUseSpent("SAML response", "saml_response"); err != nil {
 			return nil, err
 		}
-		return awsExchange(ctx, s, "/api/v1/identityProvider/token", url.Values{"SamlResponse": {c.SAMLResponse}})
+		tok, err := awsExchange(ctx, s, "/api/v1/identityProvider/token", url.Values{"SamlResponse": {c.SAMLResponse}})
+		return tok, awsSingleUseRejected(err, "saml_response", "SAML response", "it is single-use and expires minutes after the identity provider issued it")
 	case c.AuthorizationCode != "":
 		if err := s.markSingleUseSpent("authorization code", "authorization_code"); err != nil {
 			return nil, err
 		}
-		return awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}})
+		tok, err := awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}})
+		return tok, awsSingleUseRejected(err, "authorization_code", "authorization code", "it is single-use and expires 60 s (by default) after it was issued; ephemeral.veeam_aws_authorization_code makes a fresh one in every Terraform command")
 	case c.RefreshToken != "" && c.Password == "":
 		if err := s.markSingleUseSpent("refresh token", "refresh_token"); err != nil {
 			return nil, err
 		}
-		return awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}})
+		tok, err := awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}})
+		return tok, awsSingleUseRejected(err, "refresh_token", "refresh token", "each refresh token works once (a refresh returns a new one) and expires 2 h (by default) after it was issued")
+	case c.Username == "" && c.Password == "":
+		return nil, &ConfigError{Attribute: "username", Message: `no credentials: set username and password in the "aws" block (or VEEAM_AWS_USERNAME and VEEAM_AWS_PASSWORD), or one of authorization_code, refresh_token or saml_response`}
 	}
 	if err := requirePassword(AWS, c); err != nil {
 		return nil, err
@@ -114,6 +119,19 @@ func awsPasswordLogin(ctx context.Context, s *Session, c Credentials) (*Token, e
 	return t, err
 }
 
+// awsSingleUseRejected explains a rejected single-use login credential: the server's answer
+// alone ("401 InvalidToken") does not say that the value was spent or expired, nor what to do.
+// The result is both a *ConfigError naming the attribute and the server's *APIError.
+func awsSingleUseRejected(err error, attr, what, why string) error {
+	var apiErr *APIError
+	if err == nil || !errors.As(err, &apiErr) || (apiErr.Status != http.StatusBadRequest && apiErr.Status != http.StatusUnauthorized) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", &ConfigError{Attribute: attr, Message: fmt.Sprintf(
+		"the server refused the %s (%s). Every Terraform command that calls the API spends the value it was given: "+
+			"supply a fresh one, or log in with username and password", what, why)}, err)
+}
+
 func awsExchange(ctx context.Context, s *Session, path string, form url.Values) (*Token, error) {
 	tr, err := postForm(ctx, s, path, form, nil)
 	if err != nil {
@@ -164,10 +182,13 @@ func (c *AWSClient) GetUser(ctx context.Context, name string) (*AWSUser, error) 
 	return &u, resp.Decode(&u)
 }
 
+// AWSUserSortOrders are the values GET /api/v1/users accepts in Sort.
+var AWSUserSortOrders = []string{"nameAsc", "nameDesc", "mfaEnabledAsc", "mfaEnabledDesc"}
+
 // AWSUserQuery filters and orders a user listing.
 type AWSUserQuery struct {
 	SearchPattern string
-	Sort          string // nameAsc, nameDesc, mfaEnabledAsc, mfaEnabledDesc
+	Sort          string // one of AWSUserSortOrders
 	Offset, Limit int
 }
 
@@ -233,7 +254,11 @@ func (c *AWSClient) UpdateUser(ctx context.Context, name, description, password,
 	body := map[string]string{"description": description}
 	if password != "" {
 		body["password"] = password
-		body["oldPassword"] = oldPassword
+		if oldPassword != "" {
+			// An administrator sets another user's password without it; a user changing
+			// their own password must send it.
+			body["oldPassword"] = oldPassword
+		}
 	}
 	resp, err := c.Do(ctx, Request{Method: http.MethodPut, Path: "/api/v1/users/" + url.PathEscape(name), JSON: body})
 	if err != nil {

@@ -1,7 +1,10 @@
 package client
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -244,5 +247,151 @@ func TestTOTPCodeRejectsBadSecret(t *testing.T) {
 	code, err := TOTPCode("JBSWY3DPEHPK3PXP", time.Unix(59, 0))
 	if err != nil || len(code) != 6 {
 		t.Fatalf("TOTPCode = %q, %v", code, err)
+	}
+}
+
+func TestAWSSpentSingleUseCredentialsNameTheAttribute(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	code, err := admin.AuthorizationCode(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := newAWS(t, awsConfig(srv, "administrator", "Password1")).Credential(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for attr, set := range map[string]func(*Credentials){
+		"authorization_code": func(c *Credentials) { c.AuthorizationCode = code },
+		"refresh_token":      func(c *Credentials) { c.RefreshToken = tok.RefreshToken },
+	} {
+		cfg := awsConfig(srv, "", "")
+		set(&cfg.Credentials)
+		if _, err := newAWS(t, cfg).Credential(ctxT(t)); err != nil {
+			t.Fatalf("%s, first use: %v", attr, err)
+		}
+		// A new session (the next Terraform command) with the same value.
+		_, err := newAWS(t, cfg).Credential(ctxT(t))
+		var ce *ConfigError
+		if !errors.As(err, &ce) || ce.Attribute != attr || !strings.Contains(err.Error(), "supply a fresh one") {
+			t.Fatalf("%s, second use: want a ConfigError naming %s and the fix, got %v", attr, attr, err)
+		}
+		if !IsAuthenticationFailed(err) {
+			t.Fatalf("%s, second use: the server's 401 must stay visible, got %v", attr, err)
+		}
+	}
+}
+
+func TestAWSSAMLResponseLogsInOnce(t *testing.T) {
+	srv := startEmulator(t)
+	saml := samlResponse(t, srv, "sara_baker@companymail.com", "Admin345Dept01")
+	cfg := awsConfig(srv, "", "")
+	cfg.Credentials.SAMLResponse = saml
+	sara := newAWS(t, cfg)
+	u, err := sara.GetUser(ctxT(t), "sara_baker@companymail.com")
+	if err != nil {
+		t.Fatalf("SAML login: %v", err)
+	}
+	if u.Name != "sara_baker@companymail.com" {
+		t.Fatalf("logged in as %+v", u)
+	}
+	_, err = newAWS(t, cfg).Credential(ctxT(t))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Attribute != "saml_response" {
+		t.Fatalf("a spent SAML response: want a ConfigError naming saml_response, got %v", err)
+	}
+}
+
+// samlResponse runs the emulator's SSO sign-on (signOnUrl, then the identity provider's form)
+// and returns the SAMLResponse.
+func samlResponse(t *testing.T, srv *emulatortest.Servers, user, password string) string {
+	t.Helper()
+	u, err := newAWS(t, awsConfig(srv, "", "")).SignOnURL(ctxT(t), user)
+	if err != nil {
+		t.Fatalf("SignOnURL: %v", err)
+	}
+	body, _ := json.Marshal(map[string]string{"UserName": user, "Password": password})
+	resp, err := srv.HTTPClient().Post(u, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r struct{ Value string }
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != 200 || r.Value == "" {
+		t.Fatalf("identity provider sign-on: %d, %v", resp.StatusCode, err)
+	}
+	return r.Value
+}
+
+func TestAWSSignOnURLNeedsNoLogin(t *testing.T) {
+	srv := startEmulator(t)
+	u, err := newAWS(t, awsConfig(srv, "", "")).SignOnURL(ctxT(t), "sara_baker@companymail.com")
+	if err != nil || !strings.Contains(u, "SAMLRequest=") {
+		t.Fatalf("SignOnURL = %q, %v", u, err)
+	}
+	if c := srv.Emulator.Counters(emulator.AWS); c.Logins != 0 {
+		t.Fatalf("SignOnURL logged in %d times", c.Logins)
+	}
+}
+
+func TestAWSNoCredentialsNameEveryLoginMethod(t *testing.T) {
+	srv := startEmulator(t)
+	_, err := newAWS(t, awsConfig(srv, "", "")).Credential(ctxT(t))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Attribute != "username" {
+		t.Fatalf("want a ConfigError naming username, got %v", err)
+	}
+	for _, want := range []string{"VEEAM_AWS_PASSWORD", "authorization_code", "refresh_token", "saml_response"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the message does not mention %s: %v", want, err)
+		}
+	}
+}
+
+func TestAWSUpdateUserPassword(t *testing.T) {
+	srv := startEmulator(t)
+	ctx := ctxT(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	if _, err := admin.CreateUser(ctx, "alice", "", "Alice-Pass1"); err != nil {
+		t.Fatal(err)
+	}
+	// An administrator sets another user's password without the old one: no oldPassword is sent.
+	u, err := admin.UpdateUser(ctx, "alice", "with a new password", "Alice-Pass2", "")
+	if err != nil || u.Description != "with a new password" {
+		t.Fatalf("UpdateUser as administrator: %+v, %v", u, err)
+	}
+	if _, err := newAWS(t, awsConfig(srv, "alice", "Alice-Pass1")).Credential(ctx); !IsAuthenticationFailed(err) {
+		t.Fatalf("the old password must stop working, got %v", err)
+	}
+	alice := newAWS(t, awsConfig(srv, "alice", "Alice-Pass2"))
+	// Changing one's own password needs the current one.
+	if _, err := alice.UpdateUser(ctx, "alice", "", "Alice-Pass3", ""); !isStatus(err, 400) {
+		t.Fatalf("own password without oldPassword: want 400, got %v", err)
+	}
+	if _, err := alice.UpdateUser(ctx, "alice", "", "Alice-Pass3", "Alice-Pass2"); err != nil {
+		t.Fatalf("own password with oldPassword: %v", err)
+	}
+	if _, err := newAWS(t, awsConfig(srv, "alice", "Alice-Pass3")).Credential(ctx); err != nil {
+		t.Fatalf("login with the new password: %v", err)
+	}
+}
+
+func TestAWSListAllUsersPagesThroughEveryUser(t *testing.T) {
+	srv := startEmulator(t)
+	for i := range 230 {
+		if err := srv.Emulator.AddUser(emulator.AWS, emulator.SeedUser{Name: fmt.Sprintf("bulk-%03d", i), Password: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	all, err := admin.ListAllUsers(ctxT(t), AWSUserQuery{SearchPattern: "bulk-", Sort: "nameDesc"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 230 || all[0].Name != "bulk-229" || all[229].Name != "bulk-000" {
+		t.Fatalf("got %d users, first %q", len(all), all[0].Name)
+	}
+	if n := srv.Emulator.Counters(emulator.AWS).Endpoints["GET /api/v1/users"]; n != 3 {
+		t.Fatalf("GET /api/v1/users sent %d times, want 3 pages of at most 100", n)
 	}
 }

@@ -16,6 +16,8 @@
 // Where the reference documents are silent the emulator makes a choice; every
 // such choice is listed in DECISIONS.md beside this file.
 //
-// Status: Backup for AWS is implemented; the other products answer 501
-// NotImplemented in their own error format.
+// Each product's routes and wire formats live in its own file (aws.go,
+// vbr.go, vro.go, vao.go, em.go); everything shared lives in store.go,
+// clock.go, tokens.go, counters.go, errors.go, request.go, logging.go,
+// control.go, state.go and emulator.go.
 package emulator

@@ -78,6 +78,10 @@ type Options struct {
 	Logger      *slog.Logger // structured request log, secrets masked; nil: discard
 	StatePath   string       // "": memory only; else accounts are loaded from and saved to this JSON file
 	AWSVersions []string     // nil: DefaultAWSVersions()
+	// VROSingleSession makes a Recovery Orchestrator password login end the
+	// user's other sessions (the interference its documents warn about);
+	// client_credentials sessions are not affected.
+	VROSingleSession bool
 }
 
 // DefaultAWSVersions returns the x-api-version values Backup for AWS accepts
@@ -192,6 +196,14 @@ func (e *Emulator) routes(p Product) *http.ServeMux {
 	switch p {
 	case AWS:
 		e.awsRoutes(mux)
+	case VBR:
+		e.vbrRoutes(mux)
+	case VRO:
+		e.vroRoutes(mux)
+	case VAO:
+		e.vaoRoutes(mux)
+	case EM:
+		e.emRoutes(mux)
 	default:
 		mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 			writeError(w, r, p, &apiError{http.StatusNotImplemented, CodeNotImplemented,

@@ -131,7 +131,9 @@ func writeError(w http.ResponseWriter, r *http.Request, p Product, err *apiError
 		w.WriteHeader(err.Status)
 		_, _ = w.Write([]byte(xml.Header))
 		_, _ = w.Write(out)
-	default: // VBR, VRO, VAO
+	case VRO, VAO:
+		writeJSON(w, err.Status, orchestratorErrorBody(err))
+	default: // VBR
 		writeJSON(w, err.Status, VBRError{ErrorCode: string(err.Code), Message: err.Detail})
 	}
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/sha256"
 	"encoding/base32"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"slices"
@@ -31,6 +32,16 @@ type SeedUser struct {
 	IdentityProvider bool `json:"identityProvider,omitempty"`
 	// IsDefault marks the appliance's built-in account (it cannot be deleted).
 	IsDefault bool `json:"isDefault,omitempty"`
+	// Tenant marks an Enterprise Manager tenant account: it logs on with a
+	// LoginSpec body, never with Basic authentication. Other products ignore it.
+	Tenant bool `json:"tenant,omitempty"`
+	// Client marks a Recovery Orchestrator client account: Name is its
+	// client_id and Password its client_secret; it logs in with the
+	// client_credentials grant only. Other products reject it.
+	Client bool `json:"client,omitempty"`
+	// ServiceAccount marks a Backup & Replication account used for automation
+	// (REST, PowerShell): exempt from MFA. Other products ignore it.
+	ServiceAccount bool `json:"serviceAccount,omitempty"`
 }
 
 // Seed is the set of accounts each product starts with.
@@ -53,6 +64,10 @@ const (
 //	     restore/Password1 (Restore Operator),
 //	     sara_baker@companymail.com/Admin345Dept01 (identity-provider user)
 //	vbr, vro, em: administrator/Password1
+//	vbr: administrator is a service account; jsmith/Password1 (Veeam Backup
+//	     Operator, MFA enabled, not a service account)
+//	vro: client account terraform-client/Client-Secret1 (client_credentials)
+//	em: tenant01/Password1 (a tenant: LoginSpec logon only)
 //	vao: VEEAM\administrator/Password1
 func DefaultSeed() *Seed {
 	return &Seed{Users: map[Product][]SeedUser{
@@ -62,10 +77,19 @@ func DefaultSeed() *Seed {
 			{Name: "restore", Password: "Password1", Role: RoleRestoreOperator, Description: "Restore operator"},
 			{Name: "sara_baker@companymail.com", Password: "Admin345Dept01", Role: RolePortalAdministrator, IdentityProvider: true, Description: "Identity provider user"},
 		},
-		VBR: {{Name: "administrator", Password: "Password1", Role: "Veeam Backup Administrator", IsDefault: true}},
-		VRO: {{Name: "administrator", Password: "Password1", Role: "Administrator", IsDefault: true}},
+		VBR: {
+			{Name: "administrator", Password: "Password1", Role: "Veeam Backup Administrator", IsDefault: true, ServiceAccount: true},
+			{Name: "jsmith", Password: "Password1", Role: "Veeam Backup Operator", MFASecret: "JBSWY3DPEHPK3PXP"},
+		},
+		VRO: {
+			{Name: "administrator", Password: "Password1", Role: "Administrator", IsDefault: true},
+			{Name: "terraform-client", Password: "Client-Secret1", Role: "Administrator", Client: true, Description: "Client account of administrator"},
+		},
 		VAO: {{Name: `VEEAM\administrator`, Password: "Password1", Role: "Administrator", IsDefault: true}},
-		EM:  {{Name: "administrator", Password: "Password1", Role: "Portal Administrator", IsDefault: true}},
+		EM: {
+			{Name: "administrator", Password: "Password1", Role: "Portal Administrator", IsDefault: true},
+			{Name: "tenant01", Password: "Password1", Role: "Tenant", Tenant: true, Description: "Cloud Connect tenant"},
+		},
 	}}
 }
 
@@ -91,6 +115,9 @@ type UserState struct {
 	Description      string   `json:"description"`
 	IsDefault        bool     `json:"isDefault"`
 	IdentityProvider bool     `json:"identityProvider"`
+	Tenant           bool     `json:"tenant,omitempty"` // EM tenant account
+	ServiceAccount   bool     `json:"serviceAccount,omitempty"`
+	Client           bool     `json:"client,omitempty"` // VRO client account (client_credentials)
 	MFAEnabled       bool     `json:"mfaEnabled"`
 	MFASecret        string   `json:"mfaSecret,omitempty"`    // the secret logins are checked against
 	ScratchCodes     []string `json:"scratchCodes,omitempty"` // unused recovery codes
@@ -121,6 +148,9 @@ type user struct {
 	Description      string      `json:"description,omitempty"`
 	IsDefault        bool        `json:"isDefault,omitempty"`
 	IdentityProvider bool        `json:"identityProvider,omitempty"`
+	Tenant           bool        `json:"tenant,omitempty"`
+	ServiceAccount   bool        `json:"serviceAccount,omitempty"`
+	Client           bool        `json:"client,omitempty"`
 	Salt             []byte      `json:"salt"`
 	PasswordHash     tokenHash   `json:"passwordHash"`
 	MFA              *mfaSecret  `json:"mfa,omitempty"`
@@ -143,7 +173,9 @@ func (u *user) state(p Product) UserState {
 	s := UserState{
 		Product: p, Name: u.Name, Role: u.Role, Description: u.Description,
 		IsDefault: u.IsDefault, IdentityProvider: u.IdentityProvider, MFAEnabled: u.MFA != nil,
+		Tenant: u.Tenant, Client: u.Client,
 	}
+	s.ServiceAccount = u.ServiceAccount
 	if u.MFA != nil {
 		s.MFASecret = u.MFA.Secret
 		s.ScratchCodes = slices.Clone(u.MFA.Scratch)
@@ -183,6 +215,7 @@ type session struct {
 	refresh    tokenHash   // the one refresh token that still works
 	hasRefresh bool
 	slide      time.Duration // > 0: access expiry slides by this on each use (EM)
+	opaque     bool          // access tokens are random base64, not JWTs (EM session ids)
 }
 
 // Principal is who an authenticated request acts for.
@@ -243,6 +276,7 @@ type store struct {
 	sessions map[string]*session
 	once     map[tokenHash]*oneTime
 	ctr      map[Product]*Counters
+	flags    map[Product]map[string]bool
 	issued   int  // tokens minted since the last prune
 	dirty    bool // accounts changed since the last save (Options.StatePath)
 }
@@ -259,8 +293,27 @@ func (s *store) resetLocked() {
 	s.sessions = map[string]*session{}
 	s.once = map[tokenHash]*oneTime{}
 	s.ctr = map[Product]*Counters{}
+	s.flags = map[Product]map[string]bool{}
 	s.issued = 0
 	s.dirty = true
+}
+
+// flag returns p's product-wide switch name (false when never set).
+func (s *store) flag(p Product, name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.flags[p][name]
+}
+
+// setFlag sets p's product-wide switch name. Switches are memory only, like
+// sessions: Reset clears them and Options.StatePath does not keep them.
+func (s *store) setFlag(p Product, name string, v bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.flags[p] == nil {
+		s.flags[p] = map[string]bool{}
+	}
+	s.flags[p][name] = v
 }
 
 // counters returns p's live counters; the caller holds mu.
@@ -305,6 +358,9 @@ func validateSeedUser(p Product, u *SeedUser) error {
 			return fmt.Errorf("emulator: scratch code %q of %q is not 8 digits", c, u.Name)
 		}
 	}
+	if u.Client && (p != VRO || u.MFASecret != "" || u.IdentityProvider) {
+		return fmt.Errorf("emulator: %q: client accounts exist only in Recovery Orchestrator (vro), without MFA or identity provider", u.Name)
+	}
 	return nil
 }
 
@@ -329,8 +385,9 @@ func (s *store) addUserLocked(p Product, u SeedUser) error {
 	}
 	nu := &user{
 		Name: u.Name, Role: u.Role, Description: u.Description,
-		IsDefault: u.IsDefault, IdentityProvider: u.IdentityProvider,
+		IsDefault: u.IsDefault, IdentityProvider: u.IdentityProvider, Tenant: u.Tenant, Client: u.Client,
 	}
+	nu.ServiceAccount = u.ServiceAccount
 	nu.setPassword(u.Password)
 	if u.MFASecret != "" {
 		nu.MFA = &mfaSecret{Secret: strings.ToUpper(u.MFASecret), Scratch: slices.Clone(u.ScratchCodes)}
@@ -439,7 +496,9 @@ func (s *store) checkPassword(p Product, name, pw string) (UserState, bool) {
 type loginOpts struct {
 	access, refresh time.Duration // refresh 0: no refresh token
 	slide           bool          // access expiry slides on use (EM idle timeout)
+	opaque          bool          // access token is base64 of 16 random bytes (EM X-RestSvcSessionId)
 	accessClaims    map[string]any
+	endOthers       bool // revoke the account's other sessions (VRO single-session mode)
 }
 
 // login starts a session for p's user called name.
@@ -452,10 +511,17 @@ func (s *store) login(p Product, name string, now time.Time, o loginOpts) (token
 	}
 	sess := &session{
 		id: randomUUID(), product: p, userKey: userKey(u.Name), userName: u.Name,
-		role: u.Role, refreshTTL: o.refresh,
+		role: u.Role, refreshTTL: o.refresh, opaque: o.opaque,
 	}
 	if o.slide {
 		sess.slide = o.access
+	}
+	if o.endOthers {
+		for _, other := range s.sessions {
+			if other.product == p && other.userKey == sess.userKey {
+				s.revokeLocked(other)
+			}
+		}
 	}
 	s.sessions[sess.id] = sess
 	return s.mintLocked(sess, now, o.access, o.accessClaims)
@@ -470,7 +536,11 @@ func (s *store) mintLocked(sess *session, now time.Time, access time.Duration, c
 	}
 	tp := tokenPair{Issued: now, AccessExp: now.Add(access), UserName: sess.userName, Role: sess.role, SessionID: sess.id}
 	var err error
-	tp.Access, err = s.iss.mint(sess.userName, "access", now, tp.AccessExp, claims)
+	if sess.opaque {
+		tp.Access = base64.StdEncoding.EncodeToString(randomBytes(16))
+	} else {
+		tp.Access, err = s.iss.mint(sess.userName, "access", now, tp.AccessExp, claims)
+	}
 	if err != nil {
 		return tokenPair{}, &apiError{500, CodeUnknownError, "token signing failed"}
 	}

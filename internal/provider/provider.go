@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -36,6 +37,9 @@ func New(version string) func() provider.Provider {
 // providerModel is the provider block: one optional nested block per product.
 type providerModel struct {
 	AWS *awsBlockModel `tfsdk:"aws"`
+	VBR *vbrBlockModel `tfsdk:"vbr"`
+	VRO *vroBlockModel `tfsdk:"vro"`
+	VAO *vaoBlockModel `tfsdk:"vao"`
 }
 
 func (p *veeamProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -51,6 +55,9 @@ func (p *veeamProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"variable `VEEAM_<PRODUCT>_<ATTRIBUTE>`, for example `VEEAM_AWS_PASSWORD`.",
 		Blocks: map[string]schema.Block{
 			"aws": awsBlockSchema(),
+			"vbr": vbrBlockSchema(),
+			"vro": vroBlockSchema(),
+			"vao": vaoBlockSchema(),
 		},
 	}
 }
@@ -93,11 +100,56 @@ func configureProduct[C session](ctx context.Context, version, product string, b
 		addConfigError(diags, product, err)
 		return nil
 	}
+	if lb, ok := block.(lazyLoginBlock); ok && lb.loginLazily(cfg) {
+		tflog.Debug(ctx, "login deferred to the first call that needs it", map[string]any{"product": product})
+		openSessions.add(c) // logging out a session that never logged in does nothing
+		return &configured[C]{client: c, config: cfg}
+	}
 	if _, err := c.Credential(ctx); err != nil {
 		addLoginError(diags, product, err)
 		return nil
 	}
+	openSessions.add(c)
 	return &configured[C]{client: c, config: cfg}
+}
+
+// lazyLoginBlock is a product block that can ask Configure not to log in up front: with no
+// credentials (only unauthenticated calls can work) or a single-use one (an eager login would
+// spend it even in a command that calls nothing).
+type lazyLoginBlock interface {
+	loginLazily(cfg client.Config) bool
+}
+
+// openSessions are the sessions Configure logged in, so the process can log them out when
+// Terraform is done with it (see LogoutAll).
+var openSessions sessionSet
+
+type sessionSet struct {
+	mu   sync.Mutex
+	list []session
+}
+
+func (s *sessionSet) add(x session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.list = append(s.list, x)
+}
+
+// LogoutAll logs out every session the provider's Configure opened. main calls it after
+// Terraform has shut the plugin down, so tokens do not outlive the command that needed them.
+// It returns the number of sessions logged out; failures are ignored (the tokens expire).
+func LogoutAll(ctx context.Context) int {
+	openSessions.mu.Lock()
+	list := openSessions.list
+	openSessions.list = nil
+	openSessions.mu.Unlock()
+	n := 0
+	for _, s := range list {
+		if s.Logout(ctx) == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // get returns the product's client, or a diagnostic saying which block to add or why it is
@@ -146,10 +198,25 @@ func addLoginError(diags *diag.Diagnostics, product string, err error) {
 	diags.AddAttributeError(p, fmt.Sprintf("%s login failed (%q block)", client.Product(product).Title(), product), detail)
 }
 
+// addCallError reports a failed API call of a resource, data source or ephemeral resource.
+// A *client.ConfigError there comes from a deferred login (see lazyLoginBlock): it is about the
+// provider block, not the resource.
+func addCallError(diags *diag.Diagnostics, product, summary string, err error) {
+	var ce *client.ConfigError
+	if asConfigError(err, &ce) {
+		diags.AddError(summary, fmt.Sprintf("The provider's %q block cannot log in: %s", product, err))
+		return
+	}
+	diags.AddError(summary, err.Error())
+}
+
 // providerData is what Configure hands every resource, data source and ephemeral resource.
 type providerData struct {
 	version string
 	aws     *configured[*client.AWSClient]
+	vbr     *configured[*client.VBRClient]
+	vro     *configured[*client.VROClient]
+	vao     *configured[*client.VAOClient]
 }
 
 func (p *veeamProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -161,6 +228,15 @@ func (p *veeamProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	data := &providerData{version: p.version}
 	if cfg.AWS != nil {
 		data.aws = configureProduct(ctx, p.version, "aws", cfg.AWS, client.NewAWS, &resp.Diagnostics)
+	}
+	if cfg.VBR != nil {
+		data.vbr = configureProduct(ctx, p.version, "vbr", cfg.VBR, client.NewVBR, &resp.Diagnostics)
+	}
+	if cfg.VRO != nil {
+		data.vro = configureProduct(ctx, p.version, "vro", cfg.VRO, client.NewVRO, &resp.Diagnostics)
+	}
+	if cfg.VAO != nil {
+		data.vao = configureProduct(ctx, p.version, "vao", cfg.VAO, client.NewVAO, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -187,6 +263,8 @@ func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
 func (p *veeamProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewAWSUserMFAResource,
+		NewVBRMFASettingsResource,
+		NewAWSUserResource,
 	}
 }
 
@@ -194,11 +272,19 @@ func (p *veeamProvider) DataSources(_ context.Context) []func() datasource.DataS
 	return []func() datasource.DataSource{
 		NewAWSAuthorizationCodeDataSource,
 		NewAWSUserDataSource,
+		NewVBRAuthorizationCodeDataSource,
+		NewVBRUsersDataSource,
+		NewAWSUsersDataSource,
+		NewAWSSSOURLDataSource,
 	}
 }
 
 func (p *veeamProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAWSTokenEphemeralResource,
+		NewVBRTokenEphemeralResource,
+		NewVROTokenEphemeralResource,
+		NewVAOTokenEphemeralResource,
+		NewAWSAuthorizationCodeEphemeralResource,
 	}
 }

@@ -219,3 +219,42 @@ func NewAWSTokenEphemeralResource() ephemeral.EphemeralResource {
 		},
 	}}
 }
+
+// NewVROTokenEphemeralResource is veeam_vro_token.
+func NewVROTokenEphemeralResource() ephemeral.EphemeralResource {
+	return &tokenEphemeral{spec: tokenSpec{
+		product: "vro", typeName: "vro_token", what: "access token", flavor: client.VROFlavor,
+		config: func(d *providerData) (client.Config, []string, bool) {
+			if d.vro == nil {
+				return client.Config{}, nil, false
+			}
+			return d.vro.config, d.vro.pending, true
+		},
+	}}
+}
+
+// NewVAOTokenEphemeralResource is veeam_vao_token.
+func NewVAOTokenEphemeralResource() ephemeral.EphemeralResource {
+	return &tokenEphemeral{spec: tokenSpec{
+		product: "vao", typeName: "vao_token", what: "access token", flavor: client.VAOFlavor,
+		config: func(d *providerData) (client.Config, []string, bool) {
+			if d.vao == nil {
+				return client.Config{}, nil, false
+			}
+			return d.vao.config, d.vao.pending, true
+		},
+	}}
+}
+
+// NewVBRTokenEphemeralResource is veeam_vbr_token.
+func NewVBRTokenEphemeralResource() ephemeral.EphemeralResource {
+	return &tokenEphemeral{spec: tokenSpec{
+		product: "vbr", typeName: "vbr_token", what: "access token", flavor: client.VBRFlavor,
+		config: func(d *providerData) (client.Config, []string, bool) {
+			if d.vbr == nil {
+				return client.Config{}, nil, false
+			}
+			return d.vbr.config, d.vbr.pending, true
+		},
+	}}
+}

@@ -3,11 +3,14 @@
 package emulatortest
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -55,6 +58,7 @@ func Start(t testing.TB, opts emulator.Options) *Servers {
 	seen := map[string]bool{}
 	for _, p := range emulator.AllProducts() {
 		srv := httptest.NewUnstartedServer(e.Handler(p))
+		srv.Config.ErrorLog = log.New(quietTLS{}, "", log.LstdFlags)
 		srv.StartTLS()
 		s.servers[p] = srv
 		s.URL[p] = srv.URL
@@ -76,6 +80,17 @@ func Start(t testing.TB, opts emulator.Options) *Servers {
 // Clients share one transport, closed by the test's cleanup.
 func (s *Servers) HTTPClient() *http.Client {
 	return &http.Client{Timeout: 30 * time.Second, Transport: s.transport}
+}
+
+// quietTLS drops the "TLS handshake error" lines that clients which do not
+// trust the test certificate provoke, and passes everything else to stderr.
+type quietTLS struct{}
+
+func (quietTLS) Write(b []byte) (int, error) {
+	if bytes.Contains(b, []byte("TLS handshake error")) {
+		return len(b), nil
+	}
+	return os.Stderr.Write(b)
 }
 
 // CertPool returns a pool holding CACertPEM.

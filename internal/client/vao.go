@@ -1,0 +1,74 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+)
+
+// Veeam Availability Orchestrator, the Recovery Orchestrator's older name: OAuth 2.0 /token with
+// the password grant (the user name must be DOMAIN\USERNAME) and refresh_token; DELETE
+// /api/token logs out.
+
+const vaoTokenPath = "/token"
+
+// VAOUsernamePattern is the DOMAIN\USERNAME form the Availability Orchestrator requires: a
+// domain without spaces or backslashes, one backslash, and a user name.
+var VAOUsernamePattern = regexp.MustCompile(`^[^\\\s]+\\[^\\\s][^\\]*$`)
+
+// VAOFlavor describes Availability Orchestrator to the lifecycle. The default port is the
+// emulator's choice: the reference documents name none.
+var VAOFlavor = &Flavor{
+	Product:          VAO,
+	DefaultPort:      9899,
+	CredentialHeader: "Authorization",
+	CredentialPrefix: "Bearer ",
+	DecodeError:      decodeJSONError,
+	Login:            vaoLogin,
+	Refresh:          refreshGrant(vaoTokenPath, "refresh_token"),
+	Logout:           orchestratorLogout,
+}
+
+// CheckVAOUsername returns a ConfigError on "username" unless name is DOMAIN\USERNAME.
+func CheckVAOUsername(name string) error {
+	if VAOUsernamePattern.MatchString(name) {
+		return nil
+	}
+	return &ConfigError{Attribute: "username", Message: fmt.Sprintf(`%q is not in the DOMAIN\USERNAME format the Availability Orchestrator requires: write the domain, a backslash and the user name, for example VEEAM\administrator (in HCL "VEEAM\\administrator"), in the "vao" block or VEEAM_VAO_USERNAME`, name)}
+}
+
+// vaoLogin logs in with an initial refresh token when only that is set, else with username and
+// password; the username's form is checked before anything is sent.
+func vaoLogin(ctx context.Context, s *Session) (*Token, error) {
+	c := s.cfg.Credentials
+	if c.RefreshToken != "" && c.Password == "" {
+		return orchestratorRefreshLogin(ctx, s, vaoTokenPath)
+	}
+	if err := requirePassword(VAO, c); err != nil {
+		return nil, err
+	}
+	if err := CheckVAOUsername(c.Username); err != nil {
+		return nil, err
+	}
+	return orchestratorGrant(ctx, s, vaoTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username,
+		`check username and password in the "vao" block (or VEEAM_VAO_USERNAME and VEEAM_VAO_PASSWORD)`)
+}
+
+// VAOClient is the typed Availability Orchestrator API over one Session.
+type VAOClient struct{ *Session }
+
+// NewVAO opens (lazily) an Availability Orchestrator session. A username that is set but not
+// DOMAIN\USERNAME fails here, before any request.
+func NewVAO(cfg Config) (*VAOClient, error) {
+	if u := cfg.Credentials.Username; u != "" {
+		if err := CheckVAOUsername(u); err != nil {
+			return nil, err
+		}
+	}
+	s, err := NewSession(VAOFlavor, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &VAOClient{s}, nil
+}

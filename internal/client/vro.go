@@ -1,0 +1,155 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Veeam Recovery Orchestrator: OAuth 2.0 /api/token with the password grant (DOMAIN\USERNAME or
+// USERNAME), the client_credentials grant of a dedicated client account, and refresh_token;
+// DELETE /api/token logs out. Resource paths carry the API version: /api/v7.21/...
+
+const (
+	vroTokenPath = "/api/token"
+	// VRODefaultVersion is the version segment of resource paths when api_version is not set:
+	// v7.21, the one every Orchestrator from 7.2.1 to 13.1 supports.
+	VRODefaultVersion = "v7.21"
+)
+
+// VROFlavor describes Recovery Orchestrator to the lifecycle.
+var VROFlavor = &Flavor{
+	Product:          VRO,
+	DefaultPort:      9898,
+	DefaultVersion:   VRODefaultVersion,
+	CredentialHeader: "Authorization",
+	CredentialPrefix: "Bearer ",
+	DecodeError:      decodeJSONError,
+	Login:            vroLogin,
+	Refresh:          refreshGrant(vroTokenPath, "refresh_token"),
+	Logout:           orchestratorLogout,
+}
+
+// orchestratorLogout is DELETE /api/token, for both orchestrators (the Availability
+// Orchestrator's reference says api/token too, although it logs in at /token).
+func orchestratorLogout(ctx context.Context, s *Session, t *Token) error {
+	_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: vroTokenPath}, t)
+	return err
+}
+
+// vroLogin logs in with the client account when client_id or client_secret is set, else with an
+// initial refresh token when only that is set, else with username and password.
+func vroLogin(ctx context.Context, s *Session) (*Token, error) {
+	c := s.cfg.Credentials
+	switch {
+	case c.ClientID != "" || c.ClientSecret != "":
+		if err := vroCheckClient(c); err != nil {
+			return nil, err
+		}
+		return orchestratorGrant(ctx, s, vroTokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}, c.ClientID,
+			`check client_id and client_secret in the "vro" block (or VEEAM_VRO_CLIENT_ID and VEEAM_VRO_CLIENT_SECRET); a lost client secret cannot be recovered: create a new client account`)
+	case c.RefreshToken != "" && c.Password == "":
+		return orchestratorRefreshLogin(ctx, s, vroTokenPath)
+	}
+	if err := vroRequirePassword(c); err != nil {
+		return nil, err
+	}
+	return orchestratorGrant(ctx, s, vroTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username,
+		`check username and password in the "vro" block (or VEEAM_VRO_USERNAME and VEEAM_VRO_PASSWORD); the user name is DOMAIN\USERNAME or USERNAME`)
+}
+
+// vroCheckClient checks a client-account login: both halves, and no password beside them.
+func vroCheckClient(c Credentials) error {
+	switch {
+	case c.Username != "" || c.Password != "":
+		return &ConfigError{Attribute: "client_id", Message: `conflicts with username/password: the "vro" block logs in either as a user (username and password) or as a client account (client_id and client_secret); remove one pair (check VEEAM_VRO_* too)`}
+	case c.ClientID == "":
+		return &ConfigError{Attribute: "client_id", Message: `not set: client_secret needs the client_id of the same client account; set client_id in the "vro" block or VEEAM_VRO_CLIENT_ID`}
+	case c.ClientSecret == "":
+		return &ConfigError{Attribute: "client_secret", Message: `not set: client_id needs the client_secret of the same client account; set client_secret in the "vro" block or VEEAM_VRO_CLIENT_SECRET`}
+	}
+	return nil
+}
+
+// vroRequirePassword is requirePassword with the client-account alternative in the message.
+func vroRequirePassword(c Credentials) error {
+	if c.Username == "" && c.Password == "" {
+		return &ConfigError{Attribute: "username", Message: `no credentials: set username and password, or client_id and client_secret of a dedicated client account (which other logins of the same user cannot log out), in the "vro" block (or VEEAM_VRO_USERNAME and VEEAM_VRO_PASSWORD, or VEEAM_VRO_CLIENT_ID and VEEAM_VRO_CLIENT_SECRET)`}
+	}
+	return requirePassword(VRO, c)
+}
+
+// orchestratorGrant posts a login grant to path. A 400 or 401 (the OAuth 2.0 invalid_grant and
+// invalid_client) becomes a ConfigError on the credential's attribute with fix, the advice to
+// give; the server's answer is kept in the message.
+func orchestratorGrant(ctx context.Context, s *Session, path string, form url.Values, name, fix string) (*Token, error) {
+	tr, err := postForm(ctx, s, path, form, nil)
+	if err != nil {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && (apiErr.Status == http.StatusBadRequest || apiErr.Status == http.StatusUnauthorized) {
+			attr := "password"
+			if form.Get("grant_type") == "client_credentials" {
+				attr = "client_secret"
+			}
+			return nil, &ConfigError{Attribute: attr, Message: fmt.Sprintf("the server rejected the credentials: %s.\n\n%s", fix, err)}
+		}
+		return nil, err
+	}
+	t, err := tr.token(s.Now())
+	if err == nil && t.Username == "" {
+		t.Username = name
+	}
+	return t, err
+}
+
+// orchestratorRefreshLogin starts the session from Credentials.RefreshToken, once.
+func orchestratorRefreshLogin(ctx context.Context, s *Session, path string) (*Token, error) {
+	if err := s.markSingleUseSpent("refresh token", "refresh_token"); err != nil {
+		return nil, err
+	}
+	tr, err := postForm(ctx, s, path, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {s.cfg.Credentials.RefreshToken}}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return tr.token(s.Now())
+}
+
+// VROClient is the typed Recovery Orchestrator API over one Session.
+type VROClient struct{ *Session }
+
+// NewVRO opens (lazily) a Recovery Orchestrator session.
+func NewVRO(cfg Config) (*VROClient, error) {
+	s, err := NewSession(VROFlavor, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &VROClient{s}, nil
+}
+
+// VROClientAccount is a client account as GET /api/{version}/Clients lists it.
+type VROClientAccount struct {
+	ClientID string `json:"clientId"`
+}
+
+// versionPath is "/api/<version>" with the configured version, "v" added when missing.
+func (c *VROClient) versionPath() string {
+	v := strings.Trim(c.Config().APIVersion, "/ ")
+	if !strings.HasPrefix(strings.ToLower(v), "v") {
+		v = "v" + v
+	}
+	return "/api/" + url.PathEscape(v)
+}
+
+// ListClients lists the client accounts the session may see: a user sees the clients it
+// created, a client only itself.
+func (c *VROClient) ListClients(ctx context.Context) ([]VROClientAccount, error) {
+	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: c.versionPath() + "/Clients"})
+	if err != nil {
+		return nil, err
+	}
+	var out []VROClientAccount
+	return out, resp.Decode(&out)
+}

@@ -1,0 +1,443 @@
+package emulator
+
+// Veeam Backup & Replication: routes and wire formats. The shared machinery
+// (sessions, tokens, single-use codes, counters, errors) lives in the other
+// files; every choice the reference is silent on is listed in DECISIONS.md.
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// vbrTimeLayout is the layout of ".issued" and ".expires": the document
+// prints a UTC offset ("2022-04-24T14:24:18+01:00"); the emulator writes UTC
+// as "+00:00".
+const vbrTimeLayout = "2006-01-02T15:04:05-07:00"
+
+// vbrShortTermRefreshExtra is how much longer than the access token a
+// short-term refresh token (use_short_term_refresh=true) lives.
+const vbrShortTermRefreshExtra = 15 * time.Minute
+
+// vbrDefaultUserLimit is the page size of GET /api/v1/security/users when
+// the request sets no limit.
+const vbrDefaultUserLimit = 200
+
+// VBRRoleAdministrator is the Backup & Replication role that may change
+// security settings and reset users' MFA.
+const VBRRoleAdministrator = "Veeam Backup Administrator"
+
+// vbrFlagMFA is the store flag that holds the global MFA setting.
+const vbrFlagMFA = "mfaEnabled"
+
+// VBRVersions returns the x-api-version values Backup & Replication accepts.
+func VBRVersions() []string {
+	return []string{"1.0-rev1", "1.0-rev2", "1.1-rev0", "1.1-rev1", "1.2-rev0", "1.2-rev1", "1.3-rev0", "1.3-rev1"}
+}
+
+// VBRToken is the answer of POST /api/oauth2/token.
+type VBRToken struct {
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresIn    int64  `json:"expires_in"`
+	Issued       string `json:".issued"`
+	Expires      string `json:".expires"`
+}
+
+// VBRSecurityUser is one entry of GET /api/v1/security/users.
+type VBRSecurityUser struct {
+	ID               string   `json:"id"`
+	Name             string   `json:"name"`
+	Type             string   `json:"type"`
+	IsServiceAccount bool     `json:"isServiceAccount"`
+	MFAEnabled       bool     `json:"mfaEnabled"`
+	Roles            []string `json:"roles"`
+}
+
+// VBRPagination is the pagination object of a Backup & Replication listing.
+type VBRPagination struct {
+	Total int `json:"total"`
+	Count int `json:"count"`
+	Skip  int `json:"skip"`
+	Limit int `json:"limit"`
+}
+
+// VBRSecurityUsers is the answer of GET /api/v1/security/users.
+type VBRSecurityUsers struct {
+	Data       []VBRSecurityUser `json:"data"`
+	Pagination VBRPagination     `json:"pagination"`
+}
+
+// VBRSecuritySettings is the body of GET and PUT /api/v1/security/settings.
+type VBRSecuritySettings struct {
+	MFAEnabled bool `json:"mfaEnabled"`
+}
+
+func (e *Emulator) vbrRoutes(mux *http.ServeMux) {
+	rt := newRouter(mux, VBR, e.vbrVersioned)
+	rt.handle("POST", "/api/oauth2/token", e.vbrToken)
+	rt.handle("POST", "/api/oauth2/authorization_code", e.vbrAuthorizationCode)
+	rt.handle("POST", "/api/oauth2/logout", e.vbrLogout)
+	rt.handle("GET", "/api/v1/security/users", e.vbrListUsers)
+	rt.handle("POST", "/api/v1/security/users/{id}/resetMFA", e.vbrResetMFA)
+	rt.handle("GET", "/api/v1/security/settings", e.vbrGetSettings)
+	rt.handle("PUT", "/api/v1/security/settings", e.vbrPutSettings)
+	rt.finish()
+	mux.HandleFunc("/", e.vbrVersioned(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, VBR, errNotFound("no resource at "+r.URL.Path))
+	}))
+}
+
+// vbrVersioned rejects requests without a supported x-api-version.
+func (e *Emulator) vbrVersioned(h http.HandlerFunc) http.HandlerFunc {
+	versions := VBRVersions()
+	supported := strings.Join(versions, ", ")
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := strings.TrimSpace(r.Header.Get("x-api-version"))
+		if v == "" {
+			writeError(w, r, VBR, errBadRequest("the x-api-version header is required; supported versions: "+supported))
+			return
+		}
+		if !slices.Contains(versions, v) {
+			writeError(w, r, VBR, errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", v, supported)))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// vbrAuth authenticates the request's bearer token.
+func (e *Emulator) vbrAuth(w http.ResponseWriter, r *http.Request) (Principal, bool) {
+	tok, ok := bearer(r)
+	if !ok {
+		writeError(w, r, VBR, errAccessDenied("an Authorization: Bearer <access_token> header is required"))
+		return Principal{}, false
+	}
+	pr, aerr := e.st.authenticate(VBR, tok, e.clock.Now())
+	if aerr != nil {
+		writeError(w, r, VBR, aerr)
+		return Principal{}, false
+	}
+	infoOf(r).user = pr.UserName
+	return pr, true
+}
+
+// vbrAdmin authenticates the request and requires the administrator role.
+func (e *Emulator) vbrAdmin(w http.ResponseWriter, r *http.Request, what string) bool {
+	pr, ok := e.vbrAuth(w, r)
+	if !ok {
+		return false
+	}
+	if pr.Role != VBRRoleAdministrator {
+		writeError(w, r, VBR, errForbidden(fmt.Sprintf("only a user with the %s role may %s; %q has the %s role", VBRRoleAdministrator, what, pr.UserName, pr.Role)))
+		return false
+	}
+	return true
+}
+
+// ---- token endpoint ----
+
+var vbrGrants = []string{"password", "refresh_token", "authorization_code", "vbr_token"}
+
+func (e *Emulator) vbrToken(w http.ResponseWriter, r *http.Request) {
+	form, aerr := readForm(r)
+	if aerr != nil {
+		writeError(w, r, VBR, aerr)
+		return
+	}
+	info := infoOf(r)
+	info.grant = normGrant(form.Get("grant_type"), vbrGrants)
+	now := e.clock.Now()
+	lt := e.Lifetimes(VBR)
+	shortTerm := false
+	if v := strings.TrimSpace(form.Get("use_short_term_refresh")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			writeError(w, r, VBR, errBadRequest("use_short_term_refresh must be true or false"))
+			return
+		}
+		shortTerm = b
+	}
+	if shortTerm {
+		lt.RefreshToken = lt.AccessToken + vbrShortTermRefreshExtra
+	}
+	switch info.grant {
+	case "(none)":
+		writeError(w, r, VBR, errBadRequest("grant_type is required: password, refresh_token, authorization_code or vbr_token"))
+	case "(other)":
+		writeError(w, r, VBR, errBadRequest("unsupported grant_type; use password, refresh_token, authorization_code or vbr_token"))
+	case "password":
+		name, pw := form.Get("username"), form.Get("password")
+		if name == "" || pw == "" {
+			writeError(w, r, VBR, errBadRequest("username and password are required for grant_type=password"))
+			return
+		}
+		info.user = name
+		st, ok := e.st.checkPassword(VBR, name, pw)
+		if !ok {
+			writeError(w, r, VBR, errAccessDenied("the user name or password is incorrect"))
+			return
+		}
+		e.vbrLogin(w, r, st.Name, now, lt)
+	case "refresh_token":
+		raw := plusFix(form.Get("refresh_token"))
+		if raw == "" {
+			writeError(w, r, VBR, errBadRequest("refresh_token is required for grant_type=refresh_token"))
+			return
+		}
+		tp, aerr := e.st.refresh(VBR, raw, now, lt.AccessToken, nil)
+		if aerr != nil {
+			writeError(w, r, VBR, aerr)
+			return
+		}
+		info.user = tp.UserName
+		e.countEvent(VBR, eventRefresh)
+		writeJSON(w, http.StatusOK, vbrTokenBody(tp))
+	case "authorization_code":
+		code := plusFix(form.Get("code"))
+		if code == "" {
+			writeError(w, r, VBR, errBadRequest("code is required for grant_type=authorization_code"))
+			return
+		}
+		name, aerr := e.st.takeOnce(onceAuthCode, VBR, code, now)
+		if aerr != nil {
+			writeError(w, r, VBR, aerr)
+			return
+		}
+		e.vbrLogin(w, r, name, now, lt)
+	case "vbr_token":
+		raw := strings.TrimSpace(form.Get("vbr_token"))
+		if raw == "" {
+			writeError(w, r, VBR, errBadRequest("vbr_token is required for grant_type=vbr_token"))
+			return
+		}
+		name, ok := e.vbrPlatformUser(raw)
+		if !ok {
+			writeError(w, r, VBR, errInvalidToken("the platform service token is not valid"))
+			return
+		}
+		e.vbrLogin(w, r, name, now, lt)
+	}
+}
+
+// vbrLogin starts a session for name and answers with its tokens.
+func (e *Emulator) vbrLogin(w http.ResponseWriter, r *http.Request, name string, now time.Time, lt Lifetimes) {
+	tp, aerr := e.st.login(VBR, name, now, loginOpts{access: lt.AccessToken, refresh: lt.RefreshToken})
+	if aerr != nil {
+		writeError(w, r, VBR, aerr)
+		return
+	}
+	infoOf(r).user = tp.UserName
+	e.countEvent(VBR, eventLogin)
+	writeJSON(w, http.StatusOK, vbrTokenBody(tp))
+}
+
+func vbrTokenBody(tp tokenPair) VBRToken {
+	return VBRToken{
+		AccessToken:  tp.Access,
+		TokenType:    "bearer",
+		RefreshToken: tp.Refresh,
+		ExpiresIn:    int64(tp.AccessExp.Sub(tp.Issued) / time.Second),
+		Issued:       tp.Issued.UTC().Format(vbrTimeLayout),
+		Expires:      tp.AccessExp.UTC().Format(vbrTimeLayout),
+	}
+}
+
+// VBRPlatformToken returns the platform service token of the Backup &
+// Replication user called name (the value the vbr_token grant accepts), or
+// false when there is no such user. The token is an HMAC of the user name
+// under the emulator's signing key: stable for one Emulator, different for
+// every Emulator.
+func (e *Emulator) VBRPlatformToken(name string) (string, bool) {
+	st, ok := e.st.getUser(VBR, name)
+	if !ok {
+		return "", false
+	}
+	return e.vbrPlatformToken(st.Name), true
+}
+
+func (e *Emulator) vbrPlatformToken(name string) string {
+	m := hmac.New(sha256.New, e.st.iss.key)
+	m.Write([]byte("vbr_token\x00" + userKey(name)))
+	return "vbrpst_" + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// vbrPlatformUser returns the user whose platform service token is raw.
+func (e *Emulator) vbrPlatformUser(raw string) (string, bool) {
+	found := ""
+	for _, u := range e.st.listUsers(VBR) {
+		if equalSecret(e.vbrPlatformToken(u.Name), raw) {
+			found = u.Name
+		}
+	}
+	return found, found != ""
+}
+
+func (e *Emulator) vbrLogout(w http.ResponseWriter, r *http.Request) {
+	tok, ok := bearer(r)
+	if !ok {
+		writeError(w, r, VBR, errAccessDenied("an Authorization: Bearer <access_token> header is required"))
+		return
+	}
+	drain(r)
+	if aerr := e.st.logout(VBR, tok, e.clock.Now()); aerr != nil {
+		writeError(w, r, VBR, aerr)
+		return
+	}
+	e.countEvent(VBR, eventLogout)
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+func (e *Emulator) vbrAuthorizationCode(w http.ResponseWriter, r *http.Request) {
+	pr, ok := e.vbrAuth(w, r)
+	if !ok {
+		return
+	}
+	drain(r)
+	code := authorizationCode()
+	e.st.putOnce(onceAuthCode, VBR, code, pr.UserName, e.clock.Now().Add(e.Lifetimes(VBR).AuthorizationCode))
+	writeJSON(w, http.StatusOK, map[string]string{"code": code})
+}
+
+// ---- security ----
+
+// vbrUserID is the stable id of a user: a UUID (version 4 layout) derived
+// from the product and the case-folded name, so it survives restarts with
+// Options.StatePath.
+func vbrUserID(name string) string {
+	sum := sha256.Sum256([]byte("vbr-user\x00" + userKey(name)))
+	b := sum[:16]
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+func vbrUserBody(s UserState) VBRSecurityUser {
+	return VBRSecurityUser{
+		ID: vbrUserID(s.Name), Name: s.Name, Type: "User",
+		IsServiceAccount: s.ServiceAccount, MFAEnabled: s.MFAEnabled, Roles: []string{s.Role},
+	}
+}
+
+func (e *Emulator) vbrListUsers(w http.ResponseWriter, r *http.Request) {
+	if _, ok := e.vbrAuth(w, r); !ok {
+		return
+	}
+	q := r.URL.Query()
+	skip, err1 := queryInt(q, "skip")
+	limit, err2 := queryInt(q, "limit")
+	if err1 != nil || err2 != nil {
+		writeError(w, r, VBR, errBadRequest("skip and limit must be non-negative integers"))
+		return
+	}
+	if skip < 0 {
+		skip = 0
+	}
+	if limit < 0 {
+		limit = vbrDefaultUserLimit
+	}
+	asc := true
+	if v := q.Get("orderAsc"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			writeError(w, r, VBR, errBadRequest("orderAsc must be true or false"))
+			return
+		}
+		asc = b
+	}
+	if c := q.Get("orderColumn"); c != "" && !strings.EqualFold(c, "Name") {
+		writeError(w, r, VBR, errBadRequest(fmt.Sprintf("unsupported orderColumn %q; supported: Name", c)))
+		return
+	}
+	users := e.st.listUsers(VBR) // name order
+	if f := strings.ToLower(q.Get("nameFilter")); f != "" {
+		// A filter may carry the wildcard "*" of Backup & Replication's
+		// filters; the match is a case-insensitive substring either way.
+		f = strings.ReplaceAll(f, "*", "")
+		users = slices.DeleteFunc(users, func(u UserState) bool {
+			return !strings.Contains(strings.ToLower(u.Name), f)
+		})
+	}
+	if !asc {
+		slices.Reverse(users)
+	}
+	page := VBRSecurityUsers{Data: []VBRSecurityUser{}, Pagination: VBRPagination{Total: len(users), Skip: skip, Limit: limit}}
+	users = users[min(skip, len(users)):]
+	users = users[:min(limit, len(users))]
+	for _, u := range users {
+		page.Data = append(page.Data, vbrUserBody(u))
+	}
+	page.Pagination.Count = len(page.Data)
+	writeJSON(w, http.StatusOK, page)
+}
+
+func (e *Emulator) vbrResetMFA(w http.ResponseWriter, r *http.Request) {
+	if !e.vbrAdmin(w, r, "reset the MFA of users") {
+		return
+	}
+	drain(r)
+	id := r.PathValue("id")
+	name := ""
+	for _, u := range e.st.listUsers(VBR) {
+		if strings.EqualFold(vbrUserID(u.Name), id) {
+			name = u.Name
+		}
+	}
+	err := errUserNotFound
+	if name != "" {
+		err = e.st.withUser(VBR, name, func(u *user) error {
+			u.MFA = nil
+			u.Pending = nil
+			return nil
+		})
+	}
+	if err != nil {
+		writeJSON(w, http.StatusNotFound, VBRError{ErrorCode: string(CodeNotFound), Message: fmt.Sprintf("there is no user with id %q", id), ResourceID: id})
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (e *Emulator) vbrGetSettings(w http.ResponseWriter, r *http.Request) {
+	if _, ok := e.vbrAuth(w, r); !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, VBRSecuritySettings{MFAEnabled: e.st.flag(VBR, vbrFlagMFA)})
+}
+
+func (e *Emulator) vbrPutSettings(w http.ResponseWriter, r *http.Request) {
+	if !e.vbrAdmin(w, r, "change security settings") {
+		return
+	}
+	var body struct {
+		MFAEnabled json.RawMessage `json:"mfaEnabled"`
+	}
+	if aerr := readJSON(r, &body, false); aerr != nil {
+		writeError(w, r, VBR, aerr)
+		return
+	}
+	var on bool
+	if s := strings.TrimSpace(string(body.MFAEnabled)); s == "" || s == "null" || json.Unmarshal(body.MFAEnabled, &on) != nil {
+		writeError(w, r, VBR, errBadRequest("mfaEnabled is required and must be true or false"))
+		return
+	}
+	e.st.setFlag(VBR, vbrFlagMFA, on)
+	writeJSON(w, http.StatusOK, VBRSecuritySettings{MFAEnabled: on})
+}
+
+// VBRMFAEnabled reports Backup & Replication's global MFA setting.
+func (e *Emulator) VBRMFAEnabled() bool { return e.st.flag(VBR, vbrFlagMFA) }
+
+// VBRUserID returns the id GET /api/v1/security/users reports for the user
+// called name.
+func VBRUserID(name string) string { return vbrUserID(name) }

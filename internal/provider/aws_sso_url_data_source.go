@@ -1,0 +1,109 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
+)
+
+var _ datasource.DataSourceWithConfigure = &awsSSOURLDataSource{}
+
+// NewAWSSSOURLDataSource is the data source veeam_aws_sso_url.
+func NewAWSSSOURLDataSource() datasource.DataSource { return &awsSSOURLDataSource{} }
+
+type awsSSOURLDataSource struct{ data *providerData }
+
+type awsSSOURLModel struct {
+	UserName      types.String `tfsdk:"user_name"`
+	RedirectToURL types.String `tfsdk:"redirect_to_url"`
+}
+
+func (d *awsSSOURLDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_aws_sso_url"
+}
+
+func (d *awsSSOURLDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The identity provider's sign-on URL for a Veeam Backup for AWS single sign-on user " +
+			"(`GET /api/v1/identityProvider/signOnUrl`), step one of an SSO login: the user signs on there, and the " +
+			"identity provider's `SAMLResponse` goes into the `aws` block's `saml_response`. The call needs no login, so the " +
+			"`aws` block needs only `host` (and its TLS settings) for this data source.",
+		Attributes: map[string]schema.Attribute{
+			"user_name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Name of the identity-provider user, for example `sara_baker@companymail.com`.",
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"redirect_to_url": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The URL to sign on at (`redirectToUrl`), carrying a `SAMLRequest`. The request alone grants nothing " +
+					"(the identity provider still asks for the user's credentials), so it is not marked sensitive.",
+			},
+		},
+	}
+}
+
+func (d *awsSSOURLDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// credentialAttributes are the aws block attributes an unauthenticated call does not need.
+var credentialAttributes = []string{"username", "password", "totp_secret", "mfa_code", "authorization_code", "refresh_token", "saml_response"}
+
+// unauthenticatedAWS returns a client for calls that need no login: the provider's own, or,
+// when only credentials are still unknown (so Configure could not open one), one built from
+// the block's connection settings.
+func unauthenticatedAWS(d *providerData, what string) (*client.AWSClient, diag.Diagnostics) {
+	ac := d.aws
+	if ac == nil || len(ac.pending) == 0 {
+		return get(ac, "aws", what)
+	}
+	for _, a := range ac.pending {
+		if !slices.Contains(credentialAttributes, a) {
+			return get(ac, "aws", what)
+		}
+	}
+	var diags diag.Diagnostics
+	c, err := client.NewAWS(ac.config)
+	if err != nil {
+		diags.AddError(`Invalid "aws" block`, err.Error())
+	}
+	return c, diags
+}
+
+func (d *awsSSOURLDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m awsSSOURLModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured", "veeam_aws_sso_url was read before the provider was configured")
+		return
+	}
+	c, diags := unauthenticatedAWS(d.data, "veeam_aws_sso_url")
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	u, err := c.SignOnURL(ctx, m.UserName.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Getting the sign-on URL failed", err.Error())
+		return
+	}
+	if u == "" {
+		resp.Diagnostics.AddError("Getting the sign-on URL failed", fmt.Sprintf("Veeam Backup for AWS answered without a redirectToUrl for %q: is single sign-on configured on the appliance?", m.UserName.ValueString()))
+		return
+	}
+	m.RedirectToURL = types.StringValue(u)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,311 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
+)
+
+var (
+	_ resource.Resource                     = &awsUserResource{}
+	_ resource.ResourceWithConfigure        = &awsUserResource{}
+	_ resource.ResourceWithImportState      = &awsUserResource{}
+	_ resource.ResourceWithConfigValidators = &awsUserResource{}
+)
+
+// NewAWSUserResource is veeam_aws_user.
+func NewAWSUserResource() resource.Resource { return &awsUserResource{} }
+
+type awsUserResource struct{ data *providerData }
+
+type awsUserModel struct {
+	ID                types.String `tfsdk:"id"`
+	Name              types.String `tfsdk:"name"`
+	Description       types.String `tfsdk:"description"`
+	Password          types.String `tfsdk:"password"`
+	PasswordWO        types.String `tfsdk:"password_wo"`
+	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
+	MFAEnabled        types.Bool   `tfsdk:"mfa_enabled"`
+	IsDefault         types.Bool   `tfsdk:"is_default"`
+}
+
+func (r *awsUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_aws_user"
+}
+
+func (r *awsUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Veeam Backup for AWS user account (`/api/v1/users`). Managing users needs a Portal Administrator in the " +
+			"provider's `aws` block. Give the password with the write-only `password_wo` (Terraform 1.11+, never stored in plan or state) " +
+			"or, on older Terraform, with `password` (stored in state as a sensitive value). MFA is managed by `veeam_aws_user_mfa`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed: true, MarkdownDescription: "The user name (Backup for AWS identifies users by name).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "User name. Changing it replaces the user (the API cannot rename one).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 256)},
+			},
+			"description": schema.StringAttribute{
+				Optional: true, Computed: true, Default: stringdefault.StaticString(""),
+				MarkdownDescription: "Description. Default: empty.",
+			},
+			"password": schema.StringAttribute{
+				Optional: true, Sensitive: true,
+				MarkdownDescription: "Password, stored in state (sensitive). For Terraform older than 1.11; on 1.11+ prefer `password_wo`. " +
+					"Changing it sets the new password. Exactly one of `password` and `password_wo` must be set.",
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"password_wo": schema.StringAttribute{
+				Optional: true, Sensitive: true, WriteOnly: true,
+				MarkdownDescription: "Password, write-only: sent to the appliance but never stored in plan or state (Terraform 1.11+). " +
+					"Terraform cannot see a change to it: change `password_wo_version` to send a new password. Requires `password_wo_version`.",
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+					stringvalidator.AlsoRequires(path.MatchRoot("password_wo_version")),
+				},
+			},
+			"password_wo_version": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "Any number that goes with `password_wo`: the password is sent when the user is created and whenever " +
+					"this changes (for example, increment it with each new password).",
+				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))},
+			},
+			"mfa_enabled": schema.BoolAttribute{
+				Computed: true, MarkdownDescription: "Whether the user has MFA enabled (read-only: see `veeam_aws_user_mfa`).",
+			},
+			"is_default": schema.BoolAttribute{
+				Computed: true, MarkdownDescription: "Whether this is the appliance's built-in administrator.",
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *awsUserResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("password"), path.MatchRoot("password_wo")),
+		resourcevalidator.PreferWriteOnlyAttribute(path.MatchRoot("password"), path.MatchRoot("password_wo")),
+	}
+}
+
+func (r *awsUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *awsUserResource) awsClient(d interface{ AddError(string, string) }) *client.AWSClient {
+	if r.data == nil {
+		d.AddError("Provider not configured", "veeam_aws_user was used before the provider was configured: this is a bug in the provider")
+		return nil
+	}
+	c, diags := get(r.data.aws, "aws", "veeam_aws_user")
+	if diags.HasError() {
+		d.AddError(diags[0].Summary(), diags[0].Detail())
+		return nil
+	}
+	return c
+}
+
+// fill copies what the appliance reports into the model; the password attributes stay as
+// they are (the appliance never returns a password).
+func (m *awsUserModel) fill(u *client.AWSUser) {
+	m.ID = types.StringValue(u.Name)
+	m.Name = types.StringValue(u.Name)
+	m.Description = types.StringValue(u.Description)
+	m.MFAEnabled = types.BoolValue(u.MFAEnabled)
+	m.IsDefault = types.BoolValue(u.IsDefault)
+	m.PasswordWO = types.StringNull()
+}
+
+// addUserError reports a failed user call, explaining the failures a user can fix.
+func addUserError(diags *diag.Diagnostics, summary, name string, err error) {
+	switch {
+	case client.IsForbidden(err):
+		diags.AddError(summary, fmt.Sprintf("The provider's user may not manage user %q: log in as a Portal Administrator in the \"aws\" block.\n\n%s", name, err))
+	case client.IsConflict(err):
+		diags.AddError(summary, fmt.Sprintf("User %q already exists: import it (terraform import veeam_aws_user.NAME %s) or choose another name.\n\n%s", name, name, err))
+	default:
+		addCallError(diags, "aws", summary, err)
+	}
+}
+
+func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan awsUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var wo types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &wo)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := r.awsClient(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	password := plan.Password.ValueString()
+	if password == "" {
+		password = wo.ValueString()
+	}
+	name := plan.Name.ValueString()
+	u, err := c.CreateUser(ctx, name, plan.Description.ValueString(), password)
+	if err != nil {
+		addUserError(&resp.Diagnostics, "Creating the user failed", name, err)
+		return
+	}
+	plan.fill(u)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *awsUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state awsUserModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := r.awsClient(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	u, err := c.GetUser(ctx, state.Name.ValueString())
+	if client.IsNotFound(err) {
+		// Deleted behind Terraform's back: plan a create.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addUserError(&resp.Diagnostics, "Reading the user failed", state.Name.ValueString(), err)
+		return
+	}
+	state.fill(u)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// newPassword is the password an update must send, or "" when it keeps the current one:
+// password_wo when password_wo_version changed, otherwise password when it changed.
+func newPassword(ctx context.Context, req resource.UpdateRequest, plan, state awsUserModel) (string, error) {
+	if !plan.PasswordWOVersion.IsNull() && !plan.PasswordWOVersion.Equal(state.PasswordWOVersion) {
+		var wo types.String
+		if d := req.Config.GetAttribute(ctx, path.Root("password_wo"), &wo); d.HasError() {
+			return "", fmt.Errorf("reading password_wo: %v", d)
+		}
+		if wo.ValueString() == "" {
+			return "", fmt.Errorf("password_wo_version changed but password_wo is empty: set password_wo to the new password")
+		}
+		return wo.ValueString(), nil
+	}
+	if !plan.Password.IsNull() && !plan.Password.Equal(state.Password) {
+		return plan.Password.ValueString(), nil
+	}
+	return "", nil
+}
+
+// oldPassword is what a password change sends as oldPassword. An administrator sets another
+// user's password without it (so write-only passwords, which Terraform never keeps, work);
+// changing one's own password needs it: the provider's own password when the block logged in
+// as this user with one, otherwise the previous `password` from state.
+func (r *awsUserResource) oldPassword(ctx context.Context, c *client.AWSClient, name string, state awsUserModel) (string, error) {
+	tok, err := c.Credential(ctx)
+	if err != nil {
+		return "", err
+	}
+	creds := c.Config().Credentials
+	if !strings.EqualFold(tok.Username, name) && !strings.EqualFold(creds.Username, name) {
+		return "", nil
+	}
+	if creds.Password != "" && strings.EqualFold(creds.Username, name) {
+		return creds.Password, nil
+	}
+	return state.Password.ValueString(), nil
+}
+
+func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state awsUserModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := r.awsClient(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	name := plan.Name.ValueString()
+	password, err := newPassword(ctx, req, plan, state)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "Invalid password", err.Error())
+		return
+	}
+	var old string
+	if password != "" {
+		if old, err = r.oldPassword(ctx, c, name, state); err != nil {
+			addCallError(&resp.Diagnostics, "aws", "Updating the user failed", err)
+			return
+		}
+	}
+	u, err := c.UpdateUser(ctx, name, plan.Description.ValueString(), password, old)
+	if err != nil {
+		var apiErr *client.APIError
+		if password != "" && errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest && (old != "" || strings.Contains(err.Error(), "oldPassword")) {
+			resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "Changing the password failed", fmt.Sprintf(
+				"User %q is the provider's own user: changing its own password needs the current one, which the provider takes from "+
+					"the \"aws\" block's password (or the previous `password` in state). The appliance refused the change; set the "+
+					"password with another Portal Administrator in the \"aws\" block.\n\n%s", name, err))
+			return
+		}
+		addUserError(&resp.Diagnostics, "Updating the user failed", name, err)
+		return
+	}
+	plan.fill(u)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *awsUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state awsUserModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := r.awsClient(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	name := state.Name.ValueString()
+	err := c.DeleteUser(ctx, name)
+	switch {
+	case err == nil || client.IsNotFound(err):
+	case state.IsDefault.ValueBool():
+		resp.Diagnostics.AddError("Deleting the user failed", fmt.Sprintf("%q is the appliance's built-in administrator, which cannot be deleted: "+
+			"take it out of Terraform's hands with a `removed` block (or terraform state rm) instead.\n\n%s", name, err))
+	default:
+		addUserError(&resp.Diagnostics, "Deleting the user failed", name, err)
+	}
+}
+
+// ImportState imports a user by name. The appliance never returns a password, so after
+// import Terraform does not know it: the next apply sets the configured `password`, or
+// `password_wo` (its `password_wo_version` is unknown to state, so any configured value
+// counts as a change).
+func (r *awsUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}

@@ -1,0 +1,183 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
+)
+
+// vbrProviderConfig is a provider block for the emulator's Backup & Replication, trusted
+// through ca_cert_pem; extra goes inside the vbr block.
+func vbrProviderConfig(srv *emulatortest.Servers, user, password string, extra ...string) string {
+	body := ""
+	if user != "" {
+		body += fmt.Sprintf("    username    = %q\n", user)
+	}
+	if password != "" {
+		body += fmt.Sprintf("    password    = %q\n", password)
+	}
+	for _, e := range extra {
+		body += "    " + e + "\n"
+	}
+	return fmt.Sprintf(`
+provider "veeam" {
+  vbr {
+    host        = %q
+    ca_cert_pem = %s
+%s  }
+}
+`, srv.URL[emulator.VBR], heredoc(srv.CACertPEM), body)
+}
+
+// testVBRClient is an administrator session to the emulator, outside Terraform.
+func testVBRClient(t *testing.T, srv *emulatortest.Servers) *client.VBRClient {
+	t.Helper()
+	c, err := client.NewVBR(client.Config{
+		Host:        srv.URL[emulator.VBR],
+		Credentials: client.Credentials{Username: "administrator", Password: "Password1"},
+		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// clearVBREnv unsets every VEEAM_VBR_* variable for the test.
+func clearVBREnv(t *testing.T) {
+	for _, a := range []string{"host", "username", "password", "authorization_code", "refresh_token", "use_short_term_refresh", "api_version", "insecure", "ca_cert_pem", "ca_cert_file", "request_timeout", "max_retries"} {
+		t.Setenv(envName("vbr", a), "")
+	}
+}
+
+func TestVBRBlockResolve(t *testing.T) {
+	host := types.StringValue("https://vbr.example.com")
+	str := types.StringValue
+	for name, tc := range map[string]struct {
+		env       map[string]string
+		model     vbrBlockModel
+		attribute string // "" : no error
+		message   string
+		check     func(client.Credentials) bool
+	}{
+		"password": {
+			model: vbrBlockModel{Username: str("administrator"), Password: str("pw"), UseShortTermRefresh: types.BoolValue(true)},
+			check: func(c client.Credentials) bool { return c.Password == "pw" && c.UseShortTermRefresh },
+		},
+		"password from the environment": {
+			env: map[string]string{"VEEAM_VBR_USERNAME": "u", "VEEAM_VBR_PASSWORD": "p", "VEEAM_VBR_USE_SHORT_TERM_REFRESH": "true"},
+			check: func(c client.Credentials) bool {
+				return c.Username == "u" && c.Password == "p" && c.UseShortTermRefresh
+			},
+		},
+		"a code in the block wins over a password in the environment": {
+			env:   map[string]string{"VEEAM_VBR_USERNAME": "u", "VEEAM_VBR_PASSWORD": "p"},
+			model: vbrBlockModel{AuthorizationCode: str("AAEAAcode")},
+			check: func(c client.Credentials) bool { return c.AuthorizationCode == "AAEAAcode" && c.Password == "" },
+		},
+		"refresh token": {
+			model: vbrBlockModel{RefreshToken: str("r.e.f")},
+			check: func(c client.Credentials) bool { return c.RefreshToken == "r.e.f" && c.Password == "" },
+		},
+		"nothing":             {attribute: "password", message: "VEEAM_VBR_PASSWORD"},
+		"two in the block":    {model: vbrBlockModel{Username: str("u"), Password: str("p"), RefreshToken: str("r")}, attribute: "refresh_token", message: "exactly one of password, authorization_code and refresh_token"},
+		"two in the env":      {env: map[string]string{"VEEAM_VBR_AUTHORIZATION_CODE": "c", "VEEAM_VBR_REFRESH_TOKEN": "r"}, attribute: "refresh_token", message: "VEEAM_VBR_AUTHORIZATION_CODE, VEEAM_VBR_REFRESH_TOKEN"},
+		"password, no user":   {model: vbrBlockModel{Password: str("p")}, attribute: "username", message: "password needs username"},
+		"bad short-term bool": {env: map[string]string{"VEEAM_VBR_USE_SHORT_TERM_REFRESH": "often"}, model: vbrBlockModel{Username: str("u"), Password: str("p")}, attribute: "use_short_term_refresh", message: "true or false"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			clearVBREnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			tc.model.Host = host
+			cfg, err := tc.model.resolve(&resolver{product: "vbr"})
+			if tc.attribute == "" {
+				if err != nil || !tc.check(cfg.Credentials) {
+					t.Fatalf("resolve: %v, credentials ok = %v", err, err == nil && tc.check(cfg.Credentials))
+				}
+				return
+			}
+			var ce *client.ConfigError
+			if !errors.As(err, &ce) || ce.Attribute != tc.attribute || !strings.Contains(err.Error(), tc.message) {
+				t.Fatalf("want a ConfigError on %s mentioning %q, got %v", tc.attribute, tc.message, err)
+			}
+		})
+	}
+}
+
+func TestVBRBlockUnknownCredentialsDeferTheChecks(t *testing.T) {
+	clearVBREnv(t)
+	m := vbrBlockModel{connectionModel: connectionModel{Host: types.StringValue("h")}, Password: types.StringUnknown(), AuthorizationCode: types.StringValue("c")}
+	r := &resolver{product: "vbr"}
+	if _, err := m.resolve(r); err != nil {
+		t.Fatalf("unknown values must not be an error at plan time: %v", err)
+	}
+	if strings.Join(r.unknown, ",") != "password" {
+		t.Fatalf("unknown = %v", r.unknown)
+	}
+}
+
+func TestAccVBRBlock_errors(t *testing.T) {
+	srv := testEmulator(t)
+	users := "\ndata \"veeam_vbr_users\" \"all\" {}\n"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      vbrProviderConfig(srv, "administrator", "wrong-password") + users,
+				ExpectError: regexp.MustCompile(`(?s)Veeam Backup & Replication login failed \("vbr" block\).*rejected the credentials of the "vbr" block.*AccessDenied`),
+			},
+			{
+				Config:      vbrProviderConfig(srv, "administrator", "Password1", `authorization_code = "AAEAAcode"`) + users,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*vbr.authorization_code.*cannot be specified when.*vbr.password`),
+			},
+			{
+				Config:      vbrProviderConfig(srv, "", "Password1") + users,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*vbr.username.*must be specified when.*vbr.password`),
+			},
+			{
+				// A spent or forged code: the login is deferred to the first call, whose error
+				// names the attribute and the fix.
+				Config:      vbrProviderConfig(srv, "", "", `authorization_code = "AAEAAforged"`) + users,
+				ExpectError: regexp.MustCompile(`(?s)"vbr" block cannot log in: authorization_code: was rejected by the server.*set a fresh authorization code, or username and password`),
+			},
+			{
+				Config:      vbrProviderConfig(srv, "administrator", "Password1", `api_version = "1.7-rev0"`) + users,
+				ExpectError: regexp.MustCompile(`(?s)unsupported x-api-version "1.7-rev0"; supported versions: 1.0-rev1, .*1.3-rev1`),
+			},
+			{
+				Config:      users,
+				ExpectError: regexp.MustCompile(`(?s)Missing "vbr" block in the provider configuration`),
+			},
+		},
+	})
+}
+
+func TestAccVBRBlock_shortTermRefreshAndEnvironment(t *testing.T) {
+	srv := testEmulator(t)
+	clearVBREnv(t)
+	t.Setenv("VEEAM_VBR_USERNAME", "administrator")
+	t.Setenv("VEEAM_VBR_PASSWORD", "Password1")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: vbrProviderConfig(srv, "", "", "use_short_term_refresh = true") + `
+data "veeam_vbr_users" "all" {}
+`,
+			Check: resource.TestCheckResourceAttr("data.veeam_vbr_users.all", "users.#", "2"),
+		}},
+	})
+	if got := srv.Emulator.Counters(emulator.VBR).Endpoints["POST /api/oauth2/token grant=password"]; got == 0 {
+		t.Fatal("no password login with the credentials from the environment")
+	}
+}

@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
+)
+
+var (
+	_ resource.Resource                = &vbrMFASettingsResource{}
+	_ resource.ResourceWithConfigure   = &vbrMFASettingsResource{}
+	_ resource.ResourceWithImportState = &vbrMFASettingsResource{}
+)
+
+// vbrMFASettingsID is the id of the one settings object.
+const vbrMFASettingsID = "settings"
+
+// vbrMFASettingsPrivate is what Create remembers about the setting before Terraform managed
+// it, for the warning at destroy. Kept in the resource's private state, not in the schema.
+type vbrMFASettingsPrivate struct {
+	Before bool `json:"before"`
+}
+
+const vbrMFASettingsPrivateKey = "before"
+
+// NewVBRMFASettingsResource is veeam_vbr_mfa_settings.
+func NewVBRMFASettingsResource() resource.Resource { return &vbrMFASettingsResource{} }
+
+type vbrMFASettingsResource struct{ data *providerData }
+
+type vbrMFASettingsModel struct {
+	ID         types.String `tfsdk:"id"`
+	MFAEnabled types.Bool   `tfsdk:"mfa_enabled"`
+}
+
+func (r *vbrMFASettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_vbr_mfa_settings"
+}
+
+func (r *vbrMFASettingsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The global multi-factor authentication switch of Veeam Backup & Replication " +
+			"(`GET`/`PUT /api/v1/security/settings`, REST API 1.3): when on, every user that is not a service account must " +
+			"confirm console logons with a TOTP code. There is one such setting per server: declare this resource once.\n\n" +
+			"Creating or updating it sets `mfa_enabled`; a change made outside Terraform shows up as drift at the next plan.\n\n" +
+			"**Destroying it leaves the setting as it is** and only warns (naming the value it had before Terraform managed it): " +
+			"a destroy, a module removal or a replacement must never silently switch MFA off for every user, nor lock users out " +
+			"by switching it on. To turn MFA off, apply `mfa_enabled = false` first, then destroy.\n\n" +
+			"Needs a provider `vbr` user with the Veeam Backup Administrator role.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Always `" + vbrMFASettingsID + "`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"mfa_enabled": schema.BoolAttribute{
+				Required:            true,
+				MarkdownDescription: "Whether multi-factor authentication is required for users that are not service accounts.",
+			},
+		},
+	}
+}
+
+func (r *vbrMFASettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *vbrMFASettingsResource) vbrClient(d interface{ AddError(string, string) }) *client.VBRClient {
+	if r.data == nil {
+		d.AddError("Provider not configured", "veeam_vbr_mfa_settings was used before the provider was configured: this is a bug in the provider")
+		return nil
+	}
+	c, diags := get(r.data.vbr, "vbr", "veeam_vbr_mfa_settings")
+	if diags.HasError() {
+		d.AddError(diags[0].Summary(), diags[0].Detail())
+		return nil
+	}
+	return c
+}
+
+// addVBRSettingsError explains a failed settings call.
+func addVBRSettingsError(diags *diag.Diagnostics, summary string, err error) {
+	switch {
+	case client.IsForbidden(err):
+		diags.AddAttributeError(path.Root("mfa_enabled"), summary, fmt.Sprintf("The provider's \"vbr\" user may not change security settings: log in as a user with the Veeam Backup Administrator role.\n\n%s", err))
+	case client.IsNotFound(err):
+		diags.AddError(summary, fmt.Sprintf("The server has no /api/v1/security/settings: it needs Veeam Backup & Replication 13 (REST API 1.3); set api_version in the \"vbr\" block to 1.3-rev0 or newer.\n\n%s", err))
+	default:
+		addCallError(diags, "vbr", summary, err)
+	}
+}
+
+func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan vbrMFASettingsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := r.vbrClient(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	before, err := c.GetSecuritySettings(ctx)
+	if err != nil {
+		addVBRSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
+		return
+	}
+	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
+	if err != nil {
+		addVBRSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
+		return
+	}
+	b, _ := json.Marshal(vbrMFASettingsPrivate{Before: before.MFAEnabled})
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, vbrMFASettingsPrivateKey, b)...)
+	plan.ID = types.StringValue(vbrMFASettingsID)
+	plan.MFAEnabled = types.BoolValue(got.MFAEnabled)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *vbrMFASettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state vbrMFASettingsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := r.vbrClient(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	s, err := c.GetSecuritySettings(ctx)
+	if err != nil {
+		addVBRSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
+		return
+	}
+	state.ID = types.StringValue(vbrMFASettingsID)
+	state.MFAEnabled = types.BoolValue(s.MFAEnabled)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *vbrMFASettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan vbrMFASettingsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	c := r.vbrClient(&resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
+	if err != nil {
+		addVBRSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
+		return
+	}
+	plan.ID = types.StringValue(vbrMFASettingsID)
+	plan.MFAEnabled = types.BoolValue(got.MFAEnabled)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete leaves the setting as it is (see the resource description) and warns.
+func (r *vbrMFASettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state vbrMFASettingsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	now := "enabled"
+	if !state.MFAEnabled.ValueBool() {
+		now = "disabled"
+	}
+	detail := fmt.Sprintf("Terraform no longer manages the multi-factor authentication setting of Veeam Backup & Replication; it stays %s on the server.", now)
+	if b, diags := req.Private.GetKey(ctx, vbrMFASettingsPrivateKey); !diags.HasError() && len(b) > 0 {
+		var p vbrMFASettingsPrivate
+		if json.Unmarshal(b, &p) == nil && p.Before != state.MFAEnabled.ValueBool() {
+			before := "enabled"
+			if !p.Before {
+				before = "disabled"
+			}
+			detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", before, p.Before)
+		}
+	}
+	resp.Diagnostics.AddWarning("MFA setting left unchanged", detail)
+}
+
+// ImportState accepts any id (the server has one settings object) and reads the value.
+func (r *vbrMFASettingsResource) ImportState(ctx context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), vbrMFASettingsID)...)
+}
