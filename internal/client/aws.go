@@ -305,7 +305,10 @@ func (c *AWSClient) EnableMFA(ctx context.Context, user string, recreate bool) (
 
 // AcceptMFA confirms an enrollment with a code computed from its secret.
 func (c *AWSClient) AcceptMFA(ctx context.Context, user, code, token string) error {
-	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/acceptMfa", JSON: map[string]string{"code": code, "token": token}})
+	// Retry-safe: a resent acceptMfa either confirms the still-pending enrollment or, when the
+	// first one got through, fails as "nothing pending", which EnrollMFA resolves by reading
+	// the user.
+	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/acceptMfa", JSON: map[string]string{"code": code, "token": token}, RetrySafe: true})
 	return err
 }
 
@@ -332,6 +335,14 @@ func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (
 		if err == nil {
 			return e, nil
 		}
+		if !recreate && isStatusErr(err, http.StatusBadRequest) {
+			// An acceptMfa whose answer was lost and was resent finds nothing pending: if MFA
+			// is now on, the first one got through with this secret (only this enrollment
+			// was pending).
+			if u, gerr := c.GetUser(ctx, user); gerr == nil && u.MFAEnabled {
+				return e, nil
+			}
+		}
 		var apiErr *APIError
 		if attempt > 0 || !errors.As(err, &apiErr) || (apiErr.Status != http.StatusBadRequest && apiErr.Status != http.StatusUnauthorized) {
 			return nil, err
@@ -340,6 +351,11 @@ func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (
 			return nil, err
 		}
 	}
+}
+
+func isStatusErr(err error, status int) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.Status == status
 }
 
 // ErrMFACodeRejected wraps the server's answer when the mfa grant refused the code.

@@ -385,8 +385,8 @@ func TestEMLogsNeverShowTheSessionID(t *testing.T) {
 	srv := startEmulator(t)
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
-	forceTraceBodies = true
-	t.Cleanup(func() { forceTraceBodies = false })
+	forceTraceBodies.Store(true)
+	t.Cleanup(func() { forceTraceBodies.Store(false) })
 
 	if err := srv.Emulator.AddUser(emulator.EM, emulator.SeedUser{Name: "administrator2", Password: "Em-Secret-Pass1"}); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -123,11 +124,11 @@ func tflogTraceEnabled() bool {
 			return true
 		}
 	}
-	return forceTraceBodies
+	return forceTraceBodies.Load()
 }
 
 // forceTraceBodies lets tests capture bodies without setting the environment.
-var forceTraceBodies bool
+var forceTraceBodies atomic.Bool
 
 func redactHeaders(h http.Header) map[string]string {
 	out := make(map[string]string, len(h))

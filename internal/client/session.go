@@ -16,7 +16,6 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
-	"golang.org/x/sync/singleflight"
 )
 
 func lookupEnv(k string) string { return os.Getenv(k) }
@@ -101,7 +100,7 @@ type Session struct {
 	// loginUsed records that a single-use credential (authorization code, SAML response) was
 	// spent, so a re-login reports that instead of replaying it.
 	loginUsed bool
-	sf        singleflight.Group
+	flight    *flight // the renewal in progress, if any
 	stats     Stats
 }
 
@@ -220,38 +219,61 @@ func (s *Session) Credential(ctx context.Context) (*Token, error) {
 	return s.renew(ctx, t)
 }
 
-// renew replaces stale (which may be nil) by a new token, single-flight: whoever comes first
-// refreshes (or logs in), the rest wait for that result. The shared work does not end when the
-// first caller's context does; each caller stops waiting when its own context ends.
+// renew replaces stale (which may be nil) by a new token, single-flight: the first caller
+// starts one refresh (or login) and every caller waits for that result. The shared work is not
+// tied to the first caller's context: it stops when it finishes, or when every waiter has
+// given up (so an abandoned renewal does not retry on in the background).
 func (s *Session) renew(ctx context.Context, stale *Token) (*Token, error) {
-	ch := s.sf.DoChan("renew", func() (any, error) {
-		s.mu.Lock()
-		cur := s.token
+	s.mu.Lock()
+	if s.token != nil && s.token != stale {
+		t := s.token // renewed while we were deciding
 		s.mu.Unlock()
-		if cur != nil && cur != stale {
-			return cur, nil // someone renewed while we queued
-		}
-		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*s.requestTimeout()*time.Duration(s.cfg.MaxRetries+1))
-		defer cancel()
-		nt, err := s.obtain(wctx, cur)
-		if err != nil {
-			return nil, err
-		}
-		nt.received = s.now()
-		s.mu.Lock()
-		s.token = nt
-		s.mu.Unlock()
-		return nt, nil
-	})
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		return r.Val.(*Token), nil //nolint:forcetypeassert // only *Token is stored
+		return t, nil
 	}
+	f := s.flight
+	if f == nil {
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*s.requestTimeout()*time.Duration(max(s.cfg.MaxRetries, 0)+1))
+		f = &flight{done: make(chan struct{}), cancel: cancel}
+		s.flight = f
+		go s.fly(wctx, f, s.token)
+	}
+	f.waiters++
+	s.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.token, f.err
+	case <-ctx.Done():
+		s.mu.Lock()
+		f.waiters--
+		if f.waiters == 0 {
+			f.cancel()
+		}
+		s.mu.Unlock()
+		return nil, ctx.Err()
+	}
+}
+
+// flight is one renewal in progress.
+type flight struct {
+	done    chan struct{}
+	cancel  context.CancelFunc
+	waiters int
+	token   *Token
+	err     error
+}
+
+func (s *Session) fly(ctx context.Context, f *flight, cur *Token) {
+	defer f.cancel()
+	nt, err := s.obtain(ctx, cur)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		nt.received = s.now()
+		s.token = nt
+	}
+	f.token, f.err = nt, err
+	s.flight = nil
+	close(f.done)
 }
 
 func (s *Session) requestTimeout() time.Duration {

@@ -325,8 +325,8 @@ func TestLogsNeverShowSecrets(t *testing.T) {
 	srv := startEmulator(t)
 	var buf bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
-	forceTraceBodies = true
-	t.Cleanup(func() { forceTraceBodies = false })
+	forceTraceBodies.Store(true)
+	t.Cleanup(func() { forceTraceBodies.Store(false) })
 
 	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
 	e := enrollAlice(t, srv, admin)
