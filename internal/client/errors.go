@@ -29,10 +29,16 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// IsAuthenticationFailed reports whether err means the server rejected the credentials.
+// IsAuthenticationFailed reports whether err means the server rejected the credentials: a 401,
+// or the OAuth 2.0 answers for bad credentials (400 invalid_grant, 401 invalid_client) that the
+// orchestrators send.
 func IsAuthenticationFailed(err error) bool {
 	var e *APIError
-	return errors.As(err, &e) && e.Status == http.StatusUnauthorized
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Status == http.StatusUnauthorized ||
+		(e.Status == http.StatusBadRequest && (e.ErrorCode == "invalid_grant" || e.ErrorCode == "invalid_client"))
 }
 
 // IsForbidden reports whether err means the credentials are valid but lack a permission.
