@@ -13,13 +13,17 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/provider"
 )
 
-// version is set by goreleaser (-ldflags "-X main.version=...").
-var version = "dev"
+// version and commit are set by goreleaser (-ldflags "-X main.version=... -X main.commit=...").
+var (
+	version = "dev"
+	commit  = "none"
+)
 
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+	log.SetPrefix("terraform-provider-veeam " + version + " (" + commit + "): ")
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/tfveeam/veeam",

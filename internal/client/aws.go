@@ -84,7 +84,7 @@ func awsLogin(ctx context.Context, s *Session) (*Token, error) {
 }
 
 func awsPasswordLogin(ctx context.Context, s *Session, c Credentials) (*Token, error) {
-	tr, err := postForm(ctx, s, awsTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, nil)
+	tr, err := postForm(ctx, s, awsTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}})
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func awsPasswordLogin(ctx context.Context, s *Session, c Credentials) (*Token, e
 	default:
 		return nil, &ConfigError{Attribute: "totp_secret", Message: fmt.Sprintf("user %q has MFA enabled: set totp_secret (the base32 MFA secret, so codes are computed for you) or mfa_code (a one-shot code or a scratch code) in the \"aws\" block", c.Username)}
 	}
-	tr2, err := postForm(ctx, s, awsTokenPath, url.Values{"grant_type": {"mfa"}, "mfa_token": {tr.MFAToken}, "mfa_code": {code}}, nil)
+	tr2, err := postForm(ctx, s, awsTokenPath, url.Values{"grant_type": {"mfa"}, "mfa_token": {tr.MFAToken}, "mfa_code": {code}})
 	if err != nil {
 		var apiErr *APIError
 		if errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized {
@@ -133,7 +133,7 @@ func awsSingleUseRejected(err error, attr, what, why string) error {
 }
 
 func awsExchange(ctx context.Context, s *Session, path string, form url.Values) (*Token, error) {
-	tr, err := postForm(ctx, s, path, form, nil)
+	tr, err := postForm(ctx, s, path, form)
 	if err != nil {
 		return nil, err
 	}

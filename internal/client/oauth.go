@@ -33,8 +33,8 @@ type tokenResponse struct {
 // grant repeated after a lost answer at worst opens a second session (password) or fails as
 // already used (single-use codes, rotated refresh tokens), which the lifecycle handles by
 // logging in again.
-func postForm(ctx context.Context, s *Session, path string, form url.Values, tok *Token) (*tokenResponse, error) {
-	resp, err := s.Send(ctx, Request{Method: http.MethodPost, Path: path, Form: form, RetrySafe: true}, tok)
+func postForm(ctx context.Context, s *Session, path string, form url.Values) (*tokenResponse, error) {
+	resp, err := s.Send(ctx, Request{Method: http.MethodPost, Path: path, Form: form, RetrySafe: true}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -97,10 +97,10 @@ func jwtExpiry(tok string) (time.Time, bool) {
 }
 
 // refreshGrant returns a Refresh func for a product whose token endpoint takes
-// grant_type=<name>&refresh_token=…
+// grant_type=<name>&refresh_token=<token>.
 func refreshGrant(path, grant string) func(context.Context, *Session, *Token) (*Token, error) {
 	return func(ctx context.Context, s *Session, t *Token) (*Token, error) {
-		tr, err := postForm(ctx, s, path, url.Values{"grant_type": {grant}, "refresh_token": {t.RefreshToken}}, nil)
+		tr, err := postForm(ctx, s, path, url.Values{"grant_type": {grant}, "refresh_token": {t.RefreshToken}})
 		if err != nil {
 			return nil, err
 		}

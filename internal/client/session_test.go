@@ -228,10 +228,7 @@ func TestGivesUpAfterMaxRetries(t *testing.T) {
 func TestSurvivesDroppedConnections(t *testing.T) {
 	srv := startEmulator(t)
 	ts, _ := flaky(t, srv.Emulator.Handler(emulator.AWS), 2, func(w http.ResponseWriter) {
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
-			_ = conn.Close()
-		}
+		dropConnection(w)
 	})
 	c := newAWS(t, plainConfig(ts.URL, srv.Emulator.Clock().Now))
 	if _, err := c.GetUser(ctxT(t), "administrator"); err != nil {
@@ -246,8 +243,7 @@ func TestDroppedConnectionIsNotRetriedForUnsafePost(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && r.URL.Path == "/api/v1/users" {
 			posts.Add(1)
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			_ = conn.Close()
+			dropConnection(w)
 			return
 		}
 		h.ServeHTTP(w, r)
@@ -366,6 +362,15 @@ func TestLogsNeverShowSecrets(t *testing.T) {
 	for what, v := range secrets {
 		if strings.Contains(logs, v) {
 			t.Errorf("the %s appears in the logs", what)
+		}
+	}
+}
+
+// dropConnection closes the connection without an answer, like a network failure.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
 		}
 	}
 }

@@ -86,7 +86,7 @@ func vroRequirePassword(c Credentials) error {
 // invalid_client) becomes a ConfigError on the credential's attribute with fix, the advice to
 // give; the server's answer is kept in the message.
 func orchestratorGrant(ctx context.Context, s *Session, path string, form url.Values, name, fix string) (*Token, error) {
-	tr, err := postForm(ctx, s, path, form, nil)
+	tr, err := postForm(ctx, s, path, form)
 	if err != nil {
 		var apiErr *APIError
 		if errors.As(err, &apiErr) && (apiErr.Status == http.StatusBadRequest || apiErr.Status == http.StatusUnauthorized) {
@@ -110,7 +110,7 @@ func orchestratorRefreshLogin(ctx context.Context, s *Session, path string) (*To
 	if err := s.markSingleUseSpent("refresh token", "refresh_token"); err != nil {
 		return nil, err
 	}
-	tr, err := postForm(ctx, s, path, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {s.cfg.Credentials.RefreshToken}}, nil)
+	tr, err := postForm(ctx, s, path, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {s.cfg.Credentials.RefreshToken}})
 	if err != nil {
 		return nil, err
 	}
