@@ -75,6 +75,8 @@ type config struct {
 	logRequests bool
 	statePath   string
 	faults      emulator.Faults
+	// vroSingleSession: a Recovery Orchestrator password login ends the user's other sessions.
+	vroSingleSession bool
 }
 
 const usageHead = `veeam-emulator serves in-memory emulations of the REST authentication and MFA
@@ -86,7 +88,9 @@ and stops cleanly on SIGINT or SIGTERM.
 Default accounts: aws administrator/Password1 (Portal Administrator),
 operator/Password1 (Portal Operator), restore/Password1 (Restore Operator),
 identity-provider user sara_baker@companymail.com/Admin345Dept01;
-vbr, vro, em administrator/Password1; vao VEEAM\administrator/Password1
+vbr, vro, em administrator/Password1; vao VEEAM\administrator/Password1;
+vro client account terraform-client/Client-Secret1 (client_credentials);
+em tenant account tenant01/Password1 (LoginSpec logon only)
 (the full list is emulator.DefaultSeed in internal/emulator).
 
 Environment (flags win): VEEAM_ACCESS_TOKEN_LIFETIME_SEC (seconds),
@@ -137,6 +141,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.faults.Latency, "fault-latency", 0, "add this latency to every product request")
 	fs.Float64Var(&c.faults.ServiceUnavailableRate, "fault-503-rate", 0, "fraction (0..1) of product requests answered 503 ServiceUnavailable")
 	fs.Float64Var(&c.faults.DropRate, "fault-drop-rate", 0, "fraction (0..1) of product requests whose connection is dropped")
+	fs.BoolVar(&c.vroSingleSession, "vro-single-session", false, "Recovery Orchestrator: a password login ends the same user's other sessions (the interference its documents warn about); client_credentials sessions are not affected")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -236,6 +241,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	opts := emulator.Options{
 		Lifetimes: c.lifetimes, Seed: seed, Control: c.control, Faults: c.faults, StatePath: c.statePath,
+		VROSingleSession: c.vroSingleSession,
 	}
 	if c.awsVersions != "" {
 		for _, v := range strings.Split(c.awsVersions, ",") {

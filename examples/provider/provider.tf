@@ -10,9 +10,67 @@ provider "veeam" {
     # Only when the provider's own user has MFA: the provider computes the code.
     # totp_secret = var.veeam_aws_totp_secret
   }
+
+  # Veeam Backup & Replication (VEEAM_VBR_<ATTRIBUTE>). Exactly one of password,
+  # authorization_code and refresh_token.
+  vbr {
+    host                   = "https://vbr.example.com:9419"
+    username               = "administrator"
+    password               = var.veeam_vbr_password
+    ca_cert_file           = "${path.module}/veeam-vbr-ca.pem"
+    use_short_term_refresh = true
+  }
+
+  # Veeam Backup Enterprise Manager (VEEAM_EM_<ATTRIBUTE>). Without username and password
+  # the provider does not log on, and only data.veeam_em_api works.
+  em {
+    host     = "https://em.example.com:9398"
+    username = "administrator"
+    password = var.veeam_em_password
+  }
+
+  # Veeam Recovery Orchestrator (VEEAM_VRO_<ATTRIBUTE>): username and password, or, better,
+  # a dedicated client account, whose session other logins of the same user cannot end.
+  vro {
+    host          = "https://vro.example.com:9898"
+    client_id     = var.veeam_vro_client_id
+    client_secret = var.veeam_vro_client_secret
+  }
+
+  # Veeam Availability Orchestrator (VEEAM_VAO_<ATTRIBUTE>): the user name must be
+  # DOMAIN\USERNAME.
+  vao {
+    host     = "https://vao.example.com:9899"
+    username = "VEEAM\\svc-terraform"
+    password = var.veeam_vao_password
+  }
 }
 
 variable "veeam_aws_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "veeam_vbr_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "veeam_em_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "veeam_vro_client_id" {
+  type = string
+}
+
+variable "veeam_vro_client_secret" {
+  type      = string
+  sensitive = true
+}
+
+variable "veeam_vao_password" {
   type      = string
   sensitive = true
 }

@@ -78,10 +78,11 @@ func (h *emHarness) do(r emReq) *resp {
 	return &resp{t: h.t, Status: rec.Code, Header: hdr, Body: rec.Body.Bytes()}
 }
 
-// logon creates a session with Basic credentials and returns its id and document.
-func (h *emHarness) logon(user, pw string) (string, emulator.EMLogonSession) {
+// logon creates a session for user (password Password1) with Basic credentials and returns
+// its id and document.
+func (h *emHarness) logon(user string) (string, emulator.EMLogonSession) {
 	h.t.Helper()
-	r := h.do(emReq{method: "POST", url: "/api/sessionMngr/?v=latest", basic: [2]string{user, pw}}).want(http.StatusCreated)
+	r := h.do(emReq{method: "POST", url: "/api/sessionMngr/?v=latest", basic: [2]string{user, "Password1"}}).want(http.StatusCreated)
 	return r.Header.Get("X-RestSvcSessionId"), emDecode[emulator.EMLogonSession](r)
 }
 
@@ -179,7 +180,7 @@ func TestEMLogonMatchesTheDocument(t *testing.T) {
 	rq := httptest.NewRequest("POST", "/api/sessionMngr/?v=latest", nil)
 	rq.SetBasicAuth("administrator", "Password1")
 	h.h.ServeHTTP(raw, rq)
-	if _, ok := raw.Header()["X-RestSvcSessionId"]; !ok {
+	if rawHeader(raw.Header(), "X-RestSvcSessionId") == nil {
 		t.Errorf("header names %v: want X-RestSvcSessionId spelled as documented", raw.Header())
 	}
 	if got := r.Header.Get("Set-Cookie"); got != "X-RestSvcSessionId="+id+"; Path=/api" {
@@ -210,7 +211,7 @@ func TestEMLogonMatchesTheDocument(t *testing.T) {
 		t.Error("the session uuid equals the credential")
 	}
 	// Each logon is a new session.
-	id2, doc2 := h.logon("Administrator", "Password1")
+	id2, doc2 := h.logon("Administrator")
 	if id2 == id || doc2.SessionID == doc.SessionID || doc2.UserName != "administrator" {
 		t.Errorf("second logon reused the first: %s %+v", id2, doc2)
 	}
@@ -347,7 +348,7 @@ func TestEMTenantLogon(t *testing.T) {
 
 func TestEMLogonSessions(t *testing.T) {
 	h := newEMHarness(t)
-	admin, adminDoc := h.logon("administrator", "Password1")
+	admin, adminDoc := h.logon("administrator")
 	r := h.do(emReq{method: "POST", url: "/api/sessionMngr/", body: spec("tenant01", "Password1")}).want(201)
 	tenant, tenantDoc := r.Header.Get("X-RestSvcSessionId"), emDecode[emulator.EMLogonSession](r)
 
@@ -378,7 +379,7 @@ func TestEMLogonSessions(t *testing.T) {
 	}
 	h.do(emReq{method: "DELETE", url: "/api/logonSessions/" + adminDoc.SessionID, session: admin}).emErr(401)
 	// An administrator may end someone else's session.
-	admin2, _ := h.logon("administrator", "Password1")
+	admin2, _ := h.logon("administrator")
 	h.do(emReq{method: "DELETE", url: "/api/logonSessions/" + tenantDoc.SessionID, session: admin2}).want(204)
 	h.do(emReq{method: "GET", url: "/api/logonSessions", session: tenant}).emErr(401)
 	if c := h.e.Counters(emulator.EM); c.Logouts != 2 || c.Logins != 3 {
@@ -398,7 +399,7 @@ func TestEMLogonSessions(t *testing.T) {
 
 func TestEMSessionsExpireWhenIdle(t *testing.T) {
 	h := newEMHarness(t)
-	id, _ := h.logon("administrator", "Password1")
+	id, _ := h.logon("administrator")
 	probe := func() *resp { return h.do(emReq{method: "GET", url: "/api/backupServers", session: id}) }
 	// Every authenticated request restarts the 15-minute idle timeout.
 	for range 4 {
@@ -420,7 +421,7 @@ func TestEMSessionsExpireWhenIdle(t *testing.T) {
 	}
 	// The idle timeout follows Options.Lifetimes.AccessToken.
 	h2 := newEMHarness(t, func(o *emulator.Options) { o.Lifetimes.AccessToken = time.Minute })
-	id2, _ := h2.logon("administrator", "Password1")
+	id2, _ := h2.logon("administrator")
 	h2.clock.Advance(59 * time.Second)
 	h2.do(emReq{method: "GET", url: "/api/logonSessions", session: id2}).want(200)
 	h2.clock.Advance(61 * time.Second)
@@ -429,7 +430,7 @@ func TestEMSessionsExpireWhenIdle(t *testing.T) {
 
 func TestEMBackupServers(t *testing.T) {
 	h := newEMHarness(t)
-	id, _ := h.logon("administrator", "Password1")
+	id, _ := h.logon("administrator")
 	h.do(emReq{method: "GET", url: "/api/backupServers"}).emErr(401)
 	h.do(emReq{method: "GET", url: "/api/backupServers", session: "O9Msj3rq7EGUhtSMBQx+mw=="}).emErr(401)
 	r := h.do(emReq{method: "GET", url: "https://em.example.com:9398/api/backupServers", session: id}).want(200)
@@ -523,7 +524,7 @@ func checkEMAnswer(t *testing.T, rec *httptest.ResponseRecorder, input string) {
 	case rec.Code >= 500:
 		t.Fatalf("status %d for %q: %s", rec.Code, input, rec.Body)
 	case rec.Code == http.StatusCreated:
-		if v := rec.Header()["X-RestSvcSessionId"]; len(v) != 1 || !emSessionIDRe.MatchString(v[0]) {
+		if v := rawHeader(rec.Header(), "X-RestSvcSessionId"); len(v) != 1 || !emSessionIDRe.MatchString(v[0]) {
 			t.Fatalf("201 without a session id for %q", input)
 		}
 	case rec.Code >= 400:
@@ -537,4 +538,14 @@ func checkEMAnswer(t *testing.T, rec *httptest.ResponseRecorder, input string) {
 	default:
 		t.Fatalf("unexpected status %d for %q", rec.Code, input)
 	}
+}
+
+// rawHeader returns the values stored under exactly name (no canonicalisation).
+func rawHeader(h http.Header, name string) []string {
+	for k, v := range h {
+		if k == name {
+			return v
+		}
+	}
+	return nil
 }

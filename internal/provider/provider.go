@@ -40,6 +40,7 @@ type providerModel struct {
 	VBR *vbrBlockModel `tfsdk:"vbr"`
 	VRO *vroBlockModel `tfsdk:"vro"`
 	VAO *vaoBlockModel `tfsdk:"vao"`
+	EM  *emBlockModel  `tfsdk:"em"`
 }
 
 func (p *veeamProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -58,6 +59,7 @@ func (p *veeamProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"vbr": vbrBlockSchema(),
 			"vro": vroBlockSchema(),
 			"vao": vaoBlockSchema(),
+			"em":  emBlockSchema(),
 		},
 	}
 }
@@ -193,7 +195,14 @@ func addLoginError(diags *diag.Diagnostics, product string, err error) {
 	detail := err.Error()
 	if client.IsAuthenticationFailed(err) {
 		p = p.AtName("password")
-		detail = fmt.Sprintf("The server rejected the credentials of the %q block: check username and password (and, for a user with MFA, totp_secret or mfa_code).\n\n%s", product, err)
+		hint := "" // the MFA attributes exist in the aws block only
+		if product == "aws" {
+			hint = " (and, for a user with MFA, totp_secret or mfa_code)"
+		}
+		if product == "em" {
+			hint = " (and tenant: true for a tenant account, unset for any other)"
+		}
+		detail = fmt.Sprintf("The server rejected the credentials of the %q block: check username and password%s.\n\n%s", product, hint, err)
 	}
 	diags.AddAttributeError(p, fmt.Sprintf("%s login failed (%q block)", client.Product(product).Title(), product), detail)
 }
@@ -217,6 +226,7 @@ type providerData struct {
 	vbr     *configured[*client.VBRClient]
 	vro     *configured[*client.VROClient]
 	vao     *configured[*client.VAOClient]
+	em      *configured[*client.EMClient]
 }
 
 func (p *veeamProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -237,6 +247,9 @@ func (p *veeamProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	if cfg.VAO != nil {
 		data.vao = configureProduct(ctx, p.version, "vao", cfg.VAO, client.NewVAO, &resp.Diagnostics)
+	}
+	if cfg.EM != nil {
+		data.em = configureProduct(ctx, p.version, "em", cfg.EM, client.NewEM, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -276,6 +289,7 @@ func (p *veeamProvider) DataSources(_ context.Context) []func() datasource.DataS
 		NewVBRUsersDataSource,
 		NewAWSUsersDataSource,
 		NewAWSSSOURLDataSource,
+		NewEMAPIDataSource,
 	}
 }
 
@@ -285,6 +299,7 @@ func (p *veeamProvider) EphemeralResources(_ context.Context) []func() ephemeral
 		NewVBRTokenEphemeralResource,
 		NewVROTokenEphemeralResource,
 		NewVAOTokenEphemeralResource,
+		NewEMSessionEphemeralResource,
 		NewAWSAuthorizationCodeEphemeralResource,
 	}
 }

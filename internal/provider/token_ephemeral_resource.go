@@ -258,3 +258,18 @@ func NewVBRTokenEphemeralResource() ephemeral.EphemeralResource {
 		},
 	}}
 }
+
+// NewEMSessionEphemeralResource is veeam_em_session: an Enterprise Manager logon session id
+// (header X-RestSvcSessionId). It cannot be renewed (Enterprise Manager has no refresh): it
+// lasts 15 minutes after its last use, and Close deletes the logon session.
+func NewEMSessionEphemeralResource() ephemeral.EphemeralResource {
+	return &tokenEphemeral{spec: tokenSpec{
+		product: "em", typeName: "em_session", what: "logon session id", flavor: client.EMFlavor,
+		config: func(d *providerData) (client.Config, []string, bool) {
+			if d.em == nil {
+				return client.Config{}, nil, false
+			}
+			return d.em.config, d.em.pending, true
+		},
+	}}
+}

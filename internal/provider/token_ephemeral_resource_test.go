@@ -26,6 +26,7 @@ func withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
 
 func TestAccAWSTokenEphemeral(t *testing.T) {
 	srv := testEmulator(t)
+	opened0, closed0 := ephemeralOpened.Load(), ephemeralClosed.Load() // other tests' ephemerals count too
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 		ProtoV6ProviderFactories: withEcho(),
@@ -49,7 +50,7 @@ resource "echo" "test" {}
 		}},
 	})
 	// Every Open was matched by a Close that logged its own session out.
-	opened, closed := ephemeralOpened.Load(), ephemeralClosed.Load()
+	opened, closed := ephemeralOpened.Load()-opened0, ephemeralClosed.Load()-closed0
 	if opened == 0 || opened != closed {
 		t.Fatalf("ephemeral tokens opened %d, closed (logged out) %d", opened, closed)
 	}
