@@ -81,10 +81,10 @@ func TestVBRVersionRejectionNamesSupportedVersions(t *testing.T) {
 	cfg := vbrConfig(srv, "administrator", "Password1")
 	cfg.APIVersion = "1.7-rev0"
 	_, err := newVBRClient(t, cfg).Credential(ctxT(t))
-	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest ||
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Attribute != "api_version" ||
 		!strings.Contains(err.Error(), `unsupported x-api-version "1.7-rev0"`) || !strings.Contains(err.Error(), "1.0-rev1, 1.0-rev2, 1.1-rev0, 1.1-rev1, 1.2-rev0, 1.2-rev1, 1.3-rev0, 1.3-rev1") {
-		t.Fatalf("want a 400 listing the supported versions, got %v", err)
+		t.Fatalf("want a ConfigError on api_version listing the supported versions, got %v", err)
 	}
 	// Every documented revision works.
 	for _, v := range emulator.VBRVersions() {

@@ -44,10 +44,10 @@ func (h *harness) vbrTokenForm(form url.Values) *resp {
 	return h.vbrTokenBody(form.Encode())
 }
 
-// vbrLogin does a password grant that must succeed.
-func (h *harness) vbrLogin(user, pw string) emulator.VBRToken {
+// vbrLogin does a password grant for a seeded user (password Password1) that must succeed.
+func (h *harness) vbrLogin(user string) emulator.VBRToken {
 	h.t.Helper()
-	r := h.vbrTokenForm(url.Values{"grant_type": {"password"}, "username": {user}, "password": {pw}}).want(http.StatusOK)
+	r := h.vbrTokenForm(url.Values{"grant_type": {"password"}, "username": {user}, "password": {"Password1"}}).want(http.StatusOK)
 	tok := decode[emulator.VBRToken](r)
 	if tok.AccessToken == "" || tok.RefreshToken == "" {
 		h.t.Fatalf("login %s: no tokens in %s", user, r.Body)
@@ -60,7 +60,7 @@ type vbrCode struct {
 	Code string `json:"code"`
 }
 
-func (h *harness) vbrAdmin() string { return h.vbrLogin("administrator", "Password1").AccessToken }
+func (h *harness) vbrAdmin() string { return h.vbrLogin("administrator").AccessToken }
 
 // vbrJSON sends a JSON body (or none) with a bearer token.
 func (h *harness) vbrJSON(method, path, token, body string) *resp {
@@ -157,7 +157,7 @@ func TestVBRConformancePasswordGrant(t *testing.T) {
 // authorization_code and logout requests.
 func TestVBRConformanceAuthorizationCodeAndLogout(t *testing.T) {
 	h := newVBR(t)
-	tok := h.vbrLogin("administrator", "Password1")
+	tok := h.vbrLogin("administrator")
 	r := h.vbrCall(req{method: "POST", path: "/api/oauth2/authorization_code", token: tok.AccessToken}).want(http.StatusOK)
 	code := decode[vbrCode](r)
 	if !strings.HasPrefix(code.Code, "AAEAA") {
@@ -197,7 +197,7 @@ func TestVBRAuthorizationCodeExpiresAfter60s(t *testing.T) {
 
 func TestVBRRefreshTokensAreSingleUse(t *testing.T) {
 	h := newVBR(t)
-	first := h.vbrLogin("administrator", "Password1")
+	first := h.vbrLogin("administrator")
 	r := h.vbrTokenForm(url.Values{"grant_type": {"Refresh_token"}, "refresh_token": {first.RefreshToken}}).want(http.StatusOK)
 	second := decode[emulator.VBRToken](r)
 	if second.RefreshToken == "" || second.RefreshToken == first.RefreshToken || second.AccessToken == first.AccessToken {
@@ -217,7 +217,7 @@ func TestVBRRefreshTokensAreSingleUse(t *testing.T) {
 func TestVBRLifetimes(t *testing.T) {
 	t.Run("defaults", func(t *testing.T) {
 		h := newVBR(t)
-		tok := h.vbrLogin("administrator", "Password1")
+		tok := h.vbrLogin("administrator")
 		h.clock.Advance(15*time.Minute - time.Second)
 		h.vbrJSON("GET", "/api/v1/security/settings", tok.AccessToken, "").want(http.StatusOK)
 		h.clock.Advance(time.Second)
@@ -228,7 +228,7 @@ func TestVBRLifetimes(t *testing.T) {
 	})
 	t.Run("refresh token expires after 14 days", func(t *testing.T) {
 		h := newVBR(t)
-		tok := h.vbrLogin("administrator", "Password1")
+		tok := h.vbrLogin("administrator")
 		h.clock.Advance(14 * 24 * time.Hour)
 		h.vbrTokenForm(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}}).vbrError(http.StatusUnauthorized, emulator.CodeExpiredToken)
 	})
@@ -247,7 +247,7 @@ func TestVBRLifetimes(t *testing.T) {
 	})
 	t.Run("overridden", func(t *testing.T) {
 		h := newVBR(t, func(o *emulator.Options) { o.Lifetimes.AccessToken = time.Minute })
-		tok := h.vbrLogin("administrator", "Password1")
+		tok := h.vbrLogin("administrator")
 		if tok.ExpiresIn != 60 {
 			t.Fatalf("expires_in %d, want 60", tok.ExpiresIn)
 		}
@@ -346,7 +346,7 @@ func TestVBRSecurityUsersListing(t *testing.T) {
 		h.vbrJSON("GET", "/api/v1/security/users"+q, tok, "").vbrError(http.StatusBadRequest, emulator.CodeUnexpectedContent)
 	}
 	// Any authenticated user may read the listing; nobody anonymous.
-	op := h.vbrLogin("jsmith", "Password1").AccessToken
+	op := h.vbrLogin("jsmith").AccessToken
 	h.vbrJSON("GET", "/api/v1/security/users", op, "").want(http.StatusOK)
 	h.vbrJSON("GET", "/api/v1/security/users", "", "").vbrError(http.StatusUnauthorized, emulator.CodeAccessDenied)
 }
@@ -356,7 +356,7 @@ func TestVBRResetMFA(t *testing.T) {
 	tok := h.vbrAdmin()
 	id := emulator.VBRUserID("jsmith")
 	// jsmith logs in with a password although MFA is on: REST logins are not MFA-checked.
-	op := h.vbrLogin("jsmith", "Password1").AccessToken
+	op := h.vbrLogin("jsmith").AccessToken
 	h.vbrJSON("POST", "/api/v1/security/users/"+id+"/resetMFA", op, "").vbrError(http.StatusForbidden, emulator.CodeAccessDenied)
 	if st, _ := h.e.User(emulator.VBR, "jsmith"); !st.MFAEnabled {
 		t.Fatal("a forbidden reset changed the user")
@@ -393,7 +393,7 @@ func TestVBRSecuritySettings(t *testing.T) {
 	for _, body := range []string{``, `{}`, `{"mfaEnabled":null}`, `{"mfaEnabled":"yes"}`, `[true]`, `{"mfaEnabled":true}{}`, `not json`} {
 		h.vbrJSON("PUT", "/api/v1/security/settings", tok, body).vbrError(http.StatusBadRequest, emulator.CodeUnexpectedContent)
 	}
-	op := h.vbrLogin("jsmith", "Password1").AccessToken
+	op := h.vbrLogin("jsmith").AccessToken
 	if s := decode[emulator.VBRSecuritySettings](h.vbrJSON("GET", "/api/v1/security/settings", op, "").want(http.StatusOK)); !s.MFAEnabled {
 		t.Fatal("an operator reads the same setting")
 	}

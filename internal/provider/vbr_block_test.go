@@ -91,7 +91,7 @@ func TestVBRBlockResolve(t *testing.T) {
 		"nothing":             {attribute: "password", message: "VEEAM_VBR_PASSWORD"},
 		"two in the block":    {model: vbrBlockModel{Username: str("u"), Password: str("p"), RefreshToken: str("r")}, attribute: "refresh_token", message: "exactly one of password, authorization_code and refresh_token"},
 		"two in the env":      {env: map[string]string{"VEEAM_VBR_AUTHORIZATION_CODE": "c", "VEEAM_VBR_REFRESH_TOKEN": "r"}, attribute: "refresh_token", message: "VEEAM_VBR_AUTHORIZATION_CODE, VEEAM_VBR_REFRESH_TOKEN"},
-		"password, no user":   {model: vbrBlockModel{Password: str("p")}, attribute: "username", message: "password needs username"},
+		"password, no user":   {model: vbrBlockModel{Password: str("p")}, attribute: "username", message: "needs username: set username in the \"vbr\" block or VEEAM_VBR_USERNAME"},
 		"bad short-term bool": {env: map[string]string{"VEEAM_VBR_USE_SHORT_TERM_REFRESH": "often"}, model: vbrBlockModel{Username: str("u"), Password: str("p")}, attribute: "use_short_term_refresh", message: "true or false"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -149,11 +149,11 @@ func TestAccVBRBlock_errors(t *testing.T) {
 				// A spent or forged code: the login is deferred to the first call, whose error
 				// names the attribute and the fix.
 				Config:      vbrProviderConfig(srv, "", "", `authorization_code = "AAEAAforged"`) + users,
-				ExpectError: regexp.MustCompile(`(?s)"vbr" block cannot log in: authorization_code: was rejected by the server.*set a fresh authorization code, or username and password`),
+				ExpectError: regexp.MustCompile(`(?s)"vbr" block cannot log in: authorization_code: was rejected by\s+the\s+server.*set\s+a\s+fresh\s+authorization\s+code,\s+or\s+username\s+and\s+password`),
 			},
 			{
 				Config:      vbrProviderConfig(srv, "administrator", "Password1", `api_version = "1.7-rev0"`) + users,
-				ExpectError: regexp.MustCompile(`(?s)unsupported x-api-version "1.7-rev0"; supported versions: 1.0-rev1, .*1.3-rev1`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid "vbr" block.*api_version = "1.7-rev0".*api_version: "1.7-rev0" is not accepted by the server.*supported\s+versions: 1.0-rev1, 1.0-rev2, 1.1-rev0, 1.1-rev1, 1.2-rev0, 1.2-rev1,\s+1.3-rev0, 1.3-rev1`),
 			},
 			{
 				Config:      users,
@@ -179,5 +179,19 @@ data "veeam_vbr_users" "all" {}
 	})
 	if got := srv.Emulator.Counters(emulator.VBR).Endpoints["POST /api/oauth2/token grant=password"]; got == 0 {
 		t.Fatal("no password login with the credentials from the environment")
+	}
+}
+
+func TestVBRBlockSecretsAreSensitive(t *testing.T) {
+	attrs := vbrBlockSchema().Attributes
+	for _, a := range []string{"password", "authorization_code", "refresh_token"} {
+		if !attrs[a].IsSensitive() {
+			t.Errorf("%s must be Sensitive", a)
+		}
+	}
+	for _, a := range []string{"username", "host", "use_short_term_refresh"} {
+		if attrs[a].IsSensitive() {
+			t.Errorf("%s need not be Sensitive", a)
+		}
 	}
 }

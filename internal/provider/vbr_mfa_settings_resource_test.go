@@ -127,7 +127,7 @@ resource "veeam_vbr_mfa_settings" "test" {
   mfa_enabled = true
 }
 `,
-			ExpectError: regexp.MustCompile(`(?s)Changing the MFA setting failed.*may not change security settings: log in as a user with\s+the Veeam Backup Administrator role`),
+			ExpectError: regexp.MustCompile(`(?s)Changing the MFA setting failed.*may\s+not\s+change\s+security\s+settings:\s+log\s+in\s+as\s+a\s+user\s+with\s+the\s+Veeam\s+Backup\s+Administrator\s+role`),
 		}},
 	})
 	if srv.Emulator.VBRMFAEnabled() {

@@ -1,0 +1,8 @@
+# Require multi-factor authentication for every Veeam Backup & Replication user that is not a
+# service account. The provider's vbr user needs the Veeam Backup Administrator role.
+resource "veeam_vbr_mfa_settings" "this" {
+  mfa_enabled = true
+}
+
+# Destroying the resource leaves the setting as it is (with a warning): to switch MFA off,
+# apply mfa_enabled = false first.
