@@ -55,8 +55,8 @@ func vbrBlockSchema() schema.SingleNestedBlock {
 		MarkdownDescription: "Password of `username`. Exactly one of `password`, `authorization_code` and `refresh_token` must be set " +
 			"(in the block or the environment); `password` needs `username`." + envNote("vbr", "password"),
 		Validators: []validator.String{
+			// No AlsoRequires(username): username may come from VEEAM_VBR_USERNAME; resolve checks it.
 			vbrConflicts("password"),
-			stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("username")),
 		},
 	}
 	attrs["authorization_code"] = schema.StringAttribute{

@@ -143,7 +143,7 @@ func TestAccVBRBlock_errors(t *testing.T) {
 			},
 			{
 				Config:      vbrProviderConfig(srv, "", "Password1") + users,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*vbr.username.*must be specified when.*vbr.password`),
+				ExpectError: regexp.MustCompile(`(?s)Invalid "vbr" block.*username: not set: password.*needs\s+username.*VEEAM_VBR_USERNAME`),
 			},
 			{
 				// A spent or forged code: the login is deferred to the first call, whose error
@@ -194,4 +194,19 @@ func TestVBRBlockSecretsAreSensitive(t *testing.T) {
 			t.Errorf("%s need not be Sensitive", a)
 		}
 	}
+}
+
+func TestAccVBRBlock_usernameFromEnvironment(t *testing.T) {
+	srv := testEmulator(t)
+	t.Setenv("VEEAM_VBR_USERNAME", "administrator")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// password in the block, username from VEEAM_VBR_USERNAME: a valid combination.
+			Config: vbrProviderConfig(srv, "", "Password1") + `
+data "veeam_vbr_users" "all" {}
+`,
+			Check: resource.TestCheckResourceAttrSet("data.veeam_vbr_users.all", "users.#"),
+		}},
+	})
 }
