@@ -209,45 +209,19 @@ func (e *Emulator) awsToken(w http.ResponseWriter, r *http.Request) {
 		}
 		e.awsLogin(w, r, name, now, lt)
 	case "refresh_token":
-		rt := plusFix(form.Get("refresh_token"))
-		if rt == "" {
-			writeError(w, r, AWS, errBadRequest("refresh_token is required for grant_type=refresh_token"))
-			return
-		}
-		tp, aerr := e.st.refresh(AWS, rt, now, lt.AccessToken, nil)
-		if aerr != nil {
-			writeError(w, r, AWS, aerr)
-			return
-		}
-		info.user = tp.UserName
-		e.countEvent(AWS, eventRefresh)
-		writeJSON(w, http.StatusOK, awsTokenBody(tp))
+		e.grantRefresh(w, r, awsWire, form, now, lt.AccessToken)
 	case "authorization_code":
-		code := plusFix(form.Get("code"))
-		if code == "" {
-			writeError(w, r, AWS, errBadRequest("code is required for grant_type=authorization_code"))
-			return
-		}
-		name, aerr := e.st.takeOnce(onceAuthCode, AWS, code, now)
-		if aerr != nil {
-			writeError(w, r, AWS, aerr)
-			return
-		}
-		e.awsLogin(w, r, name, now, lt)
+		e.grantAuthorizationCode(w, r, awsWire, form, now, loginOpts{access: lt.AccessToken, refresh: lt.RefreshToken})
 	}
 }
 
 // awsLogin starts a session for name and answers with its tokens.
 func (e *Emulator) awsLogin(w http.ResponseWriter, r *http.Request, name string, now time.Time, lt Lifetimes) {
-	tp, aerr := e.st.login(AWS, name, now, loginOpts{access: lt.AccessToken, refresh: lt.RefreshToken})
-	if aerr != nil {
-		writeError(w, r, AWS, aerr)
-		return
-	}
-	infoOf(r).user = tp.UserName
-	e.countEvent(AWS, eventLogin)
-	writeJSON(w, http.StatusOK, awsTokenBody(tp))
+	e.issue(w, r, awsWire, name, now, loginOpts{access: lt.AccessToken, refresh: lt.RefreshToken})
 }
+
+// awsWire is the Backup for AWS token endpoint's wire format.
+var awsWire = jsonTokenWire(AWS, awsTokenBody)
 
 func awsTokenBody(tp tokenPair) AWSToken {
 	return AWSToken{
@@ -281,9 +255,7 @@ func (e *Emulator) awsAuthorizationCode(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	code := authorizationCode()
-	e.st.putOnce(onceAuthCode, AWS, code, pr.UserName, e.clock.Now().Add(e.Lifetimes(AWS).AuthorizationCode))
-	writeJSON(w, http.StatusOK, map[string]string{"code": code})
+	writeJSON(w, http.StatusOK, map[string]string{"code": e.newAuthorizationCode(AWS, pr.UserName)})
 }
 
 // ---- single sign-on ----

@@ -189,31 +189,9 @@ func (e *Emulator) vbrToken(w http.ResponseWriter, r *http.Request) {
 		}
 		e.vbrLogin(w, r, st.Name, now, lt)
 	case "refresh_token":
-		raw := plusFix(form.Get("refresh_token"))
-		if raw == "" {
-			writeError(w, r, VBR, errBadRequest("refresh_token is required for grant_type=refresh_token"))
-			return
-		}
-		tp, aerr := e.st.refresh(VBR, raw, now, lt.AccessToken, nil)
-		if aerr != nil {
-			writeError(w, r, VBR, aerr)
-			return
-		}
-		info.user = tp.UserName
-		e.countEvent(VBR, eventRefresh)
-		writeJSON(w, http.StatusOK, vbrTokenBody(tp))
+		e.grantRefresh(w, r, vbrWire, form, now, lt.AccessToken)
 	case "authorization_code":
-		code := plusFix(form.Get("code"))
-		if code == "" {
-			writeError(w, r, VBR, errBadRequest("code is required for grant_type=authorization_code"))
-			return
-		}
-		name, aerr := e.st.takeOnce(onceAuthCode, VBR, code, now)
-		if aerr != nil {
-			writeError(w, r, VBR, aerr)
-			return
-		}
-		e.vbrLogin(w, r, name, now, lt)
+		e.grantAuthorizationCode(w, r, vbrWire, form, now, loginOpts{access: lt.AccessToken, refresh: lt.RefreshToken})
 	case "vbr_token":
 		raw := strings.TrimSpace(form.Get("vbr_token"))
 		if raw == "" {
@@ -231,15 +209,11 @@ func (e *Emulator) vbrToken(w http.ResponseWriter, r *http.Request) {
 
 // vbrLogin starts a session for name and answers with its tokens.
 func (e *Emulator) vbrLogin(w http.ResponseWriter, r *http.Request, name string, now time.Time, lt Lifetimes) {
-	tp, aerr := e.st.login(VBR, name, now, loginOpts{access: lt.AccessToken, refresh: lt.RefreshToken})
-	if aerr != nil {
-		writeError(w, r, VBR, aerr)
-		return
-	}
-	infoOf(r).user = tp.UserName
-	e.countEvent(VBR, eventLogin)
-	writeJSON(w, http.StatusOK, vbrTokenBody(tp))
+	e.issue(w, r, vbrWire, name, now, loginOpts{access: lt.AccessToken, refresh: lt.RefreshToken})
 }
+
+// vbrWire is the Backup & Replication token endpoint's wire format.
+var vbrWire = jsonTokenWire(VBR, vbrTokenBody)
 
 func vbrTokenBody(tp tokenPair) VBRToken {
 	return VBRToken{
@@ -303,9 +277,7 @@ func (e *Emulator) vbrAuthorizationCode(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	drain(r)
-	code := authorizationCode()
-	e.st.putOnce(onceAuthCode, VBR, code, pr.UserName, e.clock.Now().Add(e.Lifetimes(VBR).AuthorizationCode))
-	writeJSON(w, http.StatusOK, map[string]string{"code": code})
+	writeJSON(w, http.StatusOK, map[string]string{"code": e.newAuthorizationCode(VBR, pr.UserName)})
 }
 
 // ---- security ----
