@@ -9,6 +9,9 @@ provider "veeam" {
 
     # Only when the provider's own user has MFA: the provider computes the code.
     # totp_secret = var.veeam_aws_totp_secret
+
+    # Instead of username and password, exactly one single-use value (fresh in every
+    # command): authorization_code, refresh_token or saml_response.
   }
 
   # Veeam Backup & Replication (VEEAM_VBR_<ATTRIBUTE>). Exactly one of password,

@@ -51,19 +51,19 @@ func awsLogin(ctx context.Context, s *Session) (*Token, error) {
 			return nil, err
 		}
 		tok, err := awsExchange(ctx, s, "/api/v1/identityProvider/token", url.Values{"SamlResponse": {c.SAMLResponse}})
-		return tok, awsSingleUseRejected(err, "saml_response", "SAML response", "it is single-use and expires minutes after the identity provider issued it")
+		return tok, awsSingleUseRejected(err, "saml_response", "SAML response", "a SAML response is single-use and expires minutes after the identity provider issued it")
 	case c.AuthorizationCode != "":
 		if err := s.markSingleUseSpent("authorization code", "authorization_code"); err != nil {
 			return nil, err
 		}
 		tok, err := awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}})
-		return tok, awsSingleUseRejected(err, "authorization_code", "authorization code", "it is single-use and expires 60 s (by default) after it was issued; ephemeral.veeam_aws_authorization_code makes a fresh one in every Terraform command")
+		return tok, awsSingleUseRejected(err, "authorization_code", "authorization code", "a code is single-use and expires 60 s (by default) after it was issued; ephemeral.veeam_aws_authorization_code makes a fresh one in every Terraform command")
 	case c.RefreshToken != "" && c.Password == "":
 		if err := s.markSingleUseSpent("refresh token", "refresh_token"); err != nil {
 			return nil, err
 		}
 		tok, err := awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}})
-		return tok, awsSingleUseRejected(err, "refresh_token", "refresh token", "each refresh token works once (a refresh returns a new one) and expires 2 h (by default) after it was issued")
+		return tok, awsSingleUseRejected(err, "refresh_token", "refresh token", "a refresh token works once, since each refresh returns a new one, and expires 2 h (by default) after it was issued")
 	case c.Username == "" && c.Password == "":
 		return nil, &ConfigError{Attribute: "username", Message: `no credentials: set username and password in the "aws" block (or VEEAM_AWS_USERNAME and VEEAM_AWS_PASSWORD), or one of authorization_code, refresh_token or saml_response`}
 	}
@@ -127,8 +127,8 @@ func awsSingleUseRejected(err error, attr, what, why string) error {
 	if err == nil || !errors.As(err, &apiErr) || (apiErr.Status != http.StatusBadRequest && apiErr.Status != http.StatusUnauthorized) {
 		return err
 	}
-	return fmt.Errorf("%w: %w", &ConfigError{Attribute: attr, Message: fmt.Sprintf(
-		"the server refused the %s (%s). Every Terraform command that calls the API spends the value it was given: "+
+	return fmt.Errorf("%w (%w)", &ConfigError{Attribute: attr, Message: fmt.Sprintf(
+		"the server refused the %s: %s. Every Terraform command that calls the API spends the value it was given: "+
 			"supply a fresh one, or log in with username and password", what, why)}, err)
 }
 

@@ -63,8 +63,8 @@ func (e *authorizationCodeEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 			e.spec.product, e.spec.endpoint, e.spec.product, title),
 		Attributes: map[string]schema.Attribute{
 			"code": schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The authorization code. Usable once."},
-			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the code stops working (RFC 3339), from the documented " +
-				e.spec.lifetime.String() + " lifetime: an appliance configured otherwise may differ."},
+			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("When the code stops working (RFC 3339), from the "+
+				"documented lifetime of %g seconds: an appliance configured otherwise may differ.", e.spec.lifetime.Seconds())},
 		},
 	}
 }

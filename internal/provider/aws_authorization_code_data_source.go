@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -43,8 +44,8 @@ func authorizationCodeDataSourceSchema(title, endpoint string, lifetime time.Dur
 		Attributes: map[string]schema.Attribute{
 			"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "When the code was issued (RFC 3339)."},
 			"code": schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The authorization code. Usable once."},
-			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: "When the code stops working (RFC 3339), from the documented " +
-				lifetime.String() + " lifetime: an appliance configured otherwise may differ."},
+			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("When the code stops working (RFC 3339), from the "+
+				"documented lifetime of %g seconds: an appliance configured otherwise may differ.", lifetime.Seconds())},
 		},
 	}
 }
@@ -66,7 +67,7 @@ func (d *awsAuthorizationCodeDataSource) Read(ctx context.Context, _ datasource.
 	issued := c.Now()
 	code, err := c.AuthorizationCode(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Getting an authorization code failed", err.Error())
+		addCallError(&resp.Diagnostics, "aws", "Getting an authorization code failed", err)
 		return
 	}
 	m := authorizationCodeModel{

@@ -12,6 +12,8 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
+var _ lazyLoginBlock = &awsBlockModel{}
+
 // awsBlockModel is the provider's `aws` block: Veeam Backup for AWS.
 type awsBlockModel struct {
 	connectionModel
@@ -34,7 +36,7 @@ func awsBlockSchema() schema.SingleNestedBlock {
 	attrs := connectionAttributes("aws", 11005, "Value of the `x-api-version` header, for example `1.7-rev0` (the default).")
 	singleUse := " Single use: the provider spends it on the first API call of a Terraform command (not at all when the command " +
 		"needs no call), so each command needs a fresh value, for example from an ephemeral resource. `veeam_aws_token` cannot " +
-		"open a session of its own with it. Conflicts with `password`, `authorization_code`, `refresh_token` and `saml_response`."
+		"open a session of its own with it. Conflicts with the other ways to log in."
 	attrs["username"] = schema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "User name of a Veeam Backup for AWS user (a Portal Administrator to manage other users), for the password login." + envNote("aws", "username"),
@@ -42,7 +44,7 @@ func awsBlockSchema() schema.SingleNestedBlock {
 	attrs["password"] = schema.StringAttribute{
 		Optional:            true,
 		Sensitive:           true,
-		MarkdownDescription: "Password of `username`." + envNote("aws", "password"),
+		MarkdownDescription: "Password of `username`. Conflicts with `authorization_code`, `refresh_token` and `saml_response`." + envNote("aws", "password"),
 	}
 	attrs["totp_secret"] = schema.StringAttribute{
 		Optional:  true,
@@ -125,12 +127,13 @@ func (m *awsBlockModel) resolve(r *resolver) (client.Config, error) {
 	if len(set) > 1 {
 		first, second := set[0], set[1]
 		return cfg, &client.ConfigError{Attribute: awsLoginMethods[second], Message: fmt.Sprintf(
-			"(from %s) conflicts with %s (from %s): they are two ways to log in. Remove one, from the block or the environment: %s",
-			methods[second].Source, awsLoginMethods[first], methods[first].Source, strings.ReplaceAll(awsOneLoginMethod, "`", ""))}
+			"set by %s, conflicts with %s (set by %s): they are two ways to log in. Keep exactly one of password (with username), "+
+				"authorization_code, refresh_token or saml_response, in the block or the environment",
+			methods[second].Source, awsLoginMethods[first], methods[first].Source)}
 	}
 	if totp.Value != "" && mfa.Value != "" {
 		return cfg, &client.ConfigError{Attribute: "mfa_code", Message: fmt.Sprintf(
-			"conflicts with totp_secret (from %s and %s): set totp_secret (the provider computes each code) or mfa_code (one code), not both", mfa.Source, totp.Source)}
+			"set by %s, conflicts with totp_secret (set by %s): set totp_secret (the provider computes each code) or mfa_code (one code), not both", mfa.Source, totp.Source)}
 	}
 	if len(set) == 1 && set[0] > 0 {
 		for _, s := range []struct {
@@ -139,7 +142,7 @@ func (m *awsBlockModel) resolve(r *resolver) (client.Config, error) {
 		}{{"totp_secret", totp}, {"mfa_code", mfa}} {
 			if s.Value != "" {
 				return cfg, &client.ConfigError{Attribute: s.attr, Message: fmt.Sprintf(
-					"(from %s) applies only to the password login, but the block logs in with %s: remove %s", s.Source, awsLoginMethods[set[0]], s.attr)}
+					"set by %s, applies only to the password login, but the block logs in with %s: remove %s", s.Source, awsLoginMethods[set[0]], s.attr)}
 			}
 		}
 	}
@@ -176,7 +179,7 @@ func awsExclusiveLogin(attr string) validator.String {
 		}
 		earlier = append(earlier, a)
 	}
-	return awsExclusive(earlier, "Conflicting login methods in the \"aws\" block", "Only one login method can be used: "+awsOneLoginMethod+".")
+	return awsExclusive(earlier, "Conflicting login methods in the \"aws\" block", "Remove one of them: "+awsOneLoginMethod+".")
 }
 
 // awsExclusive is a validator that fails when the attribute and any of others (siblings in

@@ -62,7 +62,8 @@ var credentialAttributes = []string{"username", "password", "totp_secret", "mfa_
 // unauthenticatedAWS returns a client for calls that need no login: the provider's own, or,
 // when only credentials are still unknown (so Configure could not open one), one built from
 // the block's connection settings.
-func unauthenticatedAWS(d *providerData, what string) (*client.AWSClient, diag.Diagnostics) {
+func unauthenticatedAWS(d *providerData) (*client.AWSClient, diag.Diagnostics) {
+	const what = "veeam_aws_sso_url"
 	ac := d.aws
 	if ac == nil || len(ac.pending) == 0 {
 		return get(ac, "aws", what)
@@ -90,7 +91,7 @@ func (d *awsSSOURLDataSource) Read(ctx context.Context, req datasource.ReadReque
 		resp.Diagnostics.AddError("Provider not configured", "veeam_aws_sso_url was read before the provider was configured")
 		return
 	}
-	c, diags := unauthenticatedAWS(d.data, "veeam_aws_sso_url")
+	c, diags := unauthenticatedAWS(d.data)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return

@@ -65,7 +65,7 @@ func (d *awsUserDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Reading the user failed", err.Error())
+		addCallError(&resp.Diagnostics, "aws", "Reading the user failed", err)
 		return
 	}
 	m.ID = types.StringValue(u.Name)

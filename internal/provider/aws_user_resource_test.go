@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -275,7 +274,8 @@ resource "veeam_aws_user" "test" {
 						return err
 					}
 					// The provider's next commands log in with the new password.
-					return os.Setenv("VEEAM_AWS_PASSWORD", "Admin2-New-2")
+					t.Setenv("VEEAM_AWS_PASSWORD", "Admin2-New-2")
+					return nil
 				},
 			},
 			{
@@ -321,6 +321,72 @@ func TestAccAWSUser_errors(t *testing.T) {
 				Config: strings.Replace(awsUserConfig(srv, "  name = \"carol\"\n  password_wo = \"b\"\n  password_wo_version = 1\n"),
 					`username    = "administrator"`, `username    = "operator"`, 1),
 				ExpectError: msgRe(`may not manage user "carol": log in as a Portal Administrator`),
+			},
+		},
+	})
+}
+
+// TestAccAWSUser_mfaDriftAndMigration: a user with veeam_aws_user_mfa in the same
+// configuration (mfa_enabled follows without a diff), a description changed outside Terraform
+// (set back), and a move from `password` to `password_wo` (the state loses the password, the
+// new one is sent).
+func TestAccAWSUser_mfaDriftAndMigration(t *testing.T) {
+	srv := testEmulator(t)
+	const kept, writeOnly = "Kept-Pass-1x", "Write-Only-2y"
+	withMFA := `
+resource "veeam_aws_user_mfa" "test" {
+  user_name = veeam_aws_user.test.name
+}
+`
+	inState := awsUserConfig(srv, fmt.Sprintf("  name        = \"erin\"\n  description = \"Erin\"\n  password    = %q\n", kept)) + withMFA
+	migrated := awsUserConfig(srv, fmt.Sprintf("  name        = \"erin\"\n  description = \"Erin\"\n  password_wo = %q\n  password_wo_version = 1\n", writeOnly)) + withMFA
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: inState,
+			},
+			{
+				// The refresh sees MFA on; nothing to change.
+				Config:           inState,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("mfa_enabled"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				PreConfig: func() {
+					if _, err := testAWSClient(t, srv).UpdateUser(context.Background(), "erin", "changed by hand", "", ""); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: inState,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("description"), knownvalue.StringExact("Erin")),
+				}},
+				Check: func(_ *terraformState) error {
+					if st, _ := srv.Emulator.AWSUser("erin"); st.Description != "Erin" || !st.MFAEnabled {
+						return fmt.Errorf("after the update: description %q, MFA %v", st.Description, st.MFAEnabled)
+					}
+					return nil
+				},
+			},
+			{
+				Config: migrated,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("password"), knownvalue.Null()),
+					notInState(kept),
+					notInState(writeOnly),
+				},
+				// The user has MFA now: log in with the secret from state and the new password.
+				Check: func(s *terraformState) error {
+					if err := awsLogin(srv, "erin", kept); !client.IsAuthenticationFailed(err) {
+						return fmt.Errorf("the password kept in state must be refused, got %v", err)
+					}
+					return loginWithStateSecret(srv, s, "erin", writeOnly)
+				},
 			},
 		},
 	})

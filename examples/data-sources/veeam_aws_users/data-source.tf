@@ -1,0 +1,10 @@
+# Every user whose name contains "ops", users with MFA first. The provider pages through all
+# of them.
+data "veeam_aws_users" "ops" {
+  search_pattern = "ops"
+  sort           = "mfaEnabledDesc"
+}
+
+output "ops_without_mfa" {
+  value = [for u in data.veeam_aws_users.ops.users : u.name if !u.mfa_enabled]
+}

@@ -1,0 +1,18 @@
+# A fresh single-use code in every Terraform command, issued to the user of the default
+# provider configuration, that never reaches plan or state (Terraform 1.10+).
+ephemeral "veeam_aws_authorization_code" "handoff" {}
+
+# A second provider configuration logs in with it, without ever seeing a password. It logs in
+# only when one of its resources first needs the API, so an unused code just expires.
+provider "veeam" {
+  alias = "handoff"
+  aws {
+    host               = "https://backup.example.com:11005"
+    authorization_code = ephemeral.veeam_aws_authorization_code.handoff.code
+  }
+}
+
+data "veeam_aws_user" "me" {
+  provider = veeam.handoff
+  name     = "administrator"
+}

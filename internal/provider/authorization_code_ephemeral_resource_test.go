@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
+)
+
+func TestAccAWSAuthorizationCodeEphemeral(t *testing.T) {
+	srv := testEmulator(t)
+	exchange := func(code string) error {
+		c, err := client.NewAWS(client.Config{
+			Host:        srv.URL[emulator.AWS],
+			Credentials: client.Credentials{AuthorizationCode: code},
+			TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
+		})
+		if err != nil {
+			return err
+		}
+		_, err = c.Credential(context.Background())
+		return err
+	}
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{{
+			Config: awsProviderConfig(srv, "administrator", "Password1") + `
+ephemeral "veeam_aws_authorization_code" "test" {}
+
+provider "echo" {
+  data = ephemeral.veeam_aws_authorization_code.test
+}
+
+resource "echo" "test" {}
+`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttrWith("echo.test", "data.code", func(code string) error {
+					if code == "" {
+						return fmt.Errorf("empty code")
+					}
+					if err := exchange(code); err != nil {
+						return fmt.Errorf("the authorization_code grant refused a fresh code: %w", err)
+					}
+					if err := exchange(code); !client.IsAuthenticationFailed(err) {
+						return fmt.Errorf("a second exchange of the code must be refused, got %v", err)
+					}
+					return nil
+				}),
+				resource.TestCheckResourceAttrWith("echo.test", "data.expires_at", func(v string) error {
+					exp, err := time.Parse(time.RFC3339, v)
+					if err != nil {
+						return err
+					}
+					if d := time.Until(exp); d <= 0 || d > 61*time.Second {
+						return fmt.Errorf("expires_at is %v from now, want within the 60 s lifetime", d)
+					}
+					return nil
+				}),
+			),
+		}},
+	})
+}
+
+func TestAWSAuthorizationCodeEphemeralSchema(t *testing.T) {
+	e := NewAWSAuthorizationCodeEphemeralResource()
+	var meta ephemeral.MetadataResponse
+	e.Metadata(context.Background(), ephemeral.MetadataRequest{ProviderTypeName: "veeam"}, &meta)
+	if meta.TypeName != "veeam_aws_authorization_code" {
+		t.Fatalf("type name %q", meta.TypeName)
+	}
+	var resp ephemeral.SchemaResponse
+	e.Schema(context.Background(), ephemeral.SchemaRequest{}, &resp)
+	code, ok := resp.Schema.Attributes["code"].(schema.StringAttribute)
+	if !ok || !code.Sensitive || !code.Computed {
+		t.Fatalf("code must be a computed, sensitive string: %#v", resp.Schema.Attributes["code"])
+	}
+}
+
+func TestAccAWSAuthorizationCodeEphemeral_missingBlock(t *testing.T) {
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{{
+			Config: `
+ephemeral "veeam_aws_authorization_code" "test" {}
+
+provider "echo" {
+  data = ephemeral.veeam_aws_authorization_code.test
+}
+
+resource "echo" "test" {}
+`,
+			ExpectError: msgRe(`Missing "aws" block in the provider configuration`, "veeam_aws_authorization_code talks to Veeam Backup for AWS"),
+		}},
+	})
+}
