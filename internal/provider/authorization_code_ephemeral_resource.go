@@ -105,3 +105,13 @@ func NewAWSAuthorizationCodeEphemeralResource() ephemeral.EphemeralResource {
 		},
 	}}
 }
+
+// NewVBRAuthorizationCodeEphemeralResource is the ephemeral resource veeam_vbr_authorization_code.
+func NewVBRAuthorizationCodeEphemeralResource() ephemeral.EphemeralResource {
+	return &authorizationCodeEphemeral{spec: authorizationCodeSpec{
+		product: "vbr", endpoint: "POST /api/oauth2/authorization_code", lifetime: client.VBRAuthorizationCodeLifetime,
+		issuer: func(d *providerData) (codeIssuer, diag.Diagnostics) {
+			return get(d.vbr, "vbr", "veeam_vbr_authorization_code")
+		},
+	}}
+}

@@ -15,59 +15,80 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 )
 
-func TestAccAWSAuthorizationCodeEphemeral(t *testing.T) {
+func TestAccAuthorizationCodeEphemeral(t *testing.T) {
 	srv := testEmulator(t)
-	exchange := func(code string) error {
-		c, err := client.NewAWS(client.Config{
-			Host:        srv.URL[emulator.AWS],
-			Credentials: client.Credentials{AuthorizationCode: code},
-			TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
-		})
-		if err != nil {
-			return err
-		}
-		_, err = c.Credential(context.Background())
-		return err
-	}
-	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
-		Steps: []resource.TestStep{{
-			Config: awsProviderConfig(srv, "administrator", "Password1") + `
-ephemeral "veeam_aws_authorization_code" "test" {}
+	for _, tc := range []struct {
+		product  string
+		config   string
+		exchange func(code string) error
+	}{
+		{
+			product: "aws",
+			config:  awsProviderConfig(srv, "administrator", "Password1"),
+			exchange: func(code string) error {
+				c, err := client.NewAWS(client.Config{Host: srv.URL[emulator.AWS], Credentials: client.Credentials{AuthorizationCode: code}, TLS: client.TLSConfig{CACertPEM: srv.CACertPEM}})
+				if err != nil {
+					return err
+				}
+				_, err = c.Credential(context.Background())
+				return err
+			},
+		},
+		{
+			product: "vbr",
+			config:  vbrProviderConfig(srv, "administrator", "Password1"),
+			exchange: func(code string) error {
+				c, err := client.NewVBR(client.Config{Host: srv.URL[emulator.VBR], Credentials: client.Credentials{AuthorizationCode: code}, TLS: client.TLSConfig{CACertPEM: srv.CACertPEM}})
+				if err != nil {
+					return err
+				}
+				_, err = c.Credential(context.Background())
+				return err
+			},
+		},
+	} {
+		t.Run(tc.product, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+				ProtoV6ProviderFactories: withEcho(),
+				Steps: []resource.TestStep{{
+					Config: tc.config + fmt.Sprintf(`
+ephemeral "veeam_%[1]s_authorization_code" "test" {}
 
 provider "echo" {
-  data = ephemeral.veeam_aws_authorization_code.test
+  data = ephemeral.veeam_%[1]s_authorization_code.test
 }
 
 resource "echo" "test" {}
-`,
-			Check: resource.ComposeAggregateTestCheckFunc(
-				resource.TestCheckResourceAttrWith("echo.test", "data.code", func(code string) error {
-					if code == "" {
-						return fmt.Errorf("empty code")
-					}
-					if err := exchange(code); err != nil {
-						return fmt.Errorf("the authorization_code grant refused a fresh code: %w", err)
-					}
-					if err := exchange(code); !client.IsAuthenticationFailed(err) {
-						return fmt.Errorf("a second exchange of the code must be refused, got %v", err)
-					}
-					return nil
-				}),
-				resource.TestCheckResourceAttrWith("echo.test", "data.expires_at", func(v string) error {
-					exp, err := time.Parse(time.RFC3339, v)
-					if err != nil {
-						return err
-					}
-					if d := time.Until(exp); d <= 0 || d > 61*time.Second {
-						return fmt.Errorf("expires_at is %v from now, want within the 60 s lifetime", d)
-					}
-					return nil
-				}),
-			),
-		}},
-	})
+`, tc.product),
+					Check: resource.ComposeAggregateTestCheckFunc(
+						resource.TestCheckResourceAttrWith("echo.test", "data.code", func(code string) error {
+							if code == "" {
+								return fmt.Errorf("empty code")
+							}
+							if err := tc.exchange(code); err != nil {
+								return fmt.Errorf("the authorization_code grant refused a fresh code: %w", err)
+							}
+							if err := tc.exchange(code); err == nil {
+								return fmt.Errorf("a second exchange of the code must be refused")
+							}
+							return nil
+						}),
+						resource.TestCheckResourceAttrWith("echo.test", "data.expires_at", func(v string) error {
+							exp, err := time.Parse(time.RFC3339, v)
+							if err != nil {
+								return err
+							}
+							if d := time.Until(exp); d <= 0 || d > 61*time.Second {
+								return fmt.Errorf("expires_at is %v from now, want within the 60 s lifetime", d)
+							}
+							return nil
+						}),
+					),
+				}},
+			})
+		})
+	}
 }
 
 func TestAWSAuthorizationCodeEphemeralSchema(t *testing.T) {

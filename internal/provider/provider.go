@@ -301,5 +301,6 @@ func (p *veeamProvider) EphemeralResources(_ context.Context) []func() ephemeral
 		NewVAOTokenEphemeralResource,
 		NewEMSessionEphemeralResource,
 		NewAWSAuthorizationCodeEphemeralResource,
+		NewVBRAuthorizationCodeEphemeralResource,
 	}
 }
