@@ -28,6 +28,7 @@ type tokenSpec struct {
 	product  string // provider block
 	typeName string // suffix after "veeam_"
 	what     string // "access token", "session id"
+	note     string // product-specific advice appended to the description
 	flavor   *client.Flavor
 	config   func(d *providerData) (client.Config, []string, bool) // config, pending attributes, block present
 }
@@ -70,7 +71,7 @@ func (e *tokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, re
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("A fresh %s %s, for another provider or a script, that never reaches plan or state. "+
 			"Opening it logs in with the credentials of the provider's `%s` block (its own session); Terraform closes it at the end "+
-			"of the run, which logs that session out. Needs Terraform 1.10 or newer.", title, e.spec.what, e.spec.product),
+			"of the run, which logs that session out. Needs Terraform 1.10 or newer.%s", title, e.spec.what, e.spec.product, e.spec.note),
 		Attributes: map[string]schema.Attribute{
 			"token":        schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The " + e.spec.what + "."},
 			"header_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The request header that carries it, e.g. `Authorization`."},
@@ -223,7 +224,7 @@ func NewAWSTokenEphemeralResource() ephemeral.EphemeralResource {
 // NewVROTokenEphemeralResource is veeam_vro_token.
 func NewVROTokenEphemeralResource() ephemeral.EphemeralResource {
 	return &tokenEphemeral{spec: tokenSpec{
-		product: "vro", typeName: "vro_token", what: "access token", flavor: client.VROFlavor,
+		product: "vro", typeName: "vro_token", what: "access token", flavor: client.VROFlavor, note: orchestratorInterference,
 		config: func(d *providerData) (client.Config, []string, bool) {
 			if d.vro == nil {
 				return client.Config{}, nil, false
@@ -236,7 +237,7 @@ func NewVROTokenEphemeralResource() ephemeral.EphemeralResource {
 // NewVAOTokenEphemeralResource is veeam_vao_token.
 func NewVAOTokenEphemeralResource() ephemeral.EphemeralResource {
 	return &tokenEphemeral{spec: tokenSpec{
-		product: "vao", typeName: "vao_token", what: "access token", flavor: client.VAOFlavor,
+		product: "vao", typeName: "vao_token", what: "access token", flavor: client.VAOFlavor, note: orchestratorInterference,
 		config: func(d *providerData) (client.Config, []string, bool) {
 			if d.vao == nil {
 				return client.Config{}, nil, false
@@ -273,3 +274,9 @@ func NewEMSessionEphemeralResource() ephemeral.EphemeralResource {
 		},
 	}}
 }
+
+// orchestratorInterference is the orchestrators' documented warning, for their token docs.
+const orchestratorInterference = "\n\n~> **Sessions of the same user may interfere.** The orchestrator's documentation warns that " +
+	"simultaneous sessions under the same credentials can end each other, and this token is a second session beside the " +
+	"provider's own. Prefer a dedicated client account for the block whose sessions other logins cannot end " +
+	"(for Recovery Orchestrator: `client_id` and `client_secret`)."
