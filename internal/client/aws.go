@@ -36,7 +36,7 @@ var AWSFlavor = &Flavor{
 	CredentialPrefix: "Bearer ",
 	DecodeError:      decodeJSONError,
 	Login:            awsLogin,
-	Refresh:          refreshGrant(awsTokenPath, "refresh_token"),
+	Refresh:          refreshGrant(awsTokenPath),
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: awsTokenPath}, t)
 		return err

@@ -96,11 +96,11 @@ func jwtExpiry(tok string) (time.Time, bool) {
 	return exp.Time, true
 }
 
-// refreshGrant returns a Refresh func for a product whose token endpoint takes
-// grant_type=<name>&refresh_token=<token>.
-func refreshGrant(path, grant string) func(context.Context, *Session, *Token) (*Token, error) {
+// refreshGrant returns the Refresh func of a product whose token endpoint at path takes
+// grant_type=refresh_token&refresh_token=<token> (every OAuth-style product spells it so).
+func refreshGrant(path string) func(context.Context, *Session, *Token) (*Token, error) {
 	return func(ctx context.Context, s *Session, t *Token) (*Token, error) {
-		tr, err := postForm(ctx, s, path, url.Values{"grant_type": {grant}, "refresh_token": {t.RefreshToken}})
+		tr, err := postForm(ctx, s, path, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {t.RefreshToken}})
 		if err != nil {
 			return nil, err
 		}

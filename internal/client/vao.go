@@ -26,7 +26,7 @@ var VAOFlavor = &Flavor{
 	CredentialPrefix: "Bearer ",
 	DecodeError:      decodeJSONError,
 	Login:            vaoLogin,
-	Refresh:          refreshGrant(vaoTokenPath, "refresh_token"),
+	Refresh:          refreshGrant(vaoTokenPath),
 	Logout:           orchestratorLogout,
 }
 

@@ -38,7 +38,7 @@ var VBRFlavor = &Flavor{
 	Login:            vbrLogin,
 	// The reference spells the grant in lower case; newer appliances also accept
 	// "Refresh_token" (the emulator matches case-insensitively).
-	Refresh: refreshGrant(vbrTokenPath, "refresh_token"),
+	Refresh: refreshGrant(vbrTokenPath),
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		// Not retry-safe (docs/design/retries.md): after a lost answer the token is dead.
 		_, err := s.Send(ctx, Request{Method: http.MethodPost, Path: "/api/oauth2/logout"}, t)

@@ -29,7 +29,7 @@ var VROFlavor = &Flavor{
 	CredentialPrefix: "Bearer ",
 	DecodeError:      decodeJSONError,
 	Login:            vroLogin,
-	Refresh:          refreshGrant(vroTokenPath, "refresh_token"),
+	Refresh:          refreshGrant(vroTokenPath),
 	Logout:           orchestratorLogout,
 }
 
