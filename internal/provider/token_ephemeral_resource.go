@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -157,7 +158,13 @@ func (e *tokenEphemeral) Open(ctx context.Context, _ ephemeral.OpenRequest, resp
 	}
 	tok, err := s.Credential(ctx)
 	if err != nil {
-		addLoginError(&resp.Diagnostics, e.spec.product, err)
+		// The same message as a provider login failure, without the provider block's
+		// attribute path, which does not exist in this resource's schema.
+		var d diag.Diagnostics
+		addLoginError(&d, e.spec.product, err)
+		for _, x := range d {
+			resp.Diagnostics.AddError(x.Summary(), x.Detail())
+		}
 		return
 	}
 	ephemeralOpened.Add(1)
