@@ -13,6 +13,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"flag"
@@ -75,6 +76,9 @@ type config struct {
 	logRequests bool
 	statePath   string
 	faults      emulator.Faults
+	configPath  string // -config: the seed file that replaces the default accounts
+	printSeed   bool   // -print-seed: print the resulting seed and exit
+	flags       *flag.FlagSet
 	// vroSingleSession: a Recovery Orchestrator password login ends the user's other sessions.
 	vroSingleSession bool
 }
@@ -91,7 +95,9 @@ identity-provider user sara_baker@companymail.com/Admin345Dept01;
 vbr, vro, em administrator/Password1; vao VEEAM\administrator/Password1;
 vro client account terraform-client/Client-Secret1 (client_credentials);
 em tenant account tenant01/Password1 (LoginSpec logon only)
-(the full list is emulator.DefaultSeed in internal/emulator).
+(the full list: veeam-emulator -print-seed). -config FILE replaces them with
+the accounts of a JSON seed file (format: examples/emulator/seed.json in the
+source); -user flags add Backup for AWS accounts on top of either.
 
 Environment (flags win): VEEAM_ACCESS_TOKEN_LIFETIME_SEC (seconds),
 VEEAM_REFRESH_TOKEN_LIFETIME_DAYS (days, may be fractional),
@@ -107,7 +113,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 		fmt.Fprint(stderr, usageHead)
 		fs.PrintDefaults()
 	}
-	c := &config{addrs: map[emulator.Product]string{}, tlsHosts: listFlag{split: true}}
+	c := &config{addrs: map[emulator.Product]string{}, tlsHosts: listFlag{split: true}, flags: fs}
 	defaults := map[emulator.Product]string{
 		emulator.AWS: "127.0.0.1:11005",
 		emulator.VBR: "127.0.0.1:9419",
@@ -129,6 +135,8 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.plainHTTP, "plain-http", false, "serve plain HTTP instead of HTTPS")
 	fs.Var(&c.tlsHosts, "tls-host", "extra DNS `NAME` or IP for the self-signed certificate, which always covers 127.0.0.1, ::1 and localhost (repeatable, comma-separated)")
 	fs.StringVar(&c.caCertOut, "ca-cert-out", "", "write the self-signed certificate (PEM, mode 0644) to `FILE`, atomically, before the listening lines are printed")
+	fs.StringVar(&c.configPath, "config", "", "start with the accounts of this JSON seed `FILE` (users, passwords, roles, MFA secrets and scratch codes, identity-provider users, service, client and tenant accounts, per product) instead of the default ones; a product the file leaves out has no accounts")
+	fs.BoolVar(&c.printSeed, "print-seed", false, "print the accounts -config and -user make (the default ones without them) as a JSON seed on stdout and exit; checks a -config file without serving")
 	fs.Var(&c.users, "user", "add or replace a Backup for AWS account, `NAME:PASSWORD[:ROLE]`; ROLE is Portal Administrator (default), Portal Operator or Restore Operator; the password cannot contain ':' (repeatable)")
 	access := fs.Duration("access-token-lifetime", 0, "access token lifetime for every product (0: VEEAM_ACCESS_TOKEN_LIFETIME_SEC or the product default: aws 1h, vbr/vro/vao 15m; em: session idle timeout 15m)")
 	refresh := fs.Duration("refresh-token-lifetime", 0, "refresh token lifetime (0: VEEAM_REFRESH_TOKEN_LIFETIME_DAYS or the product default: aws 2h, vbr 336h, vro/vao 24h)")
@@ -137,7 +145,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.awsVersions, "aws-versions", "", "comma-separated x-api-version values Backup for AWS accepts (default 1.0-rev0 … 1.8-rev0)")
 	fs.BoolVar(&c.control, "control", false, "serve the /emulator/ control API on every listener: POST /emulator/clock/advance?seconds=N, GET /emulator/clock, GET /emulator/counters, POST /emulator/reset, POST /emulator/users, GET /emulator/users/{product}/{name}, GET /emulator/totp, GET /emulator/sessions")
 	fs.BoolVar(&c.logRequests, "log-requests", false, "log every request as JSON on stderr (authorization headers, passwords, tokens, codes and secrets masked)")
-	fs.StringVar(&c.statePath, "state", "", "keep the accounts (users, passwords, MFA secrets) in this JSON `FILE` across restarts; tokens stay in memory")
+	fs.StringVar(&c.statePath, "state", "", "keep the accounts (users, passwords, MFA secrets) in this JSON `FILE` across restarts, written and fsynced before each change is acknowledged; when it exists its accounts replace the -config/-user ones; tokens and sessions stay in memory")
 	fs.DurationVar(&c.faults.Latency, "fault-latency", 0, "add this latency to every product request")
 	fs.Float64Var(&c.faults.ServiceUnavailableRate, "fault-503-rate", 0, "fraction (0..1) of product requests answered 503 ServiceUnavailable")
 	fs.Float64Var(&c.faults.DropRate, "fault-drop-rate", 0, "fraction (0..1) of product requests whose connection is dropped")
@@ -196,9 +204,19 @@ func envLifetimes() (emulator.Lifetimes, error) {
 	return l, nil
 }
 
-// seed returns the default seed with the -user accounts added or replaced.
+// seed returns the -config seed (or the default one) with the -user
+// accounts added or replaced, checked.
 func (c *config) seed() (*emulator.Seed, error) {
 	s := emulator.DefaultSeed()
+	if c.configPath != "" {
+		var err error
+		if s, err = emulator.LoadSeed(c.configPath); err != nil {
+			return nil, fmt.Errorf("-config: %w", err)
+		}
+	}
+	if s.Users == nil {
+		s.Users = map[emulator.Product][]emulator.SeedUser{}
+	}
 	for _, spec := range c.users.vals {
 		parts := strings.SplitN(spec, ":", 3)
 		if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
@@ -222,6 +240,12 @@ func (c *config) seed() (*emulator.Seed, error) {
 		}
 		s.Users[emulator.AWS] = users
 	}
+	if err := emulator.ValidateSeed(s); err != nil {
+		if len(c.users.vals) > 0 {
+			return nil, fmt.Errorf("the accounts (-config, -user) are not valid: %w", err)
+		}
+		return nil, fmt.Errorf("the accounts are not valid: %w", err)
+	}
 	return s, nil
 }
 
@@ -238,6 +262,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "veeam-emulator: %v\n", err)
 		return 2
+	}
+	if c.printSeed {
+		out, err := json.MarshalIndent(seed, "", "  ")
+		if err != nil {
+			fmt.Fprintf(stderr, "veeam-emulator: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "%s\n", out)
+		return 0
+	}
+	if c.statePath != "" && (c.configPath != "" || len(c.users.vals) > 0) {
+		if _, err := os.Stat(c.statePath); err == nil {
+			fmt.Fprintf(stderr, "veeam-emulator: -state %s exists: its accounts are used and the -config/-user accounts are ignored (delete the file, or POST /emulator/reset with -control, to start from them)\n", c.statePath)
+		}
 	}
 	opts := emulator.Options{
 		Lifetimes: c.lifetimes, Seed: seed, Control: c.control, Faults: c.faults, StatePath: c.statePath,
@@ -312,7 +350,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			Handler:           e.Handler(p),
 			ReadHeaderTimeout: 10 * time.Second,
 			ErrorLog:          log.New(stderr, "veeam-emulator: "+string(p)+": ", 0),
-			TLSConfig:         tlsConf,
+		}
+		if tlsConf != nil {
+			// Each server gets its own copy: ServeTLS adds the HTTP/2
+			// settings to its server's tls.Config, so a shared one races.
+			srv.TLSConfig = tlsConf.Clone()
 		}
 		all = append(all, served{p, srv, ln})
 	}
@@ -429,6 +471,10 @@ func writeFileAtomic(path string, b []byte, mode os.FileMode) error {
 		return err
 	}
 	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
 		f.Close()
 		return err
 	}

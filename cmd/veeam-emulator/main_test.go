@@ -285,3 +285,35 @@ func TestDisplayAddr(t *testing.T) {
 		}
 	}
 }
+
+// TestRunTLSAllProducts serves every product over TLS at once (the servers
+// must not share one tls.Config: ServeTLS changes it) and reaches each with
+// the -ca-cert-out certificate.
+func TestRunTLSAllProducts(t *testing.T) {
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	urls, stderr, stop := start(t, 5, "-aws", "127.0.0.1:0", "-vbr", "127.0.0.1:0", "-vro", "127.0.0.1:0", "-vao", "127.0.0.1:0", "-em", "127.0.0.1:0",
+		"-ca-cert-out", caFile)
+	pemBytes, err := os.ReadFile(caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pemBytes)
+	c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}}
+	defer c.CloseIdleConnections()
+	for p, u := range urls {
+		r, err := c.Get(u + "/api/")
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		r.Body.Close()
+		if r.StatusCode >= 500 || r.ProtoMajor != 2 {
+			t.Errorf("%s: %s %d", p, r.Proto, r.StatusCode)
+		}
+	}
+	c.CloseIdleConnections()
+	if code := stop(); code != 0 {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}

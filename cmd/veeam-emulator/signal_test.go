@@ -4,6 +4,8 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -12,11 +14,24 @@ import (
 	"time"
 )
 
-// TestMain lets the test binary act as the command itself (for the signal
-// test) when VEEAM_EMULATOR_BE_MAIN is set.
+// TestMain lets the test binary act as the command itself (for the signal,
+// crash and guide script tests) when VEEAM_EMULATOR_BE_MAIN is set. The
+// arguments come from VEEAM_EMULATOR_ARGS_JSON (a JSON list, for arguments
+// with blanks), else VEEAM_EMULATOR_ARGS (split at blanks), else the test
+// binary's own arguments.
 func TestMain(m *testing.M) {
 	if os.Getenv("VEEAM_EMULATOR_BE_MAIN") == "1" {
-		os.Args = append([]string{"veeam-emulator"}, strings.Fields(os.Getenv("VEEAM_EMULATOR_ARGS"))...)
+		args := strings.Fields(os.Getenv("VEEAM_EMULATOR_ARGS"))
+		if _, set := os.LookupEnv("VEEAM_EMULATOR_ARGS"); !set {
+			args = os.Args[1:]
+		}
+		if j := os.Getenv("VEEAM_EMULATOR_ARGS_JSON"); j != "" {
+			if err := json.Unmarshal([]byte(j), &args); err != nil {
+				fmt.Fprintln(os.Stderr, "VEEAM_EMULATOR_ARGS_JSON:", err)
+				os.Exit(2)
+			}
+		}
+		os.Args = append([]string{"veeam-emulator"}, args...)
 		main()
 		return
 	}

@@ -319,23 +319,29 @@ func infoOf(r *http.Request) *reqInfo {
 	return &reqInfo{}
 }
 
-// statusWriter records the status and size of a response.
+// statusWriter records the status and size of a response. before, when
+// set, runs once just before the status line is written (state saving: a
+// change is durable before the client sees it acknowledged).
 type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	before func()
 }
 
 func (w *statusWriter) WriteHeader(code int) {
 	if w.status == 0 {
 		w.status = code
+		if w.before != nil {
+			w.before()
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
-		w.status = http.StatusOK
+		w.WriteHeader(http.StatusOK)
 	}
 	n, err := w.ResponseWriter.Write(b)
 	w.bytes += n
@@ -351,7 +357,7 @@ func (e *Emulator) middleware(p Product, mux *http.ServeMux) http.Handler {
 		start := time.Now()
 		info := &reqInfo{}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, info))
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &statusWriter{ResponseWriter: w, before: e.persistBeforeAnswer}
 		control := strings.HasPrefix(r.URL.Path, "/emulator/")
 		dropped := false
 		defer func() {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // stateFile is what Options.StatePath holds: the accounts of every
@@ -54,18 +55,34 @@ func (e *Emulator) loadState() (bool, error) {
 	return true, nil
 }
 
-// persistIfDirty saves the state when an account changed since the last save.
+// persistIfDirty saves the state when an account changed since the last
+// save. It holds persistMu while it looks at the dirty flag: a save that is
+// still being written (by another request) may hold this request's change,
+// and this request must not be acknowledged before that write is durable.
 func (e *Emulator) persistIfDirty() error {
 	if e.opts.StatePath == "" {
 		return nil
 	}
+	e.persistMu.Lock()
+	defer e.persistMu.Unlock()
 	e.st.mu.Lock()
 	dirty := e.st.dirty
 	e.st.mu.Unlock()
 	if !dirty {
 		return nil
 	}
-	return e.saveState()
+	return e.saveStateLocked()
+}
+
+// persistBeforeAnswer is run by the middleware just before a response's
+// status line is written: an acknowledged change is on disk (fsynced) before
+// the client can see the acknowledgement. A failure is logged; the answer
+// still goes out (the change is in memory, and the next change retries the
+// save).
+func (e *Emulator) persistBeforeAnswer() {
+	if err := e.persistIfDirty(); err != nil {
+		e.log.Error("saving state", "error", err.Error())
+	}
 }
 
 // saveState writes the accounts to Options.StatePath atomically.
@@ -75,6 +92,12 @@ func (e *Emulator) saveState() error {
 	}
 	e.persistMu.Lock()
 	defer e.persistMu.Unlock()
+	return e.saveStateLocked()
+}
+
+// saveStateLocked writes the accounts; the caller holds persistMu. When the
+// write fails the state stays dirty, so the next request tries again.
+func (e *Emulator) saveStateLocked() error {
 	e.st.mu.Lock()
 	sf := stateFile{Version: 1, Users: map[Product]map[string]*user{}}
 	for p, m := range e.st.users {
@@ -88,13 +111,23 @@ func (e *Emulator) saveState() error {
 	b, err := json.MarshalIndent(sf, "", "  ")
 	e.st.dirty = false
 	e.st.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("emulator: encode state: %w", err)
+	if err == nil {
+		err = writeFileAtomic(e.opts.StatePath, b, 0o600)
+	} else {
+		err = fmt.Errorf("emulator: encode state: %w", err)
 	}
-	return writeFileAtomic(e.opts.StatePath, b, 0o600)
+	if err != nil {
+		e.st.mu.Lock()
+		e.st.dirty = true
+		e.st.mu.Unlock()
+		return fmt.Errorf("emulator: save state %s: %w", e.opts.StatePath, err)
+	}
+	return nil
 }
 
-// writeFileAtomic writes b to a temporary file beside path and renames it.
+// writeFileAtomic writes b to a temporary file beside path, fsyncs it,
+// renames it over path and fsyncs the directory, so that once it returns the
+// new content survives a crash of the process or of the machine.
 func writeFileAtomic(path string, b []byte, mode os.FileMode) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
@@ -111,8 +144,32 @@ func writeFileAtomic(path string, b []byte, mode os.FileMode) error {
 		f.Close()
 		return err
 	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+// syncDir makes a rename in dir durable. Windows cannot open a directory
+// for syncing (its renames are durable through the file system's journal).
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
