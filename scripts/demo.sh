@@ -4,13 +4,15 @@
 # the provider is installed into a local filesystem mirror. Everything lands in .demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 root=$PWD
 demo=$root/.demo
 version=0.1.0
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-command -v go >/dev/null || { echo "make demo needs Go (https://go.dev/dl/)" >&2; exit 1; }
-command -v terraform >/dev/null || { echo "make demo needs the terraform CLI on PATH (1.10 or newer)" >&2; exit 1; }
+lib_require_go "make demo"
+lib_require_terraform "make demo"
 export CHECKPOINT_DISABLE=1
 
 step "Cleaning the previous demo run (.demo/)"
@@ -18,40 +20,18 @@ rm -rf "$demo"
 mkdir -p "$demo/bin" "$demo/work"
 
 step "Building the provider and the emulator"
-platform="$(go env GOOS)_$(go env GOARCH)"
-mirror=$demo/mirror/registry.terraform.io/tfveeam/veeam/$version/$platform
-mkdir -p "$mirror"
-go build -trimpath -ldflags "-X main.version=$version" -o "$mirror/terraform-provider-veeam_v$version" .
-go build -trimpath -o "$demo/bin/veeam-emulator" ./cmd/veeam-emulator
+lib_build_provider "$demo/mirror" "$version"
+lib_build_emulator "$demo/bin/veeam-emulator"
 echo "provider installed into the filesystem mirror $demo/mirror"
 
 step "Starting the emulator (Backup for AWS, HTTPS with a fresh self-signed certificate)"
-"$demo/bin/veeam-emulator" -aws 127.0.0.1:0 -vbr "" -vro "" -vao "" -em "" \
-  -ca-cert-out "$demo/ca.pem" -user 'alice:Alice-Passw0rd:Portal Operator' >"$demo/emulator.log" 2>&1 &
-emu=$!
-cleanup() { kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null; true; }
-trap cleanup EXIT
-url=""
-for _ in $(seq 1 100); do
-  url=$(sed -n 's/.*aws listening on \(https\{0,1\}:\/\/[^ ]*\).*/\1/p' "$demo/emulator.log" | head -n1)
-  [ -n "$url" ] && break
-  kill -0 "$emu" 2>/dev/null || { cat "$demo/emulator.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "the emulator did not start:" >&2; cat "$demo/emulator.log" >&2; exit 1; }
+lib_start_emulator "$demo/bin/veeam-emulator" "$demo/emulator.log" -aws 127.0.0.1:0 -vbr "" -vro "" -vao "" -em "" \
+  -ca-cert-out "$demo/ca.pem" -user 'alice:Alice-Passw0rd:Portal Operator'
+trap lib_stop_emulator EXIT
+url=$(lib_emulator_url "$demo/emulator.log" aws)
 echo "emulated Veeam Backup for AWS at $url (users: administrator, alice)"
 
-cat >"$demo/terraformrc" <<RC
-provider_installation {
-  filesystem_mirror {
-    path    = "$demo/mirror"
-    include = ["registry.terraform.io/tfveeam/veeam"]
-  }
-  direct {
-    exclude = ["registry.terraform.io/tfveeam/veeam"]
-  }
-}
-RC
+lib_write_cli_config "$demo/terraformrc" "$demo/mirror"
 export TF_CLI_CONFIG_FILE=$demo/terraformrc
 export TF_IN_AUTOMATION=1
 # The provider block reads these; nothing secret is written into the configuration.

@@ -1,0 +1,97 @@
+package reliability
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
+)
+
+// TestReliabilityApplyThroughFaults applies N veeam_aws_user_mfa (10, full: 50) while the
+// emulator answers 10% of requests with 503 and drops 5% of connections, then checks that every
+// user's MFA secret on the appliance is the one in Terraform's state.
+//
+// At 14.5% failed tries, the default max_retries = 4 leaves about 6e-5 per request to fail all
+// five tries, roughly one run in a hundred at full size: the configuration sets max_retries = 8,
+// so the test checks that the retries are correct (every request retried where it is safe,
+// nothing applied twice) rather than luck. The resources are then forgotten with a `removed`
+// block instead of destroyed: disableMfa is not retry-safe after a lost connection
+// (docs/design/retries.md), so a destroy through dropped connections fails by design.
+func TestReliabilityApplyThroughFaults(t *testing.T) {
+	n := size(10, 50)
+	f := start(t, emulator.Options{Faults: emulator.Faults{ServiceUnavailableRate: 0.10, DropRate: 0.05}})
+	users := f.addUsers("faulty", n)
+	base := f.admin("max_retries = 8") + `
+locals {
+  users = [` + quoteList(users) + `]
+}
+`
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{
+			{
+				Config: base + `
+resource "veeam_aws_user_mfa" "u" {
+  count     = length(local.users)
+  user_name = local.users[count.index]
+}
+`,
+				Check: func(s *terraformState) error {
+					var bad []string
+					for i, name := range users {
+						rs, ok := s.RootModule().Resources[fmt.Sprintf("veeam_aws_user_mfa.u.%d", i)]
+						if !ok {
+							bad = append(bad, name+": not in state")
+							continue
+						}
+						st, ok := f.emu.AWSUser(name)
+						switch {
+						case !ok:
+							bad = append(bad, name+": not on the appliance")
+						case !st.MFAEnabled:
+							bad = append(bad, name+": MFA is off on the appliance")
+						case st.PendingMFASecret != "":
+							bad = append(bad, name+": an enrollment is still pending on the appliance")
+						case st.MFASecret == "" || st.MFASecret != rs.Primary.Attributes["secret_key"]:
+							bad = append(bad, name+": the appliance's secret differs from secret_key in state")
+						}
+					}
+					if len(bad) > 0 {
+						return fmt.Errorf("MFA state differs between the appliance and Terraform:\n%s", strings.Join(bad, "\n"))
+					}
+					return nil
+				},
+			},
+			{
+				// Forget them without destroying (see above).
+				Config: base + `
+removed {
+  from = veeam_aws_user_mfa.u
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+			},
+		},
+	})
+	c := f.emu.Counters(emulator.AWS)
+	t.Logf("%d resources through faults: %d requests answered 503, %d connections dropped, %d logins, statuses %s",
+		n, c.Status5xx, c.Dropped, c.Logins, f.wire.Statuses())
+	if !t.Failed() && c.Status5xx+c.Dropped == 0 {
+		t.Fatal("no fault was injected: the scenario tested nothing")
+	}
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
