@@ -357,9 +357,18 @@ func (e *Emulator) middleware(p Product, mux *http.ServeMux) http.Handler {
 		start := time.Now()
 		info := &reqInfo{}
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, info))
-		sw := &statusWriter{ResponseWriter: w, before: e.persistBeforeAnswer}
 		control := strings.HasPrefix(r.URL.Path, "/emulator/")
-		dropped := false
+		dropped, counted := false, false
+		sw := &statusWriter{ResponseWriter: w}
+		// Count and save just before the status line goes out, so a client that has its
+		// answer also sees it in the counters and the state file.
+		sw.before = func() {
+			if !control {
+				e.countRequest(p, counterKey(r, info), sw.status, false)
+				counted = true
+			}
+			e.persistBeforeAnswer()
+		}
 		defer func() {
 			rec := recover()
 			if rec != nil && rec != http.ErrAbortHandler {
@@ -371,7 +380,7 @@ func (e *Emulator) middleware(p Product, mux *http.ServeMux) http.Handler {
 			if rec == http.ErrAbortHandler {
 				dropped = true
 			}
-			if !control {
+			if !control && !counted {
 				e.countRequest(p, counterKey(r, info), sw.status, dropped)
 			}
 			if err := e.persistIfDirty(); err != nil {
