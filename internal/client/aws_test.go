@@ -395,3 +395,14 @@ func TestAWSListAllUsersPagesThroughEveryUser(t *testing.T) {
 		t.Fatalf("GET /api/v1/users sent %d times, want 3 pages of at most 100", n)
 	}
 }
+
+func TestAWSUnsupportedAPIVersionNamesTheAttribute(t *testing.T) {
+	srv := startEmulator(t)
+	cfg := awsConfig(srv, "administrator", "Password1")
+	cfg.APIVersion = "0.9-rev9"
+	_, err := newAWS(t, cfg).Credential(ctxT(t))
+	var ce *ConfigError
+	if !errors.As(err, &ce) || ce.Attribute != "api_version" || !strings.Contains(err.Error(), "VEEAM_AWS_API_VERSION") || !strings.Contains(err.Error(), "1.7-rev0") {
+		t.Fatalf("want a ConfigError on api_version naming the variable and the default, got %v", err)
+	}
+}

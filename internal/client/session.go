@@ -303,6 +303,11 @@ func (s *Session) obtain(ctx context.Context, cur *Token) (*Token, error) {
 		tflog.Info(ctx, "refresh token rejected; logging in again", map[string]any{"product": string(f.Product), "status": apiErr.Status})
 	}
 	nt, err := f.Login(ctx, s)
+	if versionRejected(s, err) {
+		return nil, &ConfigError{Attribute: "api_version", Message: fmt.Sprintf(
+			"%q is not accepted by the server: set api_version in the %q block (or %s) to a version it supports, or leave it unset for %s.\n\n%s",
+			s.cfg.APIVersion, f.Product, "VEEAM_"+strings.ToUpper(string(f.Product))+"_API_VERSION", f.DefaultVersion, err)}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -311,6 +316,13 @@ func (s *Session) obtain(ctx context.Context, cur *Token) (*Token, error) {
 	s.mu.Unlock()
 	tflog.Debug(ctx, "logged in", map[string]any{"product": string(f.Product)})
 	return nt, nil
+}
+
+// versionRejected reports whether err is the server refusing the API version the session sent.
+func versionRejected(s *Session, err error) bool {
+	var apiErr *APIError
+	return err != nil && s.flavor.VersionHeader != "" && errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest &&
+		strings.Contains(strings.ToLower(apiErr.Message), strings.ToLower(s.flavor.VersionHeader))
 }
 
 // markSingleUseSpent is called by a Login that used an authorization code or SAML response;

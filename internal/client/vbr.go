@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -75,10 +74,10 @@ func vbrLogin(ctx context.Context, s *Session) (*Token, error) {
 	}
 	tr, err := postForm(ctx, s, vbrTokenPath, form)
 	if err != nil {
-		var apiErr *APIError
-		if errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(apiErr.Message), "x-api-version") {
-			return nil, &ConfigError{Attribute: "api_version", Message: fmt.Sprintf("%q is not accepted by the server: set api_version in the \"vbr\" block (or VEEAM_VBR_API_VERSION) to a version it supports, or leave it unset for %s.\n\n%s", s.cfg.APIVersion, VBRDefaultVersion, err)}
+		if versionRejected(s, err) {
+			return nil, err // the lifecycle names api_version
 		}
+		var apiErr *APIError
 		if attr != "" && errors.As(err, &apiErr) && (apiErr.Status == http.StatusBadRequest || apiErr.Status == http.StatusUnauthorized) {
 			return nil, &ConfigError{Attribute: attr, Message: fmt.Sprintf("was rejected by the server (it is single use, short-lived and valid only on the server that issued it): set a fresh %s, or username and password, in the \"vbr\" block.\n\n%s", what, err)}
 		}
