@@ -51,8 +51,8 @@ func (p *veeamProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 func (p *veeamProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Authentication and multi-factor authentication for Veeam's REST APIs. " +
-			"Each product block is optional; the provider logs in once per configured block when Terraform configures it, " +
-			"and every resource of that product shares the session. Every attribute can also be set with an environment " +
+			"Each product block is optional; the provider logs in once per configured block each time Terraform configures it " +
+			"(once per plan or apply walk), and every resource of that product shares the session. Every attribute can also be set with an environment " +
 			"variable `VEEAM_<PRODUCT>_<ATTRIBUTE>`, for example `VEEAM_AWS_PASSWORD`.",
 		Blocks: map[string]schema.Block{
 			"aws": awsBlockSchema(),
