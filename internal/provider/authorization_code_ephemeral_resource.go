@@ -98,20 +98,26 @@ func (e *authorizationCodeEphemeral) Open(ctx context.Context, _ ephemeral.OpenR
 
 // NewAWSAuthorizationCodeEphemeralResource is the ephemeral resource veeam_aws_authorization_code.
 func NewAWSAuthorizationCodeEphemeralResource() ephemeral.EphemeralResource {
-	return &authorizationCodeEphemeral{spec: authorizationCodeSpec{
-		product: "aws", endpoint: "POST /api/v1/token/authorization_code", lifetime: client.AWSAuthorizationCodeLifetime,
-		issuer: func(d *providerData) (codeIssuer, diag.Diagnostics) {
-			return get(d.aws, "aws", "veeam_aws_authorization_code")
-		},
-	}}
+	return &authorizationCodeEphemeral{spec: awsAuthorizationCodeSpec}
 }
 
 // NewVBRAuthorizationCodeEphemeralResource is the ephemeral resource veeam_vbr_authorization_code.
 func NewVBRAuthorizationCodeEphemeralResource() ephemeral.EphemeralResource {
-	return &authorizationCodeEphemeral{spec: authorizationCodeSpec{
+	return &authorizationCodeEphemeral{spec: vbrAuthorizationCodeSpec}
+}
+
+// The products that issue authorization codes (ephemeral resources and data sources alike).
+var (
+	awsAuthorizationCodeSpec = authorizationCodeSpec{
+		product: "aws", endpoint: "POST /api/v1/token/authorization_code", lifetime: client.AWSAuthorizationCodeLifetime,
+		issuer: func(d *providerData) (codeIssuer, diag.Diagnostics) {
+			return get(d.aws, "aws", "veeam_aws_authorization_code")
+		},
+	}
+	vbrAuthorizationCodeSpec = authorizationCodeSpec{
 		product: "vbr", endpoint: "POST /api/oauth2/authorization_code", lifetime: client.VBRAuthorizationCodeLifetime,
 		issuer: func(d *providerData) (codeIssuer, diag.Diagnostics) {
 			return get(d.vbr, "vbr", "veeam_vbr_authorization_code")
 		},
-	}}
-}
+	}
+)
