@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/png"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -89,16 +90,8 @@ func (r *awsUserMFAResource) Configure(_ context.Context, req resource.Configure
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *awsUserMFAResource) awsClient(d interface{ AddError(string, string) }) *client.AWSClient {
-	if r.data == nil {
-		d.AddError("Provider not configured", "veeam_aws_user_mfa was used before the provider was configured: this is a bug in the provider")
-		return nil
-	}
-	c, diags := get(r.data.aws, "aws", "veeam_aws_user_mfa")
-	if diags.HasError() {
-		d.AddError(diags[0].Summary(), diags[0].Detail())
-		return nil
-	}
+func (r *awsUserMFAResource) awsClient(diags *diag.Diagnostics) *client.AWSClient {
+	c, _ := needAWS(r.data, "veeam_aws_user_mfa", diags)
 	return c
 }
 

@@ -114,16 +114,8 @@ func (r *awsUserResource) Configure(_ context.Context, req resource.ConfigureReq
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *awsUserResource) awsClient(d interface{ AddError(string, string) }) *client.AWSClient {
-	if r.data == nil {
-		d.AddError("Provider not configured", "veeam_aws_user was used before the provider was configured: this is a bug in the provider")
-		return nil
-	}
-	c, diags := get(r.data.aws, "aws", "veeam_aws_user")
-	if diags.HasError() {
-		d.AddError(diags[0].Summary(), diags[0].Detail())
-		return nil
-	}
+func (r *awsUserResource) awsClient(diags *diag.Diagnostics) *client.AWSClient {
+	c, _ := needAWS(r.data, "veeam_aws_user", diags)
 	return c
 }
 

@@ -174,6 +174,27 @@ func get[C session](c *configured[C], product, what string) (C, diag.Diagnostics
 	return c.client, nil
 }
 
+// need returns the product client a resource, data source or ephemeral resource needs, or adds
+// to diags why there is none (provider not configured, block missing, values not known yet).
+func need[C session](d *providerData, product, what string, pick func(*providerData) *configured[C], diags *diag.Diagnostics) (C, bool) {
+	var zero C
+	if d == nil {
+		diags.AddError("Provider not configured", what+" was used before the provider was configured: this is a bug in the provider")
+		return zero, false
+	}
+	c, ds := get(pick(d), product, what)
+	diags.Append(ds...)
+	return c, !ds.HasError()
+}
+
+func needAWS(d *providerData, what string, diags *diag.Diagnostics) (*client.AWSClient, bool) {
+	return need(d, "aws", what, func(d *providerData) *configured[*client.AWSClient] { return d.aws }, diags)
+}
+
+func needVBR(d *providerData, what string, diags *diag.Diagnostics) (*client.VBRClient, bool) {
+	return need(d, "vbr", what, func(d *providerData) *configured[*client.VBRClient] { return d.vbr }, diags)
+}
+
 func asConfigError(err error, target **client.ConfigError) bool { return errors.As(err, target) }
 
 func addConfigError(diags *diag.Diagnostics, product string, err error) {

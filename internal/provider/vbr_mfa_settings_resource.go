@@ -75,16 +75,8 @@ func (r *vbrMFASettingsResource) Configure(_ context.Context, req resource.Confi
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *vbrMFASettingsResource) vbrClient(d interface{ AddError(string, string) }) *client.VBRClient {
-	if r.data == nil {
-		d.AddError("Provider not configured", "veeam_vbr_mfa_settings was used before the provider was configured: this is a bug in the provider")
-		return nil
-	}
-	c, diags := get(r.data.vbr, "vbr", "veeam_vbr_mfa_settings")
-	if diags.HasError() {
-		d.AddError(diags[0].Summary(), diags[0].Detail())
-		return nil
-	}
+func (r *vbrMFASettingsResource) vbrClient(diags *diag.Diagnostics) *client.VBRClient {
+	c, _ := needVBR(r.data, "veeam_vbr_mfa_settings", diags)
 	return c
 }
 
