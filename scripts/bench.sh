@@ -113,15 +113,15 @@ mkdir -p "$(dirname "$BENCH_DOC")"
     echo
     sed 's/^/- /' "$BENCH_FAILURES"
   else
-    echo "Every check passed (all responses 2xx, no-op re-applies changed nothing, one login per command)."
+    echo "Every check passed (all responses 2xx, no-op re-applies changed nothing, one login per provider configuration)."
   fi
   echo
   echo "## Reading the numbers"
   echo
   echo "- Go benchmarks: \`ns/op\` of a \`RunParallel\` benchmark is wall time divided by operations across all goroutines."
-  echo "  \`new TLS conns per request\` counts connections the server accepted: go-cleanhttp's pooled transport keeps"
-  echo "  GOMAXPROCS+1 idle connections per host, so against an HTTP/1.1 server more concurrent requests than that"
-  echo "  close and reopen TLS connections. The emulator binary and \`scripts/benchserver\` speak HTTP/2 over TLS"
+  echo "  \`new TLS conns per request\` counts connections the server accepted: the client keeps up to 64 idle"
+  echo "  connections per host (go-cleanhttp's default, GOMAXPROCS+1, made 45% of parallel requests open a new TLS"
+  echo "  connection against an HTTP/1.1 server; \`BenchmarkBareTLSGetParallel\` compares both pool sizes). The emulator binary and \`scripts/benchserver\` speak HTTP/2 over TLS"
   echo "  to Go clients, so the terraform runs share one connection; the in-process benchmarks use HTTP/1.1."
   echo "  \`Session.Credential\` takes the session's mutex on every call, so it gets slower per call under contention;"
   echo "  compare it with one authenticated request (\`BenchmarkAWSGetUser\`), not with zero."
