@@ -1,11 +1,18 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 )
 
@@ -38,4 +45,27 @@ resource "veeam_aws_user_mfa" "test" {
 			Check: secretMatchesEmulator(srv, "alice", nil),
 		}},
 	})
+}
+
+// insecure = true works against a self-signed appliance and warns, naming the attribute and
+// the safer settings.
+func TestInsecureWarns(t *testing.T) {
+	srv := testEmulator(t)
+	block := &awsBlockModel{
+		connectionModel: connectionModel{Host: types.StringValue(srv.URL[emulator.AWS]), Insecure: types.BoolValue(true)},
+		Username:        types.StringValue("administrator"),
+		Password:        types.StringValue("Password1"),
+	}
+	var diags diag.Diagnostics
+	c := configureProduct(context.Background(), "test", "aws", block, client.NewAWS, &diags)
+	if diags.HasError() || c == nil || c.client == nil {
+		t.Fatalf("insecure login failed: %v", diags)
+	}
+	w := diags.Warnings()
+	if len(w) != 1 || !strings.Contains(w[0].Detail(), "ca_cert_pem or ca_cert_file") {
+		t.Fatalf("want one warning naming ca_cert_pem/ca_cert_file, got %v", w)
+	}
+	if p, ok := w[0].(diag.DiagnosticWithPath); !ok || !p.Path().Equal(path.Root("aws").AtName("insecure")) {
+		t.Fatalf("the warning must point at aws.insecure, got %v", w[0])
+	}
 }
