@@ -65,6 +65,7 @@ func (l *listFlag) Set(v string) error {
 
 // config is everything the flags and environment say.
 type config struct {
+	version     bool // -version
 	addrs       map[emulator.Product]string
 	plainHTTP   bool
 	tlsHosts    listFlag
@@ -106,6 +107,12 @@ VEEAM_AUTHORIZATION_CODE_LIFETIME_SECONDS (seconds).
 Flags:
 `
 
+// version and commit are set by goreleaser (-ldflags "-X main.version=... -X main.commit=...").
+var (
+	version = "dev"
+	commit  = "none"
+)
+
 func parse(args []string, stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("veeam-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -133,6 +140,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 		addrs[p] = fs.String(string(p), defaults[p], "listen `ADDR` for "+names[p]+"; \"\" disables it; port 0 picks a free port")
 	}
 	fs.BoolVar(&c.plainHTTP, "plain-http", false, "serve plain HTTP instead of HTTPS")
+	fs.BoolVar(&c.version, "version", false, "print the version and exit")
 	fs.Var(&c.tlsHosts, "tls-host", "extra DNS `NAME` or IP for the self-signed certificate, which always covers 127.0.0.1, ::1 and localhost (repeatable, comma-separated)")
 	fs.StringVar(&c.caCertOut, "ca-cert-out", "", "write the self-signed certificate (PEM, mode 0644) to `FILE`, atomically, before the listening lines are printed")
 	fs.StringVar(&c.configPath, "config", "", "start with the accounts of this JSON seed `FILE` (users, passwords, roles, MFA secrets and scratch codes, identity-provider users, service, client and tenant accounts, per product) instead of the default ones; a product the file leaves out has no accounts")
@@ -257,6 +265,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "veeam-emulator: %v\n", err)
 		return 2
+	}
+	if c.version {
+		fmt.Fprintf(stdout, "veeam-emulator %s (%s)\n", version, commit)
+		return 0
 	}
 	seed, err := c.seed()
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -315,5 +316,12 @@ func TestRunTLSAllProducts(t *testing.T) {
 	c.CloseIdleConnections()
 	if code := stop(); code != 0 {
 		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+func TestRunVersion(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "veeam-emulator dev (none)") {
+		t.Fatalf("-version: code %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }
