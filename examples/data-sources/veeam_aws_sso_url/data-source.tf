@@ -1,9 +1,7 @@
 # Step one of a single sign-on login. It needs no login, so the aws block needs only the
-# address (and, for a self-signed certificate, ca_cert_pem or ca_cert_file).
+# address (VEEAM_AWS_HOST, and VEEAM_AWS_CA_CERT_FILE for a self-signed certificate).
 provider "veeam" {
-  aws {
-    host = "https://backup.example.com:11005"
-  }
+  aws {}
 }
 
 data "veeam_aws_sso_url" "sara" {

@@ -1,9 +1,7 @@
-# GET /api/ needs no logon: an `em` block with only the host (and how to trust it) is enough.
+# GET /api/ needs no logon: an `em` block with only the address (VEEAM_EM_HOST) and how to
+# trust it (VEEAM_EM_CA_CERT_FILE, or ca_cert_pem) is enough.
 provider "veeam" {
-  em {
-    host        = "https://em.example.com:9398"
-    ca_cert_pem = file("${path.module}/em-ca.pem")
-  }
+  em {}
 }
 
 data "veeam_em_api" "this" {}

@@ -1,5 +1,13 @@
+# The vbr block reads its address and login from VEEAM_VBR_HOST, VEEAM_VBR_USERNAME,
+# VEEAM_VBR_PASSWORD (and VEEAM_VBR_CA_CERT_FILE for a self-signed certificate).
+provider "veeam" {
+  vbr {}
+}
+
 # A single-use code another tool exchanges for tokens (grant_type=authorization_code on
-# /api/oauth2/token), without ever seeing the password. It expires after 60 seconds.
+# /api/oauth2/token), without ever seeing the password. It expires after 60 seconds. A data
+# source's code is stored in state: prefer the ephemeral resource
+# veeam_vbr_authorization_code (Terraform 1.10+).
 data "veeam_vbr_authorization_code" "for_ci" {}
 
 output "code" {

@@ -1,3 +1,9 @@
+# The vbr block reads its address and login from VEEAM_VBR_HOST, VEEAM_VBR_USERNAME,
+# VEEAM_VBR_PASSWORD (and VEEAM_VBR_CA_CERT_FILE for a self-signed certificate).
+provider "veeam" {
+  vbr {}
+}
+
 # Every user and group with access to Veeam Backup & Replication.
 data "veeam_vbr_users" "all" {}
 
@@ -9,4 +15,8 @@ data "veeam_vbr_users" "service" {
 # Interactive users that have not enrolled in MFA yet.
 output "users_without_mfa" {
   value = [for u in data.veeam_vbr_users.all.users : u.name if !u.mfa_enabled && !u.is_service_account]
+}
+
+output "service_users" {
+  value = data.veeam_vbr_users.service.users[*].name
 }

@@ -1,8 +1,8 @@
+# The em block reads its address from VEEAM_EM_HOST (and VEEAM_EM_CA_CERT_FILE for a
+# self-signed certificate) and the password from VEEAM_EM_PASSWORD.
 provider "veeam" {
   em {
-    host     = "https://em.example.com:9398"
     username = "CORP\\svc-terraform" # a backslash is written \\ in HCL
-    password = var.em_password       # or VEEAM_EM_PASSWORD
     # tenant = true                  # for a Cloud Connect tenant account (LoginSpec logon)
     # api_version = "v1_7"           # default: the newest version the server and the provider share
   }
@@ -14,17 +14,15 @@ provider "veeam" {
 # ends a session after 15 minutes without requests; it cannot be renewed.
 ephemeral "veeam_em_session" "api" {}
 
-# For example, a generic REST provider that calls the rest of the Enterprise Manager API with
-# it (provider configurations may use ephemeral values).
-provider "restapi" {
-  uri = ephemeral.veeam_em_session.api.base_url
-  headers = {
-    (ephemeral.veeam_em_session.api.header_name) = ephemeral.veeam_em_session.api.header_value # X-RestSvcSessionId
-    Accept                                       = "application/json"
+# For example, a script that calls the rest of the Enterprise Manager API with it:
+# provisioners may use ephemeral values, and so may other providers' configurations. (--cacert
+# is needed only for a self-signed certificate.)
+resource "terraform_data" "backup_servers" {
+  provisioner "local-exec" {
+    command = "curl --fail -sS --cacert \"$VEEAM_EM_CA_CERT_FILE\" -H \"$HEADER\" -H 'Accept: application/json' \"$URL/api/backupServers\""
+    environment = {
+      HEADER = "${ephemeral.veeam_em_session.api.header_name}: ${ephemeral.veeam_em_session.api.header_value}" # X-RestSvcSessionId
+      URL    = ephemeral.veeam_em_session.api.base_url
+    }
   }
-}
-
-variable "em_password" {
-  type      = string
-  sensitive = true
 }

@@ -1,10 +1,9 @@
 # Availability Orchestrator requires the user name as DOMAIN\USERNAME (a backslash is
-# written \\ in HCL); the provider refuses any other form at plan time.
+# written \\ in HCL); the provider refuses any other form at plan time. The address comes
+# from VEEAM_VAO_HOST (and VEEAM_VAO_CA_CERT_FILE), the password from VEEAM_VAO_PASSWORD.
 provider "veeam" {
   vao {
-    host     = "https://vao.example.com:9899"
     username = "VEEAM\\svc-terraform"
-    password = var.vao_password # or VEEAM_VAO_PASSWORD
   }
 }
 
@@ -13,15 +12,14 @@ provider "veeam" {
 # the run (Terraform 1.10+).
 ephemeral "veeam_vao_token" "api" {}
 
-# For example, a generic REST provider that calls the rest of the VAO API with it.
-provider "restapi" {
-  uri = ephemeral.veeam_vao_token.api.base_url
-  headers = {
-    Authorization = ephemeral.veeam_vao_token.api.header_value
+# For example, hand it to a script of your own (here a stand-in that only checks the header):
+# provisioners may use ephemeral values, and so may other providers' configurations.
+resource "terraform_data" "script" {
+  provisioner "local-exec" {
+    command = "case \"$AUTHORIZATION\" in 'Bearer '?*) echo \"token for $URL ready\" ;; *) exit 1 ;; esac"
+    environment = {
+      AUTHORIZATION = ephemeral.veeam_vao_token.api.header_value
+      URL           = ephemeral.veeam_vao_token.api.base_url
+    }
   }
-}
-
-variable "vao_password" {
-  type      = string
-  sensitive = true
 }

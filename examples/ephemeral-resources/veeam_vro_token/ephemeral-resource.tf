@@ -1,12 +1,9 @@
 # The provider logs in as a dedicated client account: the Orchestrator may end a user's
 # session when the same user logs in from another application; a client account is immune.
+# The vro block reads client_id and client_secret from VEEAM_VRO_CLIENT_ID and
+# VEEAM_VRO_CLIENT_SECRET, the address from VEEAM_VRO_HOST (and VEEAM_VRO_CA_CERT_FILE).
 provider "veeam" {
-  vro {
-    host          = "https://vro.example.com:9898"
-    client_id     = var.vro_client_id
-    client_secret = var.vro_client_secret # or VEEAM_VRO_CLIENT_SECRET
-    ca_cert_file  = "${path.module}/vro-ca.pem"
-  }
+  vro {}
 }
 
 # A fresh Recovery Orchestrator access token (15 minutes, renewed while Terraform runs) for
@@ -14,19 +11,15 @@ provider "veeam" {
 # session out at the end of the run (Terraform 1.10+).
 ephemeral "veeam_vro_token" "api" {}
 
-# For example, a generic REST provider that calls the Orchestrator's plans API with it.
-provider "restapi" {
-  uri = "${ephemeral.veeam_vro_token.api.base_url}/api/v7.21"
-  headers = {
-    Authorization = ephemeral.veeam_vro_token.api.header_value
+# For example, a script that calls the Orchestrator's API with it: provisioners may use
+# ephemeral values, and so may other providers' configurations. (--cacert is needed only for a
+# self-signed certificate.)
+resource "terraform_data" "list_clients" {
+  provisioner "local-exec" {
+    command = "curl --fail -sS --cacert \"$VEEAM_VRO_CA_CERT_FILE\" -H \"Authorization: $AUTHORIZATION\" \"$URL/api/v7.21/Clients\""
+    environment = {
+      AUTHORIZATION = ephemeral.veeam_vro_token.api.header_value
+      URL           = ephemeral.veeam_vro_token.api.base_url
+    }
   }
-}
-
-variable "vro_client_id" {
-  type = string
-}
-
-variable "vro_client_secret" {
-  type      = string
-  sensitive = true
 }

@@ -1,4 +1,9 @@
-# A Portal Administrator in the provider's aws block manages other users.
+# A Portal Administrator in the aws block manages other users. The block reads its address and
+# login from VEEAM_AWS_HOST, VEEAM_AWS_USERNAME, VEEAM_AWS_PASSWORD (and
+# VEEAM_AWS_CA_CERT_FILE for a self-signed certificate).
+provider "veeam" {
+  aws {}
+}
 
 # Terraform 1.11+: the password is write-only, never stored in plan or state. Terraform cannot
 # see a change to a write-only value, so bump password_wo_version to send a new password.

@@ -1,3 +1,9 @@
+# The aws block reads its address and login from VEEAM_AWS_HOST, VEEAM_AWS_USERNAME,
+# VEEAM_AWS_PASSWORD (and VEEAM_AWS_CA_CERT_FILE for a self-signed certificate).
+provider "veeam" {
+  aws {}
+}
+
 # Enable TOTP MFA for alice: the provider calls enableMfa, computes the current code from the
 # returned secret and calls acceptMfa. Nobody types a code.
 resource "veeam_aws_user_mfa" "alice" {

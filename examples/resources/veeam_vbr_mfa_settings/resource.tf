@@ -1,3 +1,9 @@
+# The vbr block reads its address and login from VEEAM_VBR_HOST, VEEAM_VBR_USERNAME,
+# VEEAM_VBR_PASSWORD (and VEEAM_VBR_CA_CERT_FILE for a self-signed certificate).
+provider "veeam" {
+  vbr {}
+}
+
 # Require multi-factor authentication for every Veeam Backup & Replication user that is not a
 # service account. The provider's vbr user needs the Veeam Backup Administrator role.
 resource "veeam_vbr_mfa_settings" "this" {
