@@ -116,8 +116,35 @@ func (m *awsBlockModel) resolve(r *resolver) (client.Config, error) {
 	}
 	totp, mfa := r.str("totp_secret", m.TOTPSecret), r.str("mfa_code", m.MFACode)
 
-	// The schema's validators catch conflicts written in the block at plan time; the
-	// environment variables can only be seen here.
+	// A login method written in the block wins, like every attribute: the environment's
+	// credentials for other methods (and its username, totp_secret and mfa_code when the block's
+	// method is not the password) are then ignored, so VEEAM_AWS_* can serve as defaults for
+	// one provider configuration while another logs in differently.
+	inBlock := func(st setting) bool { return strings.HasSuffix(st.Source, `in the "aws" block`) }
+	blockMethod := -1
+	for i, st := range methods {
+		if st.Value != "" && inBlock(st) {
+			blockMethod = i
+			break
+		}
+	}
+	if blockMethod >= 0 {
+		for i := range methods {
+			if methods[i].Value != "" && !inBlock(methods[i]) {
+				methods[i] = setting{}
+			}
+		}
+		if blockMethod > 0 {
+			for _, st := range []*setting{&username, &totp, &mfa} {
+				if st.Value != "" && !inBlock(*st) {
+					*st = setting{}
+				}
+			}
+		}
+	}
+
+	// The schema's validators catch conflicts written in the block at plan time; conflicts
+	// among environment variables can only be seen here.
 	var set []int
 	for i, s := range methods {
 		if s.Value != "" {

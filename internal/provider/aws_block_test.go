@@ -61,6 +61,7 @@ func TestAWSBlockResolveOneLoginMethod(t *testing.T) {
 		model     awsBlockModel
 		attribute string // "" : no error
 		message   []string
+		want      client.Credentials // checked when there is no error and it is set
 	}{
 		"password":              {model: awsBlockModel{Username: types.StringValue("u"), Password: types.StringValue("p")}},
 		"authorization code":    {model: awsBlockModel{AuthorizationCode: types.StringValue("c")}},
@@ -71,10 +72,15 @@ func TestAWSBlockResolveOneLoginMethod(t *testing.T) {
 			model:     awsBlockModel{Password: types.StringValue("p"), RefreshToken: types.StringValue("r")},
 			attribute: "refresh_token", message: []string{`set by refresh_token in the "aws" block, conflicts with password (set by password in the "aws" block)`, "Keep exactly one of password (with username), authorization_code, refresh_token or saml_response"},
 		},
-		"refresh token from the environment, password in the block": {
-			env:       map[string]string{"VEEAM_AWS_REFRESH_TOKEN": "r"},
-			model:     awsBlockModel{Username: types.StringValue("u"), Password: types.StringValue("p")},
-			attribute: "refresh_token", message: []string{"set by VEEAM_AWS_REFRESH_TOKEN", `password (set by password in the "aws" block)`},
+		"refresh token from the environment, password in the block: the block wins": {
+			env:   map[string]string{"VEEAM_AWS_REFRESH_TOKEN": "r"},
+			model: awsBlockModel{Username: types.StringValue("u"), Password: types.StringValue("p")},
+			want:  client.Credentials{Username: "u", Password: "p"},
+		},
+		"password from the environment, code in the block: the block wins": {
+			env:   map[string]string{"VEEAM_AWS_USERNAME": "u", "VEEAM_AWS_PASSWORD": "p", "VEEAM_AWS_TOTP_SECRET": "JBSWY3DPEHPK3PXP"},
+			model: awsBlockModel{AuthorizationCode: types.StringValue("c")},
+			want:  client.Credentials{AuthorizationCode: "c"},
 		},
 		"code and SAML response from the environment": {
 			env:       map[string]string{"VEEAM_AWS_AUTHORIZATION_CODE": "c", "VEEAM_AWS_SAML_RESPONSE": "s"},
@@ -85,10 +91,14 @@ func TestAWSBlockResolveOneLoginMethod(t *testing.T) {
 			model:     awsBlockModel{Username: types.StringValue("u"), Password: types.StringValue("p"), MFACode: types.StringValue("123456")},
 			attribute: "mfa_code", message: []string{"conflicts with totp_secret (set by VEEAM_AWS_TOTP_SECRET)"},
 		},
-		"mfa code with an authorization code": {
-			env:       map[string]string{"VEEAM_AWS_MFA_CODE": "123456"},
-			model:     awsBlockModel{AuthorizationCode: types.StringValue("c")},
+		"mfa code with an authorization code, both in the block": {
+			model:     awsBlockModel{AuthorizationCode: types.StringValue("c"), MFACode: types.StringValue("123456")},
 			attribute: "mfa_code", message: []string{"applies only to the password login", "authorization_code"},
+		},
+		"mfa code from the environment with an authorization code in the block": {
+			env:   map[string]string{"VEEAM_AWS_MFA_CODE": "123456"},
+			model: awsBlockModel{AuthorizationCode: types.StringValue("c")},
+			want:  client.Credentials{AuthorizationCode: "c"},
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -97,10 +107,13 @@ func TestAWSBlockResolveOneLoginMethod(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			_, err := tc.model.resolve(&resolver{product: "aws"})
+			cfg, err := tc.model.resolve(&resolver{product: "aws"})
 			if tc.attribute == "" {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
+				}
+				if tc.want != (client.Credentials{}) && cfg.Credentials != tc.want {
+					t.Fatalf("credentials %+v, want %+v", cfg.Credentials, tc.want)
 				}
 				return
 			}
@@ -173,10 +186,10 @@ data "veeam_aws_user" "me" {
 	})
 }
 
-func TestAccAWSBlock_conflictWithTheEnvironment(t *testing.T) {
+func TestAccAWSBlock_blockWinsOverTheEnvironment(t *testing.T) {
 	srv := testEmulator(t)
 	clearAWSEnv(t)
-	t.Setenv("VEEAM_AWS_REFRESH_TOKEN", "eyJ.x.y")
+	t.Setenv("VEEAM_AWS_REFRESH_TOKEN", "eyJ.x.y") // another login method, ignored: the block has a password
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -185,7 +198,7 @@ data "veeam_aws_user" "me" {
   name = "administrator"
 }
 `,
-			ExpectError: msgRe(`Invalid "aws" block`, "refresh_token: set by VEEAM_AWS_REFRESH_TOKEN, conflicts with password", "two ways to log in"),
+			Check: resource.TestCheckResourceAttr("data.veeam_aws_user.me", "is_default", "true"),
 		}},
 	})
 }

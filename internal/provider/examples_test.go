@@ -50,12 +50,6 @@ var exampleSetup = map[string]func(t *testing.T, srv *emulatortest.Servers){
 		t.Setenv("VEEAM_EM_USERNAME", "")
 		t.Setenv("VEEAM_EM_PASSWORD", "")
 	},
-	// The handoff configuration would read VEEAM_AWS_PASSWORD beside its authorization_code,
-	// so the example sets the password from a variable in the default configuration instead.
-	"ephemeral-resources/veeam_aws_authorization_code/ephemeral-resource.tf": func(t *testing.T, srv *emulatortest.Servers) {
-		seedAlice(t, srv)
-		t.Setenv("VEEAM_AWS_PASSWORD", "")
-	},
 }
 
 // exampleFreshOutputs are, per example, outputs of data sources that return a fresh value on
