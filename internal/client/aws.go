@@ -314,7 +314,14 @@ func (c *AWSClient) AcceptMFA(ctx context.Context, user, code, token string) err
 
 // DisableMFA turns MFA off for a user.
 func (c *AWSClient) DisableMFA(ctx context.Context, user string) error {
-	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/disableMfa"})
+	// Retry-safe: disabling twice ends in the same state. Should an appliance refuse the resent
+	// call because MFA is already off, reading the user settles it.
+	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/disableMfa", RetrySafe: true})
+	if isStatusErr(err, http.StatusBadRequest) {
+		if u, gerr := c.GetUser(ctx, user); gerr == nil && !u.MFAEnabled {
+			return nil
+		}
+	}
 	return err
 }
 

@@ -374,3 +374,31 @@ func dropConnection(w http.ResponseWriter) {
 		}
 	}
 }
+
+func TestDisableMFASurvivesALostConnection(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	enrollAlice(t, srv, admin)
+	var drops atomic.Int32
+	h := srv.Emulator.Handler(emulator.AWS)
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/disableMfa") && drops.Add(1) == 1 {
+			// The appliance disables MFA, but the answer is lost.
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			dropConnection(w)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
+	c := newAWS(t, plainConfig(ts.URL, srv.Emulator.Clock().Now))
+	if err := c.DisableMFA(ctxT(t), "alice"); err != nil {
+		t.Fatalf("DisableMFA after a lost answer: %v", err)
+	}
+	if drops.Load() < 2 {
+		t.Fatal("the lost disableMfa was not resent")
+	}
+	if st, _ := srv.Emulator.AWSUser("alice"); st.MFAEnabled {
+		t.Fatal("MFA is still on")
+	}
+}
