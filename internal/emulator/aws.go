@@ -114,35 +114,12 @@ func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 
 // awsVersioned rejects requests without a supported x-api-version.
 func (e *Emulator) awsVersioned(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		v := strings.TrimSpace(r.Header.Get("x-api-version"))
-		supported := strings.Join(e.awsVersions, ", ")
-		if v == "" {
-			writeError(w, r, AWS, errBadRequest("the x-api-version header is required; supported versions: "+supported))
-			return
-		}
-		if !slices.Contains(e.awsVersions, v) {
-			writeError(w, r, AWS, errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", v, supported)))
-			return
-		}
-		h(w, r)
-	}
+	return versioned(AWS, e.awsVersions, h)
 }
 
 // awsAuth authenticates the request's bearer token.
 func (e *Emulator) awsAuth(w http.ResponseWriter, r *http.Request) (Principal, bool) {
-	tok, ok := bearer(r)
-	if !ok {
-		writeError(w, r, AWS, errAccessDenied("an Authorization: Bearer <access_token> header is required"))
-		return Principal{}, false
-	}
-	pr, aerr := e.st.authenticate(AWS, tok, e.clock.Now())
-	if aerr != nil {
-		writeError(w, r, AWS, aerr)
-		return Principal{}, false
-	}
-	infoOf(r).user = pr.UserName
-	return pr, true
+	return e.bearerAuth(w, r, AWS)
 }
 
 func awsIsAdmin(pr Principal) bool { return pr.Role == RolePortalAdministrator }

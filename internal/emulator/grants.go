@@ -1,8 +1,11 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -75,4 +78,39 @@ func (e *Emulator) newAuthorizationCode(p Product, user string) string {
 	code := authorizationCode()
 	e.st.putOnce(onceAuthCode, p, code, user, e.clock.Now().Add(e.Lifetimes(p).AuthorizationCode))
 	return code
+}
+
+// versioned wraps h with the x-api-version check of product p (AWS and VBR require the header
+// on every request and answer 400 listing the supported versions otherwise).
+func versioned(p Product, versions []string, h http.HandlerFunc) http.HandlerFunc {
+	supported := strings.Join(versions, ", ")
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := strings.TrimSpace(r.Header.Get("x-api-version"))
+		if v == "" {
+			writeError(w, r, p, errBadRequest("the x-api-version header is required; supported versions: "+supported))
+			return
+		}
+		if !slices.Contains(versions, v) {
+			writeError(w, r, p, errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", v, supported)))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// bearerAuth authenticates the request's bearer token for product p, answering the failure in
+// the product's error format.
+func (e *Emulator) bearerAuth(w http.ResponseWriter, r *http.Request, p Product) (Principal, bool) {
+	tok, ok := bearer(r)
+	if !ok {
+		writeError(w, r, p, errAccessDenied("an Authorization: Bearer <access_token> header is required"))
+		return Principal{}, false
+	}
+	pr, aerr := e.st.authenticate(p, tok, e.clock.Now())
+	if aerr != nil {
+		writeError(w, r, p, aerr)
+		return Principal{}, false
+	}
+	infoOf(r).user = pr.UserName
+	return pr, true
 }

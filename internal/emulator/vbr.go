@@ -99,36 +99,12 @@ func (e *Emulator) vbrRoutes(mux *http.ServeMux) {
 
 // vbrVersioned rejects requests without a supported x-api-version.
 func (e *Emulator) vbrVersioned(h http.HandlerFunc) http.HandlerFunc {
-	versions := VBRVersions()
-	supported := strings.Join(versions, ", ")
-	return func(w http.ResponseWriter, r *http.Request) {
-		v := strings.TrimSpace(r.Header.Get("x-api-version"))
-		if v == "" {
-			writeError(w, r, VBR, errBadRequest("the x-api-version header is required; supported versions: "+supported))
-			return
-		}
-		if !slices.Contains(versions, v) {
-			writeError(w, r, VBR, errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", v, supported)))
-			return
-		}
-		h(w, r)
-	}
+	return versioned(VBR, VBRVersions(), h)
 }
 
 // vbrAuth authenticates the request's bearer token.
 func (e *Emulator) vbrAuth(w http.ResponseWriter, r *http.Request) (Principal, bool) {
-	tok, ok := bearer(r)
-	if !ok {
-		writeError(w, r, VBR, errAccessDenied("an Authorization: Bearer <access_token> header is required"))
-		return Principal{}, false
-	}
-	pr, aerr := e.st.authenticate(VBR, tok, e.clock.Now())
-	if aerr != nil {
-		writeError(w, r, VBR, aerr)
-		return Principal{}, false
-	}
-	infoOf(r).user = pr.UserName
-	return pr, true
+	return e.bearerAuth(w, r, VBR)
 }
 
 // vbrAdmin authenticates the request and requires the administrator role.
