@@ -151,15 +151,8 @@ func (e *Emulator) awsToken(w http.ResponseWriter, r *http.Request) {
 	case "(other)":
 		writeError(w, r, AWS, errBadRequest("unsupported grant_type; use password, mfa, refresh_token or authorization_code"))
 	case "password":
-		name, pw := form.Get("username"), form.Get("password")
-		if name == "" || pw == "" {
-			writeError(w, r, AWS, errBadRequest("username and password are required for grant_type=password"))
-			return
-		}
-		info.user = name
-		st, ok := e.st.checkPassword(AWS, name, pw)
+		st, ok := e.passwordGrant(w, r, awsWire, form)
 		if !ok {
-			writeError(w, r, AWS, errAccessDenied("the user name or password is incorrect"))
 			return
 		}
 		if st.IdentityProvider {

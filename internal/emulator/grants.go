@@ -41,6 +41,24 @@ func (e *Emulator) issue(w http.ResponseWriter, r *http.Request, tw tokenWire, n
 	tw.write(w, tp)
 }
 
+// passwordGrant checks grant_type=password's fields and the password. On failure it has
+// answered already; on success the product decides what the login yields (AWS: maybe an MFA
+// step first).
+func (e *Emulator) passwordGrant(w http.ResponseWriter, r *http.Request, tw tokenWire, form url.Values) (UserState, bool) {
+	name, pw := form.Get("username"), form.Get("password")
+	if name == "" || pw == "" {
+		tw.fail(w, r, errBadRequest("username and password are required for grant_type=password"))
+		return UserState{}, false
+	}
+	infoOf(r).user = name
+	st, ok := e.st.checkPassword(tw.p, name, pw)
+	if !ok {
+		tw.fail(w, r, errAccessDenied("the user name or password is incorrect"))
+		return UserState{}, false
+	}
+	return st, true
+}
+
 // grantRefresh answers grant_type=refresh_token; the refresh token is spent (rotation).
 func (e *Emulator) grantRefresh(w http.ResponseWriter, r *http.Request, tw tokenWire, form url.Values, now time.Time, access time.Duration) {
 	rt := plusFix(form.Get("refresh_token"))

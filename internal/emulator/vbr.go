@@ -152,15 +152,8 @@ func (e *Emulator) vbrToken(w http.ResponseWriter, r *http.Request) {
 	case "(other)":
 		writeError(w, r, VBR, errBadRequest("unsupported grant_type; use password, refresh_token, authorization_code or vbr_token"))
 	case "password":
-		name, pw := form.Get("username"), form.Get("password")
-		if name == "" || pw == "" {
-			writeError(w, r, VBR, errBadRequest("username and password are required for grant_type=password"))
-			return
-		}
-		info.user = name
-		st, ok := e.st.checkPassword(VBR, name, pw)
+		st, ok := e.passwordGrant(w, r, vbrWire, form)
 		if !ok {
-			writeError(w, r, VBR, errAccessDenied("the user name or password is incorrect"))
 			return
 		}
 		e.vbrLogin(w, r, st.Name, now, lt)
