@@ -26,7 +26,8 @@ import (
 // The guides under docs/guides include their configurations from examples/guides/<name>/main.tf.
 // Each test here applies one of them, as written, against the emulator (addresses and logins
 // from VEEAM_<PRODUCT>_*, set by examplesEmulator), checks what the guide promises, and checks
-// that the plan after apply is empty, as the guides tell their readers it will be.
+// that the plan after apply is empty, as the guides tell their readers it will be. The
+// TestAccDocs* tests check behaviour that a docs page warns about.
 
 // guideConfig is the configuration a guide shows.
 func guideConfig(t *testing.T, name string) string {
@@ -232,6 +233,62 @@ func TestAccGuideEmulatorCI(t *testing.T) {
 				statecheck.ExpectKnownOutputValueAtPath("checks", tfjsonpath.New("aws_admin_is_default"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownOutputValueAtPath("checks", tfjsonpath.New("em_latest_api"), knownvalue.NotNull()),
 			},
+		}},
+	})
+}
+
+// TestAccDocsImportThenRotationTriggersRotates proves what the veeam_aws_user_mfa page and the
+// enforce-MFA guide warn about: after an import, the first apply with rotation_triggers in the
+// configuration re-creates the user's secret at once.
+func TestAccDocsImportThenRotationTriggersRotates(t *testing.T) {
+	srv := testEmulator(t)
+	const seeded = "JBSWY3DPEHPK3PXP"
+	if err := srv.Emulator.AddUser(emulator.AWS, emulator.SeedUser{Name: "alice", Password: "Alice-Pass1", Role: emulator.RolePortalOperator, MFASecret: seeded}); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             mfaConfig(srv, "alice", ""),
+				ResourceName:       mfaAddr,
+				ImportState:        true,
+				ImportStateId:      "alice",
+				ImportStatePersist: true,
+			},
+			{
+				Config:           mfaConfig(srv, "alice", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				Config: mfaConfig(srv, "alice", "2026"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(mfaAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraformState) error {
+					if st, _ := srv.Emulator.AWSUser("alice"); st.MFASecret == seeded {
+						return fmt.Errorf("the secret enabled before the import was kept; the docs say it is rotated")
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccDocsImportWithoutMFAFails proves the veeam_aws_user_mfa page's note: importing a user
+// whose MFA is not enabled fails with Terraform's message about a non-existent object.
+func TestAccDocsImportWithoutMFAFails(t *testing.T) {
+	srv := testEmulator(t)
+	addAWSUser(t, srv, "alice", "Alice-Pass1", emulator.RolePortalOperator)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:        mfaConfig(srv, "alice", ""),
+			ResourceName:  mfaAddr,
+			ImportState:   true,
+			ImportStateId: "alice",
+			ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
 		}},
 	})
 }
