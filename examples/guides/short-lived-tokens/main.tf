@@ -30,7 +30,7 @@ variable "reporting_password" {
 
 resource "veeam_aws_user" "reporting" {
   name                = "reporting"
-  description         = "Read-only reporting account"
+  description         = "Reporting scripts"
   password_wo         = var.reporting_password
   password_wo_version = 1
 }
