@@ -6,7 +6,7 @@
 #   ci.sh terraform apply -auto-approve
 #   VEEAM_EMULATOR_SEED=seed.json ci.sh go test ./...
 #
-# Needs veeam-emulator on PATH (go install or a release archive) and curl.
+# Needs veeam-emulator on PATH (built from source, or a release once one exists) and curl.
 set -euo pipefail
 
 work=$(mktemp -d)

@@ -9,11 +9,13 @@ provider "veeam" {
 ephemeral "veeam_aws_token" "api" {}
 
 # For example, a script that calls the rest of the Backup for AWS API with it: provisioners
-# may use ephemeral values, and so may other providers' configurations. (--cacert is needed only
-# for a self-signed certificate.)
+# may use ephemeral values, and so may other providers' configurations (see the guide "Hand
+# short-lived tokens to other tools"). Terraform hides a provisioner's output when it uses an
+# ephemeral value, so the answer goes to users.json. (--cacert is needed only for a
+# self-signed certificate.)
 resource "terraform_data" "list_users" {
   provisioner "local-exec" {
-    command = "curl --fail -sS --cacert \"$VEEAM_AWS_CA_CERT_FILE\" -H \"$HEADER\" -H 'x-api-version: 1.7-rev0' \"$URL/api/v1/users\""
+    command = "curl --fail -sS --cacert \"$VEEAM_AWS_CA_CERT_FILE\" -H \"$HEADER\" -H 'x-api-version: 1.7-rev0' -o users.json \"$URL/api/v1/users\""
     environment = {
       HEADER = "${ephemeral.veeam_aws_token.api.header_name}: ${ephemeral.veeam_aws_token.api.header_value}"
       URL    = ephemeral.veeam_aws_token.api.base_url

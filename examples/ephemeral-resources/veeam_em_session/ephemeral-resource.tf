@@ -15,11 +15,14 @@ provider "veeam" {
 ephemeral "veeam_em_session" "api" {}
 
 # For example, a script that calls the rest of the Enterprise Manager API with it:
-# provisioners may use ephemeral values, and so may other providers' configurations. (--cacert
-# is needed only for a self-signed certificate.)
+# provisioners may use ephemeral values, and so may other providers' configurations (see the
+# guide "Hand short-lived tokens to other tools"). The session id travels in the
+# X-RestSvcSessionId header (header_name), not in Authorization. Terraform hides a
+# provisioner's output when it uses an ephemeral value, so the answer goes to
+# backup-servers.json. (--cacert is needed only for a self-signed certificate.)
 resource "terraform_data" "backup_servers" {
   provisioner "local-exec" {
-    command = "curl --fail -sS --cacert \"$VEEAM_EM_CA_CERT_FILE\" -H \"$HEADER\" -H 'Accept: application/json' \"$URL/api/backupServers\""
+    command = "curl --fail -sS --cacert \"$VEEAM_EM_CA_CERT_FILE\" -H \"$HEADER\" -H 'Accept: application/json' -o backup-servers.json \"$URL/api/backupServers\""
     environment = {
       HEADER = "${ephemeral.veeam_em_session.api.header_name}: ${ephemeral.veeam_em_session.api.header_value}" # X-RestSvcSessionId
       URL    = ephemeral.veeam_em_session.api.base_url

@@ -13,10 +13,12 @@ provider "veeam" {
 ephemeral "veeam_vao_token" "api" {}
 
 # For example, hand it to a script of your own (here a stand-in that only checks the header):
-# provisioners may use ephemeral values, and so may other providers' configurations.
+# provisioners may use ephemeral values, and so may other providers' configurations (see the
+# guide "Hand short-lived tokens to other tools"). Terraform hides a provisioner's output when
+# it uses an ephemeral value, so the stand-in writes its result to vao-token.txt.
 resource "terraform_data" "script" {
   provisioner "local-exec" {
-    command = "case \"$AUTHORIZATION\" in 'Bearer '?*) echo \"token for $URL ready\" ;; *) exit 1 ;; esac"
+    command = "case \"$AUTHORIZATION\" in 'Bearer '?*) echo \"token for $URL ready\" >vao-token.txt ;; *) exit 1 ;; esac"
     environment = {
       AUTHORIZATION = ephemeral.veeam_vao_token.api.header_value
       URL           = ephemeral.veeam_vao_token.api.base_url

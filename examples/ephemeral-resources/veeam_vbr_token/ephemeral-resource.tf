@@ -9,14 +9,16 @@ provider "veeam" {
 ephemeral "veeam_vbr_token" "api" {}
 
 # For example, a script that calls the rest of the Backup & Replication API with it:
-# provisioners may use ephemeral values, and so may other providers' configurations. (--cacert
-# is needed only for a self-signed certificate.)
+# provisioners may use ephemeral values, and so may other providers' configurations (see the
+# guide "Hand short-lived tokens to other tools"). Terraform hides a provisioner's output when
+# it uses an ephemeral value, so the answer goes to vbr-users.json. (--cacert is needed only
+# for a self-signed certificate.)
 resource "terraform_data" "list_users" {
   provisioner "local-exec" {
-    command = "curl --fail -sS --cacert \"$VEEAM_VBR_CA_CERT_FILE\" -H \"Authorization: $AUTHORIZATION\" -H 'x-api-version: 1.3-rev1' \"$URL/api/v1/security/users\""
+    command = "curl --fail -sS --cacert \"$VEEAM_VBR_CA_CERT_FILE\" -H \"$HEADER\" -H 'x-api-version: 1.3-rev1' -o vbr-users.json \"$URL/api/v1/security/users\""
     environment = {
-      AUTHORIZATION = ephemeral.veeam_vbr_token.api.header_value
-      URL           = ephemeral.veeam_vbr_token.api.base_url
+      HEADER = "${ephemeral.veeam_vbr_token.api.header_name}: ${ephemeral.veeam_vbr_token.api.header_value}" # Authorization: Bearer ...
+      URL    = ephemeral.veeam_vbr_token.api.base_url
     }
   }
 }

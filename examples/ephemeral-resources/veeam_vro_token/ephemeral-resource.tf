@@ -12,11 +12,13 @@ provider "veeam" {
 ephemeral "veeam_vro_token" "api" {}
 
 # For example, a script that calls the Orchestrator's API with it: provisioners may use
-# ephemeral values, and so may other providers' configurations. (--cacert is needed only for a
+# ephemeral values, and so may other providers' configurations (see the guide "Hand
+# short-lived tokens to other tools"). Terraform hides a provisioner's output when it uses an
+# ephemeral value, so the answer goes to vro-clients.json. (--cacert is needed only for a
 # self-signed certificate.)
 resource "terraform_data" "list_clients" {
   provisioner "local-exec" {
-    command = "curl --fail -sS --cacert \"$VEEAM_VRO_CA_CERT_FILE\" -H \"Authorization: $AUTHORIZATION\" \"$URL/api/v7.21/Clients\""
+    command = "curl --fail -sS --cacert \"$VEEAM_VRO_CA_CERT_FILE\" -H \"Authorization: $AUTHORIZATION\" -o vro-clients.json \"$URL/api/v7.21/Clients\""
     environment = {
       AUTHORIZATION = ephemeral.veeam_vro_token.api.header_value
       URL           = ephemeral.veeam_vro_token.api.base_url
