@@ -35,7 +35,7 @@ func (f *totpCodeFunction) Definition(_ context.Context, _ function.DefinitionRe
 		MarkdownDescription: "Computes the 6-digit time-based one-time password (RFC 6238: HMAC-SHA1, 30-second steps, as Veeam's " +
 			"appliances use) of a base32 TOTP secret, such as the `secret_key` of `veeam_aws_user_mfa`, at a Unix time in seconds. " +
 			"Returns a string, so leading zeros are kept. A function always returns the same result for the same arguments, so it " +
-			"does not read the clock: pass the time in (for example a variable set with `-var "unix_time=$(date +%s)"`). A code is valid for 30 seconds and is " +
+			"does not read the clock: pass the time in (for example a variable set with `-var \"unix_time=$(date +%s)\"`). A code is valid for 30 seconds and is " +
 			"sensitive whenever the secret is. Needs Terraform 1.8 or later.",
 		Parameters: []function.Parameter{
 			function.StringParameter{
