@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,7 +28,7 @@ var functionsFloor = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfver
 // checks the definition, then calls Run with the arguments.
 func callFunction(t *testing.T, f function.Function, args ...attr.Value) (string, *function.FuncError) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	var def function.DefinitionResponse
 	f.Definition(ctx, function.DefinitionRequest{}, &def)
 	var check function.DefinitionValidateResponse
@@ -91,9 +90,9 @@ func terraformSays(phrases ...string) *regexp.Regexp {
 
 func TestProviderFunctions_registered(t *testing.T) {
 	var names []string
-	for _, f := range (&veeamProvider{}).Functions(context.Background()) {
+	for _, f := range (&veeamProvider{}).Functions(t.Context()) {
 		var md function.MetadataResponse
-		f().Metadata(context.Background(), function.MetadataRequest{}, &md)
+		f().Metadata(t.Context(), function.MetadataRequest{}, &md)
 		names = append(names, md.Name)
 	}
 	sort.Strings(names)

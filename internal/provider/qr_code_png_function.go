@@ -56,12 +56,12 @@ func (f *qrCodePNGFunction) Run(ctx context.Context, req function.RunRequest, re
 		resp.Error = function.NewArgumentFuncError(0, msg)
 		return
 	}
-	png, err := renderQRCodePNG(uri)
+	qrCode, err := renderQRCodePNG(uri)
 	if err != nil {
 		resp.Error = function.NewArgumentFuncError(0, err.Error())
 		return
 	}
-	resp.Error = function.ConcatFuncErrors(resp.Result.Set(ctx, png))
+	resp.Error = function.ConcatFuncErrors(resp.Result.Set(ctx, qrCode))
 }
 
 // otpauthExample is the shape of a valid argument, for error messages.

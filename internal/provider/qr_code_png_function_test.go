@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"image"
-	"image/color"
 	"image/png"
 	"regexp"
 	"strings"
@@ -64,8 +63,8 @@ func checkQRCodePNG(b64, uri string) error {
 }
 
 func isDark(img image.Image, x, y int) bool {
-	g := color.GrayModel.Convert(img.At(x, y)).(color.Gray)
-	return g.Y < 128
+	r, g, b, _ := img.At(x, y).RGBA()
+	return r+g+b < 3*0x8000
 }
 
 func TestQRCodePNGFunction(t *testing.T) {
