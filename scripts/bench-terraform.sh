@@ -4,14 +4,14 @@
 #       BENCH_N terraform_data, BENCH_RUNS times; medians and the ratio veeam ÷ terraform_data.
 #   (c) logins, refreshes and logouts per terraform command, from the emulator's counters, at
 #       BENCH_N and -parallelism=BENCH_PARALLELISM; the check fails unless every provider
-#       configuration (one per graph walk; see docs/design/sessions.md) logged in exactly once.
+#       configuration (one per graph walk; see design/sessions.md) logged in exactly once.
 # Writes $BENCH_DIR/sections/20-terraform.md and 25-logins.md for docs/benchmarks.md.
 #
 #   BENCH_N             resources per configuration (default 200)
 #   BENCH_RUNS          runs (default 3)
 #   BENCH_PARALLELISM   terraform -parallelism (default 10)
 #   BENCH_LOGINS        "per-walk" (default): fail unless 1 login per provider configuration;
-#                       "per-command": fail unless 1 login per command (see docs/design/sessions.md)
+#                       "per-command": fail unless 1 login per command (see design/sessions.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -199,7 +199,7 @@ counted "destroy" destroy -auto-approve
   echo "\"provider configurations\" is how often Terraform configured the provider during the command"
   echo "(\`NodeApplyableProvider: configuring\` in \`TF_LOG_CORE=TRACE\`): once per graph walk, each in a new"
   echo "plugin process. Expected ($expect): one login per provider configuration, whatever N and -parallelism are"
-  echo "(see docs/design/sessions.md for why it is not one per command)."
+  echo "(see design/sessions.md for why it is not one per command)."
   echo
   echo "| command | phase | provider configurations | logins | refreshes | logouts | 4xx | 5xx |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
