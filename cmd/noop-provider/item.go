@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -40,26 +42,25 @@ func (item) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.S
 }
 
 func (item) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var m itemModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m.ID = m.Name
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(copyPlan(ctx, req.Plan, &resp.State)...)
 }
 
 // Read keeps the state as it is: there is nothing to read it from.
 func (item) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
 
 func (item) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.Append(copyPlan(ctx, req.Plan, &resp.State)...)
+}
+
+// copyPlan stores the plan as the state, with id = name.
+func copyPlan(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State) diag.Diagnostics {
 	var m itemModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
+	diags := plan.Get(ctx, &m)
+	if diags.HasError() {
+		return diags
 	}
 	m.ID = m.Name
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	return append(diags, state.Set(ctx, &m)...)
 }
 
 // Delete has nothing to delete: Terraform removes the state.
