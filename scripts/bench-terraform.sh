@@ -16,7 +16,7 @@
 #
 #   BENCH_N             resources per configuration (default 200)
 #   BENCH_N2            the second N of the growth check (default 400; 0 skips it)
-#   BENCH_ROUNDS        rounds at BENCH_N (default 5); BENCH_ROUNDS2: rounds at BENCH_N2 (default 3)
+#   BENCH_ROUNDS        rounds at BENCH_N (default 5); BENCH_ROUNDS2: rounds at BENCH_N2 (default 2)
 #   BENCH_PARALLELISM   terraform -parallelism (default 10)
 #   BENCH_LOGINS        "per-walk" (default): fail unless 1 login per provider configuration;
 #                       "per-command": fail unless 1 login per command (see design/sessions.md)
@@ -33,7 +33,7 @@ lib_require_terraform "make bench"
 n=${BENCH_N:-200}
 n2=${BENCH_N2:-400}
 rounds=${BENCH_ROUNDS:-5}
-rounds2=${BENCH_ROUNDS2:-3}
+rounds2=${BENCH_ROUNDS2:-2}
 par=${BENCH_PARALLELISM:-10}
 expect=${BENCH_LOGINS:-per-walk}
 version=0.1.0
