@@ -276,6 +276,8 @@ table() {
   done
   echo
 }
+# rounds_of COUNT: "1 round", "5 rounds".
+rounds_of() { if [ "$1" = 1 ]; then echo "1 round"; else echo "$1 rounds"; fi; }
 # growth KIND BASE PHASE: the ratio at N2 ÷ the ratio at N.
 growth() {
   bench_ratio "$(ratio "$out/$n2" "$1" "$2" "$3")" "$(ratio "$out/$n" "$1" "$2" "$3")"
@@ -299,11 +301,11 @@ growth() {
   echo "terraform destroy -auto-approve -input=false -parallelism=$par              # destroy"
   echo '```'
   echo
-  echo "### N = $n, $rounds rounds"
+  echo "### N = $n, $(rounds_of "$rounds")"
   echo
   table "$n"
   if [ "$n2" -gt 0 ]; then
-    echo "### N = $n2, $rounds2 rounds"
+    echo "### N = $n2, $(rounds_of "$rounds2")"
     echo
     table "$n2"
     echo "### Growth: the ratio at N = $n2 ÷ the ratio at N = $n"
