@@ -77,6 +77,12 @@ requests() {
     awk '{ s += $1 } END { print s + 0 }'
 }
 
+# write_only: 1 when Terraform takes write-only attributes (1.11+): veeam_aws_user then gets its
+# password through password_wo, as the docs advise; older Terraform gets password.
+write_only=0
+minor=$(terraform version | head -n1 | sed -n 's/^Terraform v1\.\([0-9]*\)\..*/\1/p')
+[ "${minor:-0}" -ge 11 ] && write_only=1
+
 # provider_block NAME SOURCE: the required_providers block of a configuration.
 provider_block() {
   printf 'terraform {\n  required_providers {\n    %s = { source = "%s" }\n  }\n}\n\n' "$1" "$2"
@@ -96,8 +102,12 @@ write_configs() {
     printf 'provider "veeam" {\n  aws {}\n}\n\n'
     printf 'resource "veeam_aws_user" "bench" {\n  count               = %s\n' "$count"
     printf '  name                = format("benchnew%%05d", count.index + 1)\n'
-    printf '  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n'
-    printf '  password_wo_version = 1\n}\n'
+    if [ "$write_only" = 1 ]; then
+      printf '  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n'
+      printf '  password_wo_version = 1\n}\n'
+    else
+      printf '  password            = format("Bench-New-Passw0rd-%%d", count.index + 1)\n}\n'
+    fi
   } >"$dir/user/main.tf"
   {
     provider_block noop tfveeam/noop
@@ -287,18 +297,19 @@ growth() {
   echo
   echo "Terraform $(terraform version | head -n1 | sed 's/Terraform //'), the provider and \`cmd/noop-provider\` from a filesystem mirror,"
   echo "the emulator binary (\`veeam-emulator -aws 127.0.0.1:0 -control -ca-cert-out ...\`, HTTPS) with extra users added"
-  echo "through \`POST /emulator/users\`. Four configurations of N resources each: \`veeam_aws_user_mfa\` (MFA for existing"
-  echo "users), \`veeam_aws_user\` (new users, \`password_wo\`), \`noop_item\` (\`cmd/noop-provider\`: copies its plan into"
-  echo "state and calls nothing, the floor for any provider) and \`terraform_data\` (built into Terraform, no plugin)."
+  echo "through \`POST /emulator/users\`. Four configurations of N resources each: \`veeam_aws_user_mfa\` (MFA for"
+  echo "existing users), \`veeam_aws_user\` (new users; \`password_wo\` on Terraform 1.11+, else \`password\`), \`noop_item\`"
+  echo "(\`cmd/noop-provider\`: copies its plan into state and calls nothing, the floor for any provider) and"
+  echo "\`terraform_data\` (built into Terraform, no plugin)."
   echo "Each round runs validate, then apply, then a refresh-plan that must find no changes, then destroy; each phase"
   echo "for all four configurations back to back, the first of them rotating per round, so noise on the shared machine"
   echo "falls on all alike. A ratio is the median over the rounds of the ratio within one round."
   echo
   echo '```'
-  echo "terraform validate                                                          # validate"
-  echo "terraform apply -auto-approve -input=false -parallelism=$par                # apply (create)"
-  echo "terraform plan -detailed-exitcode -input=false -parallelism=$par            # refresh-plan (must exit 0)"
-  echo "terraform destroy -auto-approve -input=false -parallelism=$par              # destroy"
+  printf '%-68s # %s\n' "terraform validate" "validate" \
+    "terraform apply -auto-approve -input=false -parallelism=$par" "apply (create)" \
+    "terraform plan -detailed-exitcode -input=false -parallelism=$par" "refresh-plan (must exit 0)" \
+    "terraform destroy -auto-approve -input=false -parallelism=$par" "destroy"
   echo '```'
   echo
   echo "### N = $n, $(rounds_of "$rounds")"
