@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/bench-http.sh: requests per second of the emulator binary under wrk (or hey), beside a
-# bare net/http server (scripts/benchserver) served the same way, plain HTTP and TLS, on
+# bare net/http server (cmd/benchserver) served the same way, plain HTTP and TLS, on
 # loopback. Writes $BENCH_DIR/sections/30-http.md for docs/benchmarks.md.
 #
 #   BENCH_RUNS            runs per target (default 3); the median is reported
@@ -44,7 +44,7 @@ fi
 
 bench_step "Building the emulator and the bare server"
 lib_build_emulator "$BENCH_DIR/bin/veeam-emulator"
-go build -trimpath -o "$BENCH_DIR/bin/benchserver" ./scripts/benchserver
+go build -trimpath -o "$BENCH_DIR/bin/benchserver" ./cmd/benchserver
 
 pids=()
 cleanup() {
@@ -158,7 +158,7 @@ fi
   echo "## Emulator throughput under load ($tool)"
   echo
   echo "The emulator binary (\`veeam-emulator -aws 127.0.0.1:0\`, plain with \`-plain-http\`, TLS with its self-signed"
-  echo "ECDSA certificate) beside \`scripts/benchserver\`, a bare net/http server that answers 200 with a JSON body of"
+  echo "ECDSA certificate) beside \`cmd/benchserver\`, a bare net/http server that answers 200 with a JSON body of"
   echo "about the same size, served the same way. $conns connections, ${duration} s per run, median of $runs runs;"
   echo "$pinning. Loopback only."
   echo

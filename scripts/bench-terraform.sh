@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # scripts/bench-terraform.sh: the real terraform CLI against the emulator binary.
-#   (b) apply, no-op re-apply and destroy of BENCH_N veeam_aws_user_mfa beside the same for
-#       BENCH_N terraform_data, BENCH_RUNS times; medians and the ratio veeam ÷ terraform_data.
+#   (b) validate, apply (create), refresh-plan (no changes) and destroy of N veeam_aws_user_mfa
+#       and N veeam_aws_user, each beside N noop_item (cmd/noop-provider: a resource that copies
+#       its plan into state, the floor for any provider) and N terraform_data, interleaved in one
+#       run: each round runs one phase for all four configurations, in an order that rotates with
+#       the round, so the machine's noise falls on all alike. Reported as ratios (median over the
+#       rounds of the ratio within a round), with requests per resource and logins per walk from
+#       the emulator's counters; then the same at a second N, and the ratio of the ratios (how
+#       the cost grows with the size of the state). It prints and writes numbers; it never fails
+#       on speed.
 #   (c) logins, refreshes and logouts per terraform command, from the emulator's counters, at
 #       BENCH_N and -parallelism=BENCH_PARALLELISM; the check fails unless every provider
-#       configuration (one per graph walk; see docs/design/sessions.md) logged in exactly once.
+#       configuration (one per graph walk; see design/sessions.md) logged in exactly once.
 # Writes $BENCH_DIR/sections/20-terraform.md and 25-logins.md for docs/benchmarks.md.
 #
 #   BENCH_N             resources per configuration (default 200)
-#   BENCH_RUNS          runs (default 3)
+#   BENCH_N2            the second N of the growth check (default 400; 0 skips it)
+#   BENCH_ROUNDS        rounds at BENCH_N (default 5); BENCH_ROUNDS2: rounds at BENCH_N2 (default 2)
 #   BENCH_PARALLELISM   terraform -parallelism (default 10)
 #   BENCH_LOGINS        "per-walk" (default): fail unless 1 login per provider configuration;
-#                       "per-command": fail unless 1 login per command (see docs/design/sessions.md)
+#                       "per-command": fail unless 1 login per command (see design/sessions.md)
+# A quick run: BENCH_N=20 BENCH_N2=40 BENCH_ROUNDS=2 BENCH_ROUNDS2=2 scripts/bench.sh terraform
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -22,136 +31,171 @@ cd "$(dirname "$0")/.."
 lib_require_go "make bench"
 lib_require_terraform "make bench"
 n=${BENCH_N:-200}
-runs=${BENCH_RUNS:-3}
+n2=${BENCH_N2:-400}
+rounds=${BENCH_ROUNDS:-5}
+rounds2=${BENCH_ROUNDS2:-2}
 par=${BENCH_PARALLELISM:-10}
 expect=${BENCH_LOGINS:-per-walk}
 version=0.1.0
 out=$BENCH_DIR/terraform
+kinds=(mfa user noop data) # the four configurations, in the order of the first round
+declare -A kind_label=([mfa]=veeam_aws_user_mfa [user]=veeam_aws_user [noop]=noop_item [data]=terraform_data)
+phases=(validate apply plan destroy)
+declare -A phase_label=([validate]=validate [apply]="apply (create)" [plan]="refresh-plan (no changes)" [destroy]=destroy)
 mkdir -p "$BENCH_DIR/sections" "$BENCH_DIR/bin"
 rm -rf "$out"
-mkdir -p "$out/veeam" "$out/data"
+mkdir -p "$out"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-bench_step "Building the provider into a filesystem mirror, and the emulator"
+bench_step "Building the provider and the no-op provider into a filesystem mirror, and the emulator"
 lib_build_provider "$out/mirror" "$version"
+lib_build_noop_provider "$out/mirror" "$version"
 lib_build_emulator "$BENCH_DIR/bin/veeam-emulator"
-lib_write_cli_config "$out/terraformrc" "$out/mirror"
+lib_write_cli_config "$out/terraformrc" "$out/mirror" "$LIB_NOOP_SOURCE"
 export TF_CLI_CONFIG_FILE=$out/terraformrc
 
-bench_step "Starting the emulator (Backup for AWS, HTTPS, control API) and adding $n users"
+most=$n
+[ "$n2" -gt "$most" ] && most=$n2
+bench_step "Starting the emulator (Backup for AWS, HTTPS, control API) and adding $most users"
 lib_start_emulator "$BENCH_DIR/bin/veeam-emulator" "$out/emulator.log" \
   -aws 127.0.0.1:0 -vbr "" -vro "" -vao "" -em "" -control -ca-cert-out "$out/ca.pem"
 trap lib_stop_emulator EXIT
 url=$(lib_emulator_url "$out/emulator.log" aws)
 ctl() { curl -sS --fail-with-body --cacert "$out/ca.pem" "$@"; }
-for i in $(seq 1 "$n"); do
+for i in $(seq 1 "$most"); do
   printf '{"name":"bench%05d","password":"Bench-Passw0rd-%d","role":"Portal Operator"}' "$i" "$i"
   echo
 done >"$out/users.jsonl"
 while read -r u; do ctl -X POST "$url/emulator/users?product=aws" -H 'Content-Type: application/json' -d "$u" >/dev/null; done <"$out/users.jsonl"
-echo "emulated Veeam Backup for AWS at $url with $n extra users"
+echo "emulated Veeam Backup for AWS at $url with $most extra users"
 export VEEAM_AWS_HOST=$url VEEAM_AWS_CA_CERT_FILE=$out/ca.pem VEEAM_AWS_USERNAME=administrator VEEAM_AWS_PASSWORD=Password1
-
-cat >"$out/veeam/main.tf" <<EOF
-terraform {
-  required_providers {
-    veeam = { source = "tfveeam/veeam" }
-  }
+counters() { ctl "$url/emulator/counters?product=aws"; }
+# requests JSON: every request the counters hold (the sum over the endpoints; a route's pattern
+# holds braces, e.g. "GET /api/v1/users/{userId}", so the object ends at "},"logins").
+requests() {
+  sed -n 's/.*"endpoints":{\(.*\)},"logins".*/\1/p' <<<"$1" | grep -o '":[0-9]*' | tr -d '":' |
+    awk '{ s += $1 } END { print s + 0 }'
 }
 
-provider "veeam" {
-  aws {}
+# write_only: 1 when Terraform takes write-only attributes (1.11+): veeam_aws_user then gets its
+# password through password_wo, as the docs advise; older Terraform gets password.
+write_only=0
+minor=$(terraform version | head -n1 | sed -n 's/^Terraform v1\.\([0-9]*\)\..*/\1/p')
+[ "${minor:-0}" -ge 11 ] && write_only=1
+
+# provider_block NAME SOURCE: the required_providers block of a configuration.
+provider_block() {
+  printf 'terraform {\n  required_providers {\n    %s = { source = "%s" }\n  }\n}\n\n' "$1" "$2"
 }
 
-resource "veeam_aws_user_mfa" "bench" {
-  count     = $n
-  user_name = format("bench%05d", count.index + 1)
+# write_configs DIR N: the four configurations of N resources each, initialised.
+write_configs() {
+  local dir=$1 count=$2 k
+  mkdir -p "$dir/mfa" "$dir/user" "$dir/noop" "$dir/data"
+  {
+    provider_block veeam tfveeam/veeam
+    printf 'provider "veeam" {\n  aws {}\n}\n\n'
+    printf 'resource "veeam_aws_user_mfa" "bench" {\n  count     = %s\n  user_name = format("bench%%05d", count.index + 1)\n}\n' "$count"
+  } >"$dir/mfa/main.tf"
+  {
+    provider_block veeam tfveeam/veeam
+    printf 'provider "veeam" {\n  aws {}\n}\n\n'
+    printf 'resource "veeam_aws_user" "bench" {\n  count               = %s\n' "$count"
+    printf '  name                = format("benchnew%%05d", count.index + 1)\n'
+    if [ "$write_only" = 1 ]; then
+      printf '  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n'
+      printf '  password_wo_version = 1\n}\n'
+    else
+      printf '  password            = format("Bench-New-Passw0rd-%%d", count.index + 1)\n}\n'
+    fi
+  } >"$dir/user/main.tf"
+  {
+    provider_block noop tfveeam/noop
+    printf 'resource "noop_item" "bench" {\n  count = %s\n  name  = format("bench%%05d", count.index + 1)\n}\n' "$count"
+  } >"$dir/noop/main.tf"
+  printf 'resource "terraform_data" "bench" {\n  count = %s\n  input = format("bench%%05d", count.index + 1)\n}\n' "$count" >"$dir/data/main.tf"
+  for k in "${kinds[@]}"; do terraform -chdir="$dir/$k" init -input=false -no-color >/dev/null; done
 }
-EOF
-cat >"$out/data/main.tf" <<EOF
-resource "terraform_data" "bench" {
-  count = $n
-  input = format("bench%05d", count.index + 1)
-}
-EOF
-for d in veeam data; do terraform -chdir="$out/$d" init -input=false -no-color >/dev/null; done
 
-# tf KIND PHASE RUN ARGS...: runs terraform in KIND's directory, appends "PHASE seconds" to
-# $out/KIND.times; the output is kept in $out/KIND-PHASE-RUN.log.
+# tf DIR KIND PHASE ROUND: runs PHASE in DIR/KIND and appends "PHASE ROUND seconds requests
+# logins" to DIR/KIND.times (requests and logins: the emulator's counters after minus before).
+# The output is kept in DIR/KIND-PHASE-ROUND.log. A refresh-plan must find no changes.
 tf() {
-  local kind=$1 phase=$2 run=$3
-  shift 3
-  local log=$out/$kind-$phase-$run.log t0 t1
+  local dir=$1 kind=$2 phase=$3 round=$4 args=() rc=0
+  local log=$dir/$kind-$phase-$round.log t0 t1 before after
+  case $phase in
+    validate) args=(validate -no-color) ;;
+    apply) args=(apply -auto-approve -input=false -no-color -parallelism="$par") ;;
+    plan) args=(plan -detailed-exitcode -input=false -no-color -parallelism="$par") ;;
+    destroy) args=(destroy -auto-approve -input=false -no-color -parallelism="$par") ;;
+  esac
+  before=$(counters)
   t0=$(date +%s.%N)
-  if ! terraform -chdir="$out/$kind" "$@" -input=false -no-color -parallelism="$par" >"$log" 2>&1; then
+  terraform -chdir="$dir/$kind" "${args[@]}" >"$log" 2>&1 || rc=$?
+  t1=$(date +%s.%N)
+  after=$(counters)
+  if [ "$rc" != 0 ]; then
     cat "$log" >&2
-    bench_fail "terraform $* failed for $kind ($phase, run $run): see $log"
+    if [ "$phase" = plan ] && [ "$rc" = 2 ]; then
+      bench_fail "the refresh-plan of ${kind_label[$kind]} found changes (N=$(basename "$dir"), round $round): see $log"
+    else
+      bench_fail "terraform ${args[*]} failed for ${kind_label[$kind]} (N=$(basename "$dir"), round $round): see $log"
+    fi
     exit 1
   fi
-  t1=$(date +%s.%N)
-  echo "$phase $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" >>"$out/$kind.times"
+  echo "$phase $round $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \
+    "$(($(requests "$after") - $(requests "$before")))" \
+    "$(($(bench_json_int "$after" logins) - $(bench_json_int "$before" logins)))" >>"$dir/$kind.times"
 }
 
-commands=(
-  "apply:apply -auto-approve"
-  "noop:apply -auto-approve"
-  "destroy:destroy -auto-approve"
-)
-for run in $(seq 1 "$runs"); do
-  bench_step "Run $run of $runs: apply, no-op re-apply, destroy of $n resources (-parallelism=$par)"
-  for kind in data veeam; do
-    for c in "${commands[@]}"; do
-      phase=${c%%:*}
-      # shellcheck disable=SC2086 # the command's words
-      tf "$kind" "$phase" "$run" ${c#*:}
-      if [ "$phase" = noop ] && ! grep -q '0 added, 0 changed, 0 destroyed' "$out/$kind-$phase-$run.log"; then
-        bench_fail "the re-apply of $kind changed something (run $run): see $out/$kind-$phase-$run.log"
-      fi
-      printf '  %-6s %-8s %ss\n' "$kind" "$phase" "$(tail -n1 "$out/$kind.times" | cut -d' ' -f2)"
+# measure N ROUNDS: ROUNDS rounds of the four phases for the four configurations of N resources.
+# Each phase runs for all four before the next phase; the first of the four rotates per round.
+measure() {
+  local count=$1 nrounds=$2 dir=$out/$1 round phase i k order line
+  write_configs "$dir" "$count"
+  for round in $(seq 1 "$nrounds"); do
+    bench_step "N=$count, round $round of $nrounds: validate, apply, refresh-plan, destroy (-parallelism=$par), interleaved"
+    order=()
+    for i in 0 1 2 3; do order+=("${kinds[$(((i + round - 1) % 4))]}"); done
+    for phase in "${phases[@]}"; do
+      line=$(printf '  %-26s' "${phase_label[$phase]}")
+      for k in "${order[@]}"; do
+        tf "$dir" "$k" "$phase" "$round"
+        line+=$(printf ' %s %ss' "$k" "$(tail -n1 "$dir/$k.times" | cut -d' ' -f3)")
+      done
+      echo "$line"
     done
   done
-done
+}
 
-med() { awk -v p="$2" '$1 == p { print $2 }' "$out/$1.times" | bench_median; }
-# pratio PHASE: the median over the runs of veeam ÷ terraform_data within one run.
-pratio() {
-  paste -d' ' <(awk -v p="$1" '$1 == p { print $2 }' "$out/veeam.times") <(awk -v p="$1" '$1 == p { print $2 }' "$out/data.times") |
+# col DIR KIND PHASE FIELD: FIELD (3 seconds, 4 requests, 5 logins) of every round, one a line.
+col() { awk -v p="$3" -v f="$4" '$1 == p { print $f }' "$1/$2.times"; }
+# med DIR KIND PHASE: the median seconds.
+med() { col "$1" "$2" "$3" 3 | bench_median; }
+# ratio DIR KIND BASE PHASE: the median over the rounds of KIND ÷ BASE within one round.
+ratio() {
+  paste -d' ' <(col "$1" "$2" "$4" 3) <(col "$1" "$3" "$4" 3) |
     while read -r a b; do bench_ratio "$a" "$b"; done | grep -v '^-$' | bench_median |
     awk 'NF { printf "%.2f\n", $1; found = 1 } END { if (!found) print "-" }'
 }
-{
-  echo "## Terraform CLI: $n \`veeam_aws_user_mfa\` beside $n \`terraform_data\`"
-  echo
-  echo "Terraform $(terraform version | head -n1 | sed 's/Terraform //'), the provider from a filesystem mirror, the emulator binary"
-  echo "(\`veeam-emulator -aws 127.0.0.1:0 -control -ca-cert-out ...\`, HTTPS) with $n extra users added through"
-  echo "\`POST /emulator/users\`. Each run applies, re-applies with no changes and destroys both configurations"
-  echo "with \`-parallelism=$par\`, terraform_data first; seconds of wall time, median of $runs runs; the ratio is the"
-  echo "median over the runs of the ratio within one run."
-  echo
-  echo '```'
-  echo "terraform apply -auto-approve -input=false -parallelism=$par     # apply"
-  echo "terraform apply -auto-approve -input=false -parallelism=$par     # no-op re-apply (refresh, plan, nothing to do)"
-  echo "terraform destroy -auto-approve -input=false -parallelism=$par   # destroy"
-  echo '```'
-  echo
-  echo "| phase | veeam_aws_user_mfa (s) | terraform_data (s) | ratio veeam ÷ terraform_data |"
-  echo "| --- | ---: | ---: | ---: |"
-  for p in apply noop destroy; do
-    label=$p
-    [ "$p" = noop ] && label="no-op re-apply"
-    v=$(med veeam "$p") d=$(med data "$p")
-    echo "| $label | $v | $d | $(pratio "$p") |"
-  done
-  echo
-  echo "Each \`veeam_aws_user_mfa\` costs GET user, enableMfa and acceptMfa on create, GET on refresh and disableMfa on destroy."
-  echo
-} >"$BENCH_DIR/sections/20-terraform.md"
-cat "$BENCH_DIR/sections/20-terraform.md"
+# per_resource DIR KIND PHASE N: the median requests of the command ÷ N.
+per_resource() {
+  col "$1" "$2" "$3" 4 | bench_median | awk -v n="$4" 'NF { printf "%.2f\n", $1 / n; f = 1 } END { if (!f) print "-" }'
+}
+# per_walk DIR KIND PHASE: the median logins of the command ÷ the graph walks in which Terraform
+# configured the provider for that command (counted by (c) below); "-" when none (validate).
+per_walk() {
+  local w=${walks_of[$3]:-0}
+  col "$1" "$2" "$3" 5 | bench_median | awk -v w="$w" 'NF && w > 0 { printf "%.2f\n", $1 / w; f = 1 } END { if (!f) print "-" }'
+}
+
+measure "$n" "$rounds"
+if [ "$n2" -gt 0 ]; then measure "$n2" "$rounds2"; fi
 
 # ---- (c) logins per command ----
 bench_step "Logins per terraform command (counters before and after each command)"
-counters() { ctl "$url/emulator/counters?product=aws"; }
 rows=()
+declare -A walks_of=() # graph walks per command label, for (b)
 failed=0
 per_walk=1 # every command logged in once per provider configuration
 # counted LABEL ARGS...: one command with Terraform's core trace log, so the number of times
@@ -161,7 +205,7 @@ counted() {
   shift
   local before after log=$out/counted-${label// /-}.log
   before=$(counters)
-  if ! TF_LOG_CORE=TRACE TF_LOG_PATH=$out/core-trace.log terraform -chdir="$out/veeam" "$@" -input=false -no-color -parallelism="$par" >"$log" 2>&1; then
+  if ! TF_LOG_CORE=TRACE TF_LOG_PATH=$out/core-trace.log terraform -chdir="$out/$n/mfa" "$@" -input=false -no-color -parallelism="$par" >"$log" 2>&1; then
     cat "$log" >&2
     bench_fail "terraform $* failed (logins pass): see $log"
     exit 1
@@ -174,6 +218,7 @@ counted() {
   for k in logins refreshes logouts status4xx status5xx; do
     d+=($(($(bench_json_int "$after" "$k") - $(bench_json_int "$before" "$k"))))
   done
+  walks_of[$label]=$walks
   rows+=("| \`terraform $*\` | $label | $walks | ${d[0]} | ${d[1]} | ${d[2]} | ${d[3]} | ${d[4]} |")
   printf '  %-16s walks=%s logins=%s refreshes=%s logouts=%s 4xx=%s 5xx=%s\n' "$label" "$walks" "${d[@]}"
   [ "${d[0]}" = "$walks" ] || per_walk=0
@@ -193,13 +238,13 @@ counted "destroy" destroy -auto-approve
 {
   echo "## Logins per terraform command"
   echo
-  echo "The same $n \`veeam_aws_user_mfa\` at \`-parallelism=$par\`, one configured product (\`aws\`). The emulator's"
+  echo "$n \`veeam_aws_user_mfa\` at \`-parallelism=$par\`, one configured product (\`aws\`). The emulator's"
   echo "counters (\`GET /emulator/counters?product=aws\`) are read before and after each command and the difference"
   echo "is shown (\`POST /emulator/reset\` would also forget the users and their MFA state the next command needs)."
   echo "\"provider configurations\" is how often Terraform configured the provider during the command"
   echo "(\`NodeApplyableProvider: configuring\` in \`TF_LOG_CORE=TRACE\`): once per graph walk, each in a new"
   echo "plugin process. Expected ($expect): one login per provider configuration, whatever N and -parallelism are"
-  echo "(see docs/design/sessions.md for why it is not one per command)."
+  echo "(see design/sessions.md for why it is not one per command)."
   echo
   echo "| command | phase | provider configurations | logins | refreshes | logouts | 4xx | 5xx |"
   echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -220,3 +265,76 @@ counted "destroy" destroy -auto-approve
   echo
 } >"$BENCH_DIR/sections/25-logins.md"
 cat "$BENCH_DIR/sections/25-logins.md"
+
+# ---- (b) the report: written after (c), which counts the walks per command ----
+# table N: the ratios, seconds, requests per resource and logins per walk at N.
+table() {
+  local count=$1 dir=$out/$1 p
+  echo "| phase | mfa ÷ no-op | mfa ÷ terraform_data | user ÷ no-op | user ÷ terraform_data |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  for p in "${phases[@]}"; do
+    echo "| ${phase_label[$p]} | $(ratio "$dir" mfa noop "$p") | $(ratio "$dir" mfa data "$p") | $(ratio "$dir" user noop "$p") | $(ratio "$dir" user data "$p") |"
+  done
+  echo
+  echo "Seconds (median of the rounds), requests per resource and logins per provider configuration (graph walk):"
+  echo
+  echo "| phase | veeam_aws_user_mfa (s) | veeam_aws_user (s) | noop_item (s) | terraform_data (s) | requests per resource: mfa | user | logins per walk: mfa | user |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for p in "${phases[@]}"; do
+    echo "| ${phase_label[$p]} | $(med "$dir" mfa "$p") | $(med "$dir" user "$p") | $(med "$dir" noop "$p") | $(med "$dir" data "$p") |" \
+      "$(per_resource "$dir" mfa "$p" "$count") | $(per_resource "$dir" user "$p" "$count") | $(per_walk "$dir" mfa "$p") | $(per_walk "$dir" user "$p") |"
+  done
+  echo
+}
+# rounds_of COUNT: "1 round", "5 rounds".
+rounds_of() { if [ "$1" = 1 ]; then echo "1 round"; else echo "$1 rounds"; fi; }
+# growth KIND BASE PHASE: the ratio at N2 ÷ the ratio at N.
+growth() {
+  bench_ratio "$(ratio "$out/$n2" "$1" "$2" "$3")" "$(ratio "$out/$n" "$1" "$2" "$3")"
+}
+{
+  echo "## Terraform CLI: $n \`veeam_aws_user_mfa\` and $n \`veeam_aws_user\` beside a no-op resource and \`terraform_data\`"
+  echo
+  echo "Terraform $(terraform version | head -n1 | sed 's/Terraform //'), the provider and \`cmd/noop-provider\` from a filesystem mirror,"
+  echo "the emulator binary (\`veeam-emulator -aws 127.0.0.1:0 -control -ca-cert-out ...\`, HTTPS) with extra users added"
+  echo "through \`POST /emulator/users\`. Four configurations of N resources each: \`veeam_aws_user_mfa\` (MFA for"
+  echo "existing users), \`veeam_aws_user\` (new users; \`password_wo\` on Terraform 1.11+, else \`password\`), \`noop_item\`"
+  echo "(\`cmd/noop-provider\`: copies its plan into state and calls nothing, the floor for any provider) and"
+  echo "\`terraform_data\` (built into Terraform, no plugin)."
+  echo "Each round runs validate, then apply, then a refresh-plan that must find no changes, then destroy; each phase"
+  echo "for all four configurations back to back, the first of them rotating per round, so noise on the shared machine"
+  echo "falls on all alike. A ratio is the median over the rounds of the ratio within one round."
+  echo
+  echo '```'
+  printf '%-68s # %s\n' "terraform validate" "validate" \
+    "terraform apply -auto-approve -input=false -parallelism=$par" "apply (create)" \
+    "terraform plan -detailed-exitcode -input=false -parallelism=$par" "refresh-plan (must exit 0)" \
+    "terraform destroy -auto-approve -input=false -parallelism=$par" "destroy"
+  echo '```'
+  echo
+  echo "### N = $n, $(rounds_of "$rounds")"
+  echo
+  table "$n"
+  if [ "$n2" -gt 0 ]; then
+    echo "### N = $n2, $(rounds_of "$rounds2")"
+    echo
+    table "$n2"
+    echo "### Growth: the ratio at N = $n2 ÷ the ratio at N = $n"
+    echo
+    echo "1.00 means the provider's cost per resource grows like the no-op's (or terraform_data's); above 1, it grows"
+    echo "faster than the work."
+    echo
+    echo "| phase | mfa ÷ no-op | mfa ÷ terraform_data | user ÷ no-op | user ÷ terraform_data |"
+    echo "| --- | ---: | ---: | ---: | ---: |"
+    for p in "${phases[@]}"; do
+      echo "| ${phase_label[$p]} | $(growth mfa noop "$p") | $(growth mfa data "$p") | $(growth user noop "$p") | $(growth user data "$p") |"
+    done
+    echo
+  fi
+  echo "Requests per resource: every request the emulator served during the command (its counters, \`GET"
+  echo "/emulator/counters?product=aws\`, after minus before) ÷ N, logins included. Logins per walk: the command's logins ÷"
+  echo "the times Terraform configured the provider during that command (counted in the next section); \"-\" for validate,"
+  echo "which configures no provider. This table never fails on speed: it is read, not asserted."
+  echo
+} >"$BENCH_DIR/sections/20-terraform.md"
+cat "$BENCH_DIR/sections/20-terraform.md"

@@ -8,8 +8,12 @@
 #   scripts/bench.sh [--full] [go] [terraform] [http]   (no part named: all three)
 #
 # Sizes (the environment wins over the profile):
-#   default: BENCH_COUNT=6 BENCH_BENCHTIME=1s BENCH_N=200  BENCH_RUNS=3 BENCH_HTTP_DURATION=5
-#   --full:  BENCH_COUNT=10 BENCH_BENCHTIME=2s BENCH_N=1000 BENCH_RUNS=5 BENCH_HTTP_DURATION=10
+#   default: BENCH_COUNT=6 BENCH_BENCHTIME=1s BENCH_RUNS=3 BENCH_HTTP_DURATION=5
+#            BENCH_N=200 BENCH_ROUNDS=5 BENCH_N2=400 BENCH_ROUNDS2=2
+#   --full:  BENCH_COUNT=10 BENCH_BENCHTIME=2s BENCH_RUNS=5 BENCH_HTTP_DURATION=10
+#            BENCH_N=200 BENCH_ROUNDS=5 BENCH_N2=800 BENCH_ROUNDS2=5
+#   (BENCH_N, BENCH_ROUNDS: the terraform comparison; BENCH_N2, BENCH_ROUNDS2: its growth check,
+#   BENCH_N2=0 skips it; BENCH_RUNS: the load test. A quick look: BENCH_ROUNDS=2 BENCH_N2=0.)
 #   BENCH_PARALLELISM=10  BENCH_HTTP_CONNS=32  BENCH_PIN=1  BENCH_LOGINS=per-walk
 #   BENCH_DOC: where the report goes (default docs/benchmarks.md when all parts run, else
 #   .bench/benchmarks.md)
@@ -26,7 +30,7 @@ for a in "$@"; do
   case $a in
     --full) profile=full ;;
     go | terraform | http) parts+=("$a") ;;
-    -h | --help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "scripts/bench.sh: unknown argument $a (use --full, go, terraform, http)" >&2; exit 2 ;;
   esac
 done
@@ -34,12 +38,14 @@ all=0
 if [ ${#parts[@]} -eq 0 ]; then parts=(go terraform http); all=1; fi
 
 if [ "$profile" = full ]; then
-  : "${BENCH_COUNT:=10}" "${BENCH_BENCHTIME:=2s}" "${BENCH_N:=1000}" "${BENCH_RUNS:=5}" "${BENCH_HTTP_DURATION:=10}"
+  : "${BENCH_COUNT:=10}" "${BENCH_BENCHTIME:=2s}" "${BENCH_RUNS:=5}" "${BENCH_HTTP_DURATION:=10}"
+  : "${BENCH_N:=200}" "${BENCH_ROUNDS:=5}" "${BENCH_N2:=800}" "${BENCH_ROUNDS2:=5}"
 else
-  : "${BENCH_COUNT:=6}" "${BENCH_BENCHTIME:=1s}" "${BENCH_N:=200}" "${BENCH_RUNS:=3}" "${BENCH_HTTP_DURATION:=5}"
+  : "${BENCH_COUNT:=6}" "${BENCH_BENCHTIME:=1s}" "${BENCH_RUNS:=3}" "${BENCH_HTTP_DURATION:=5}"
+  : "${BENCH_N:=200}" "${BENCH_ROUNDS:=5}" "${BENCH_N2:=400}" "${BENCH_ROUNDS2:=2}"
 fi
 : "${BENCH_PARALLELISM:=10}" "${BENCH_HTTP_CONNS:=32}" "${BENCH_PIN:=1}" "${BENCH_LOGINS:=per-walk}"
-export BENCH_COUNT BENCH_BENCHTIME BENCH_N BENCH_RUNS BENCH_HTTP_DURATION BENCH_PARALLELISM BENCH_HTTP_CONNS BENCH_PIN BENCH_LOGINS
+export BENCH_COUNT BENCH_BENCHTIME BENCH_N BENCH_ROUNDS BENCH_N2 BENCH_ROUNDS2 BENCH_RUNS BENCH_HTTP_DURATION BENCH_PARALLELISM BENCH_HTTP_CONNS BENCH_PIN BENCH_LOGINS
 if [ -z "${BENCH_DOC:-}" ]; then
   if [ "$all" = 1 ]; then BENCH_DOC=docs/benchmarks.md; else BENCH_DOC=$BENCH_DIR/benchmarks.md; fi
 fi
@@ -97,7 +103,8 @@ mkdir -p "$(dirname "$BENCH_DOC")"
   echo
   echo '```'
   echo "$how"
-  echo "# sizes used: BENCH_COUNT=$BENCH_COUNT BENCH_BENCHTIME=$BENCH_BENCHTIME BENCH_N=$BENCH_N BENCH_RUNS=$BENCH_RUNS \\"
+  echo "# sizes used: BENCH_COUNT=$BENCH_COUNT BENCH_BENCHTIME=$BENCH_BENCHTIME BENCH_N=$BENCH_N BENCH_ROUNDS=$BENCH_ROUNDS \\"
+  echo "#   BENCH_N2=$BENCH_N2 BENCH_ROUNDS2=$BENCH_ROUNDS2 BENCH_RUNS=$BENCH_RUNS \\"
   echo "#   BENCH_PARALLELISM=$BENCH_PARALLELISM BENCH_HTTP_DURATION=$BENCH_HTTP_DURATION BENCH_HTTP_CONNS=$BENCH_HTTP_CONNS BENCH_PIN=$BENCH_PIN"
   echo '```'
   echo
@@ -121,12 +128,13 @@ mkdir -p "$(dirname "$BENCH_DOC")"
   echo "- Go benchmarks: \`ns/op\` of a \`RunParallel\` benchmark is wall time divided by operations across all goroutines."
   echo "  \`new TLS conns per request\` counts connections the server accepted: the client keeps up to 64 idle"
   echo "  connections per host (go-cleanhttp's default, GOMAXPROCS+1, made 45% of parallel requests open a new TLS"
-  echo "  connection against an HTTP/1.1 server; \`BenchmarkBareTLSGetParallel\` compares both pool sizes). The emulator binary and \`scripts/benchserver\` speak HTTP/2 over TLS"
+  echo "  connection against an HTTP/1.1 server; \`BenchmarkBareTLSGetParallel\` compares both pool sizes). The emulator binary and \`cmd/benchserver\` speak HTTP/2 over TLS"
   echo "  to Go clients, so the terraform runs share one connection; the in-process benchmarks use HTTP/1.1."
   echo "  \`Session.Credential\` takes the session's mutex on every call, so it gets slower per call under contention;"
   echo "  compare it with one authenticated request (\`BenchmarkAWSGetUser\`), not with zero."
-  echo "- Terraform: wall time of whole commands, including plugin start-up and state writes; \`terraform_data\` is"
-  echo "  built into Terraform and makes no network call, so the ratio is the provider's whole cost per resource."
+  echo "- Terraform: wall time of whole commands, including plugin start-up and state writes. \`noop_item\`"
+  echo "  (\`cmd/noop-provider\`) is a plugin that copies its plan into state: the floor for any provider, so the ratio"
+  echo "  to it is what this provider adds. \`terraform_data\` is built into Terraform (no plugin, no network call)."
   echo "- Load test: the emulator and the bare server run the same Go HTTP stack and the same kind of certificate;"
   echo "  the ratio is the cost of the emulator's routing, version check, token check, store and JSON."
   echo "- Reliability under faults, short token lifetimes, log and state secrecy and bad inputs is tested, not"

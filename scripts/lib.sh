@@ -5,16 +5,18 @@
 #
 #   lib_require_go / lib_require_terraform WHAT   exit with an install hint when missing
 #   lib_build_provider MIRROR VERSION             build the provider into a filesystem mirror
+#   lib_build_noop_provider MIRROR VERSION        build cmd/noop-provider (the bench's floor) into it
 #   lib_build_emulator OUT                        build cmd/veeam-emulator into OUT
 #   lib_start_emulator BIN LOG [FLAGS...]         start it in the background (LIB_EMU_PID)
 #   lib_emulator_url LOG PRODUCT                  wait for "PRODUCT listening on URL", print URL
 #   lib_stop_emulator                             stop the emulator lib_start_emulator started
-#   lib_write_cli_config FILE MIRROR              terraform CLI config: the provider from MIRROR only
+#   lib_write_cli_config FILE MIRROR [SOURCE...]  terraform CLI config: the provider (and SOURCEs) from MIRROR only
 #   lib_ensure_apt_tools TOOL...                  install missing Debian packages (needs root)
 #
 # The repository root is the caller's working directory (the scripts cd there first).
 
 LIB_PROVIDER_SOURCE=registry.terraform.io/tfveeam/veeam
+LIB_NOOP_SOURCE=registry.terraform.io/tfveeam/noop
 LIB_EMU_PID=""
 
 lib_die() { echo "$*" >&2; exit 1; }
@@ -35,6 +37,16 @@ lib_build_provider() {
   dir=$mirror/$LIB_PROVIDER_SOURCE/$version/$platform
   mkdir -p "$dir"
   go build -trimpath -ldflags "-X main.version=$version" -o "$dir/terraform-provider-veeam_v$version" .
+}
+
+# lib_build_noop_provider MIRROR VERSION: cmd/noop-provider, the provider whose one resource
+# (noop_item) copies its plan into state, where `terraform init` finds it as tfveeam/noop.
+lib_build_noop_provider() {
+  local mirror=$1 version=$2 platform dir
+  platform="$(go env GOOS)_$(go env GOARCH)"
+  dir=$mirror/$LIB_NOOP_SOURCE/$version/$platform
+  mkdir -p "$dir"
+  go build -trimpath -o "$dir/terraform-provider-noop_v$version" ./cmd/noop-provider
 }
 
 # lib_build_emulator OUT
@@ -81,17 +93,22 @@ lib_stop_emulator() {
   true
 }
 
-# lib_write_cli_config FILE MIRROR: the provider comes from MIRROR, every other provider from
-# its registry (which is unreachable offline: only built-in ones such as terraform_data work).
+# lib_write_cli_config FILE MIRROR [SOURCE...]: the provider (and each extra SOURCE, e.g.
+# $LIB_NOOP_SOURCE) comes from MIRROR, every other provider from its registry (which is
+# unreachable offline: only built-in ones such as terraform_data work).
 lib_write_cli_config() {
-  cat >"$1" <<RC
+  local file=$1 mirror=$2 list s
+  shift 2
+  list="\"$LIB_PROVIDER_SOURCE\""
+  for s in "$@"; do list="$list, \"$s\""; done
+  cat >"$file" <<RC
 provider_installation {
   filesystem_mirror {
-    path    = "$2"
-    include = ["$LIB_PROVIDER_SOURCE"]
+    path    = "$mirror"
+    include = [$list]
   }
   direct {
-    exclude = ["$LIB_PROVIDER_SOURCE"]
+    exclude = [$list]
   }
 }
 RC

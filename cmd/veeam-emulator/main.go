@@ -2,35 +2,23 @@
 // authentication surfaces of Veeam Backup for AWS, Backup & Replication,
 // Recovery Orchestrator, Availability Orchestrator and Backup Enterprise
 // Manager, one listener per product. Run it with -h for the flags.
+//
+// flags.go reads the flags and the environment, tls.go makes the
+// certificate, serve.go runs one listener per product until a signal.
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
-	"math/big"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 )
@@ -42,220 +30,11 @@ func main() {
 	os.Exit(code)
 }
 
-// listFlag is a repeatable string flag; each value may hold several
-// comma-separated items when split is set.
-type listFlag struct {
-	vals  []string
-	split bool
-}
-
-func (l *listFlag) String() string { return strings.Join(l.vals, ",") }
-func (l *listFlag) Set(v string) error {
-	if !l.split {
-		l.vals = append(l.vals, v)
-		return nil
-	}
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			l.vals = append(l.vals, s)
-		}
-	}
-	return nil
-}
-
-// config is everything the flags and environment say.
-type config struct {
-	version     bool // -version
-	addrs       map[emulator.Product]string
-	plainHTTP   bool
-	tlsHosts    listFlag
-	caCertOut   string
-	users       listFlag
-	lifetimes   emulator.Lifetimes
-	awsVersions string
-	control     bool
-	logRequests bool
-	statePath   string
-	faults      emulator.Faults
-	configPath  string // -config: the seed file that replaces the default accounts
-	printSeed   bool   // -print-seed: print the resulting seed and exit
-	flags       *flag.FlagSet
-	// vroSingleSession: a Recovery Orchestrator password login ends the user's other sessions.
-	vroSingleSession bool
-}
-
-const usageHead = `veeam-emulator serves in-memory emulations of the REST authentication and MFA
-surfaces of five Veeam products, one listener per product (an empty address
-disables a product). It prints one line per product,
-  veeam-emulator: aws listening on https://127.0.0.1:11005
-and stops cleanly on SIGINT or SIGTERM.
-
-Default accounts: aws administrator/Password1 (Portal Administrator),
-operator/Password1 (Portal Operator), restore/Password1 (Restore Operator),
-identity-provider user sara_baker@companymail.com/Admin345Dept01;
-vbr, vro, em administrator/Password1; vao VEEAM\administrator/Password1;
-vro client account terraform-client/Client-Secret1 (client_credentials);
-em tenant account tenant01/Password1 (LoginSpec logon only)
-(the full list: veeam-emulator -print-seed). -config FILE replaces them with
-the accounts of a JSON seed file (format: examples/emulator/seed.json in the
-source); -user flags add Backup for AWS accounts on top of either.
-
-Environment (flags win): VEEAM_ACCESS_TOKEN_LIFETIME_SEC (seconds),
-VEEAM_REFRESH_TOKEN_LIFETIME_DAYS (days, may be fractional),
-VEEAM_AUTHORIZATION_CODE_LIFETIME_SECONDS (seconds).
-
-Flags:
-`
-
 // version and commit are set by goreleaser (-ldflags "-X main.version=... -X main.commit=...").
 var (
 	version = "dev"
 	commit  = "none"
 )
-
-func parse(args []string, stderr io.Writer) (*config, error) {
-	fs := flag.NewFlagSet("veeam-emulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageHead)
-		fs.PrintDefaults()
-	}
-	c := &config{addrs: map[emulator.Product]string{}, tlsHosts: listFlag{split: true}, flags: fs}
-	defaults := map[emulator.Product]string{
-		emulator.AWS: "127.0.0.1:11005",
-		emulator.VBR: "127.0.0.1:9419",
-		emulator.VRO: "127.0.0.1:9898",
-		emulator.VAO: "127.0.0.1:9899",
-		emulator.EM:  "127.0.0.1:9398",
-	}
-	names := map[emulator.Product]string{
-		emulator.AWS: "Veeam Backup for AWS (its documented port is 11005)",
-		emulator.VBR: "Veeam Backup & Replication (documented port 9419)",
-		emulator.VRO: "Veeam Recovery Orchestrator (documented port 9898)",
-		emulator.VAO: "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)",
-		emulator.EM:  "Veeam Backup Enterprise Manager (documented port 9398)",
-	}
-	addrs := map[emulator.Product]*string{}
-	for _, p := range emulator.AllProducts() {
-		addrs[p] = fs.String(string(p), defaults[p], "listen `ADDR` for "+names[p]+"; \"\" disables it; port 0 picks a free port")
-	}
-	fs.BoolVar(&c.plainHTTP, "plain-http", false, "serve plain HTTP instead of HTTPS")
-	fs.BoolVar(&c.version, "version", false, "print the version and exit")
-	fs.Var(&c.tlsHosts, "tls-host", "extra DNS `NAME` or IP for the self-signed certificate, which always covers 127.0.0.1, ::1 and localhost (repeatable, comma-separated)")
-	fs.StringVar(&c.caCertOut, "ca-cert-out", "", "write the self-signed certificate (PEM, mode 0644) to `FILE`, atomically, before the listening lines are printed")
-	fs.StringVar(&c.configPath, "config", "", "start with the accounts of this JSON seed `FILE` (users, passwords, roles, MFA secrets and scratch codes, identity-provider users, service, client and tenant accounts, per product) instead of the default ones; a product the file leaves out has no accounts")
-	fs.BoolVar(&c.printSeed, "print-seed", false, "print the accounts -config and -user make (the default ones without them) as a JSON seed on stdout and exit; checks a -config file without serving")
-	fs.Var(&c.users, "user", "add or replace a Backup for AWS account, `NAME:PASSWORD[:ROLE]`; ROLE is Portal Administrator (default), Portal Operator or Restore Operator; the password cannot contain ':' (repeatable)")
-	access := fs.Duration("access-token-lifetime", 0, "access token lifetime for every product (0: VEEAM_ACCESS_TOKEN_LIFETIME_SEC or the product default: aws 1h, vbr/vro/vao 15m; em: session idle timeout 15m)")
-	refresh := fs.Duration("refresh-token-lifetime", 0, "refresh token lifetime (0: VEEAM_REFRESH_TOKEN_LIFETIME_DAYS or the product default: aws 2h, vbr 336h, vro/vao 24h)")
-	code := fs.Duration("authorization-code-lifetime", 0, "authorization code lifetime (0: VEEAM_AUTHORIZATION_CODE_LIFETIME_SECONDS or 60s)")
-	mfa := fs.Duration("mfa-token-lifetime", 0, "lifetime of the mfa_token between the two steps of an MFA login (0: 5m)")
-	fs.StringVar(&c.awsVersions, "aws-versions", "", "comma-separated x-api-version values Backup for AWS accepts (default 1.0-rev0 … 1.8-rev0)")
-	fs.BoolVar(&c.control, "control", false, "serve the /emulator/ control API on every listener: POST /emulator/clock/advance?seconds=N, GET /emulator/clock, GET /emulator/counters, POST /emulator/reset, POST /emulator/users, GET /emulator/users/{product}/{name}, GET /emulator/totp, GET /emulator/sessions")
-	fs.BoolVar(&c.logRequests, "log-requests", false, "log every request as JSON on stderr (authorization headers, passwords, tokens, codes and secrets masked)")
-	fs.StringVar(&c.statePath, "state", "", "keep the accounts (users, passwords, MFA secrets) in this JSON `FILE` across restarts, written and fsynced before each change is acknowledged; when it exists its accounts replace the -config/-user ones; tokens and sessions stay in memory")
-	fs.DurationVar(&c.faults.Latency, "fault-latency", 0, "add this latency to every product request")
-	fs.Float64Var(&c.faults.ServiceUnavailableRate, "fault-503-rate", 0, "fraction (0..1) of product requests answered 503 ServiceUnavailable")
-	fs.Float64Var(&c.faults.DropRate, "fault-drop-rate", 0, "fraction (0..1) of product requests whose connection is dropped")
-	fs.BoolVar(&c.vroSingleSession, "vro-single-session", false, "Recovery Orchestrator: a password login ends the same user's other sessions (the interference its documents warn about); client_credentials sessions are not affected")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
-	}
-	for p, a := range addrs {
-		c.addrs[p] = strings.TrimSpace(*a)
-	}
-	var err error
-	if c.lifetimes, err = envLifetimes(); err != nil {
-		return nil, err
-	}
-	for _, o := range []struct {
-		v   time.Duration
-		dst *time.Duration
-		n   string
-	}{{*access, &c.lifetimes.AccessToken, "access-token-lifetime"}, {*refresh, &c.lifetimes.RefreshToken, "refresh-token-lifetime"},
-		{*code, &c.lifetimes.AuthorizationCode, "authorization-code-lifetime"}, {*mfa, &c.lifetimes.MFAToken, "mfa-token-lifetime"}} {
-		if o.v < 0 {
-			return nil, fmt.Errorf("-%s must not be negative", o.n)
-		}
-		if o.v > 0 {
-			*o.dst = o.v
-		}
-	}
-	return c, nil
-}
-
-// envLifetimes reads the Backup for AWS lifetime variables.
-func envLifetimes() (emulator.Lifetimes, error) {
-	var l emulator.Lifetimes
-	for _, v := range []struct {
-		name string
-		unit time.Duration
-		dst  *time.Duration
-	}{
-		{"VEEAM_ACCESS_TOKEN_LIFETIME_SEC", time.Second, &l.AccessToken},
-		{"VEEAM_REFRESH_TOKEN_LIFETIME_DAYS", 24 * time.Hour, &l.RefreshToken},
-		{"VEEAM_AUTHORIZATION_CODE_LIFETIME_SECONDS", time.Second, &l.AuthorizationCode},
-	} {
-		s := strings.TrimSpace(os.Getenv(v.name))
-		if s == "" {
-			continue
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil || f <= 0 || f > 1e6 {
-			return l, fmt.Errorf("%s=%q: want a positive number", v.name, s)
-		}
-		*v.dst = time.Duration(f * float64(v.unit))
-	}
-	return l, nil
-}
-
-// seed returns the -config seed (or the default one) with the -user
-// accounts added or replaced, checked.
-func (c *config) seed() (*emulator.Seed, error) {
-	s := emulator.DefaultSeed()
-	if c.configPath != "" {
-		var err error
-		if s, err = emulator.LoadSeed(c.configPath); err != nil {
-			return nil, fmt.Errorf("-config: %w", err)
-		}
-	}
-	if s.Users == nil {
-		s.Users = map[emulator.Product][]emulator.SeedUser{}
-	}
-	for _, spec := range c.users.vals {
-		parts := strings.SplitN(spec, ":", 3)
-		if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
-			return nil, fmt.Errorf("-user %q: want NAME:PASSWORD[:ROLE]", spec)
-		}
-		u := emulator.SeedUser{Name: parts[0], Password: parts[1], Role: emulator.RolePortalAdministrator}
-		if len(parts) == 3 && parts[2] != "" {
-			u.Role = parts[2]
-		}
-		users := s.Users[emulator.AWS]
-		replaced := false
-		for i := range users {
-			if strings.EqualFold(users[i].Name, u.Name) {
-				u.IsDefault = users[i].IsDefault
-				users[i] = u
-				replaced = true
-			}
-		}
-		if !replaced {
-			users = append(users, u)
-		}
-		s.Users[emulator.AWS] = users
-	}
-	if err := emulator.ValidateSeed(s); err != nil {
-		if len(c.users.vals) > 0 {
-			return nil, fmt.Errorf("the accounts (-config, -user) are not valid: %w", err)
-		}
-		return nil, fmt.Errorf("the accounts are not valid: %w", err)
-	}
-	return s, nil
-}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c, err := parse(args, stderr)
@@ -318,180 +97,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 
-	var tlsConf *tls.Config
-	if !c.plainHTTP {
-		cert, certPEM, err := selfSigned(c.tlsHosts.vals)
-		if err != nil {
-			fmt.Fprintf(stderr, "veeam-emulator: certificate: %v\n", err)
-			return 1
-		}
-		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-		if c.caCertOut != "" {
-			if err := writeFileAtomic(c.caCertOut, certPEM, 0o644); err != nil {
-				fmt.Fprintf(stderr, "veeam-emulator: -ca-cert-out: %v\n", err)
-				return 1
-			}
-		}
-	} else if c.caCertOut != "" {
-		fmt.Fprintln(stderr, "veeam-emulator: -ca-cert-out ignored with -plain-http")
+	tlsConf, status := c.tlsConfig(stderr)
+	if status != 0 {
+		return status
 	}
-
-	type served struct {
-		p   emulator.Product
-		srv *http.Server
-		ln  net.Listener
-	}
-	var all []served
-	closeAll := func() {
-		for _, s := range all {
-			_ = s.ln.Close()
-		}
-	}
-	for _, p := range emulator.AllProducts() {
-		addr := c.addrs[p]
-		if addr == "" {
-			continue
-		}
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			closeAll()
-			fmt.Fprintf(stderr, "veeam-emulator: %s: %v\n", p, err)
-			return 1
-		}
-		srv := &http.Server{
-			Handler:           e.Handler(p),
-			ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog:          log.New(stderr, "veeam-emulator: "+string(p)+": ", 0),
-		}
-		if tlsConf != nil {
-			// Each server gets its own copy: ServeTLS adds the HTTP/2
-			// settings to its server's tls.Config, so a shared one races.
-			srv.TLSConfig = tlsConf.Clone()
-		}
-		all = append(all, served{p, srv, ln})
-	}
-	if len(all) == 0 {
-		fmt.Fprintln(stderr, "veeam-emulator: every product is disabled")
-		return 2
-	}
-	scheme := "https"
-	if c.plainHTTP {
-		scheme = "http"
-	}
-	errc := make(chan error, len(all))
-	for _, s := range all {
-		fmt.Fprintf(stdout, "veeam-emulator: %s listening on %s://%s\n", s.p, scheme, displayAddr(s.ln.Addr()))
-	}
-	for _, s := range all {
-		go func() {
-			var err error
-			if c.plainHTTP {
-				err = s.srv.Serve(s.ln)
-			} else {
-				err = s.srv.ServeTLS(s.ln, "", "")
-			}
-			if !errors.Is(err, http.ErrServerClosed) {
-				errc <- fmt.Errorf("%s: %w", s.p, err)
-			}
-		}()
-	}
-	status := 0
-	select {
-	case <-ctx.Done():
-	case err := <-errc:
-		fmt.Fprintf(stderr, "veeam-emulator: %v\n", err)
-		status = 1
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for _, s := range all {
-		if err := s.srv.Shutdown(sctx); err != nil {
-			fmt.Fprintf(stderr, "veeam-emulator: %s: shutdown: %v\n", s.p, err)
-		}
-	}
-	return status
-}
-
-// displayAddr turns a listener address into one a client can dial:
-// an unspecified host (0.0.0.0, ::) is shown as 127.0.0.1.
-func displayAddr(a net.Addr) string {
-	host, port, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return a.String()
-	}
-	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
-		host = "127.0.0.1"
-	}
-	return net.JoinHostPort(host, port)
-}
-
-// selfSigned makes an ECDSA P-256 certificate for 127.0.0.1, ::1, localhost
-// and extra, valid from an hour ago for a year. It is its own CA, so the PEM
-// is what clients trust.
-func selfSigned(extra []string) (tls.Certificate, []byte, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, nil, err
-	}
-	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
-	if err != nil {
-		return tls.Certificate{}, nil, err
-	}
-	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "veeam-emulator", Organization: []string{"veeam-emulator"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(365 * 24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")},
-		DNSNames:              []string{"localhost"},
-	}
-	for _, h := range extra {
-		if ip := net.ParseIP(h); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, h)
-		}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, nil, err
-	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return tls.Certificate{}, nil, err
-	}
-	cert, err := tls.X509KeyPair(certPEM, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
-	return cert, certPEM, err
-}
-
-// writeFileAtomic writes b to a temporary file beside path, then renames it.
-func writeFileAtomic(path string, b []byte, mode os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after the rename
-	if _, err := io.Copy(f, bytes.NewReader(b)); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return serve(ctx, c, e, tlsConf, stdout, stderr)
 }

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 )
@@ -171,5 +172,59 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 		if !strings.Contains(help, w) {
 			t.Errorf("-h lacks %q", w)
 		}
+	}
+}
+
+func TestRunEnvironmentLifetimes(t *testing.T) {
+	t.Setenv("VEEAM_ACCESS_TOKEN_LIFETIME_SEC", "120")
+	t.Setenv("VEEAM_REFRESH_TOKEN_LIFETIME_DAYS", "0.5")
+	t.Setenv("VEEAM_AUTHORIZATION_CODE_LIFETIME_SECONDS", "30")
+	l, err := envLifetimes()
+	if err != nil || l.AccessToken != 2*time.Minute || l.RefreshToken != 12*time.Hour || l.AuthorizationCode != 30*time.Second {
+		t.Fatalf("envLifetimes = %+v %v", l, err)
+	}
+	urls, _, _ := start(t, 1, "-plain-http", "-aws", "127.0.0.1:0", "-vbr", "", "-vro", "", "-vao", "", "-em", "")
+	_, tok := post(t, http.DefaultClient, urls["aws"]+"/api/v1/token", url.Values{"grant_type": {"password"}, "username": {"operator"}, "password": {"Password1"}})
+	if tok["expires_in"] != 120.0 {
+		t.Errorf("expires_in = %v", tok["expires_in"])
+	}
+	// A flag wins over the environment.
+	c, err := parse([]string{"-access-token-lifetime", "5m"}, io.Discard)
+	if err != nil || c.lifetimes.AccessToken != 5*time.Minute || c.lifetimes.RefreshToken != 12*time.Hour {
+		t.Errorf("flag over env: %+v %v", c, err)
+	}
+}
+
+func TestRunHelpAndBadInput(t *testing.T) {
+	var out syncBuffer
+	if code := run(t.Context(), []string{"-h"}, &out, &out); code != 0 {
+		t.Errorf("-h exit %d", code)
+	}
+	help := out.String()
+	for _, f := range []string{"-aws", "-vbr", "-vro", "-vao", "-em", "-plain-http", "-tls-host", "-ca-cert-out", "-user", "-access-token-lifetime",
+		"-refresh-token-lifetime", "-authorization-code-lifetime", "-mfa-token-lifetime", "-aws-versions", "-control", "-log-requests", "-state",
+		"-fault-latency", "-fault-503-rate", "-fault-drop-rate", "VEEAM_ACCESS_TOKEN_LIFETIME_SEC", "9899"} {
+		if !strings.Contains(help, f) {
+			t.Errorf("help lacks %s", f)
+		}
+	}
+	bad := [][]string{
+		{"-nope"},
+		{"-user", "nocolon"},
+		{"-user", "x:y:King", "-aws", "127.0.0.1:0"},
+		{"-access-token-lifetime", "-1s"},
+		{"-aws-versions", " , "},
+		{"-fault-drop-rate", "2"},
+		{"-aws", "", "-vbr", "", "-vro", "", "-vao", "", "-em", ""},
+		{"stray"},
+	}
+	for _, args := range bad {
+		if code := run(t.Context(), args, io.Discard, io.Discard); code != 2 {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+	t.Setenv("VEEAM_ACCESS_TOKEN_LIFETIME_SEC", "soon")
+	if code := run(t.Context(), []string{"-aws", "127.0.0.1:0"}, io.Discard, io.Discard); code != 2 {
+		t.Errorf("bad env: exit %d", code)
 	}
 }

@@ -1,7 +1,8 @@
 // Command benchserver is the baseline of `make bench`'s HTTP load test: a bare net/http server
 // that answers every request with 200 and a small JSON body, served the way cmd/veeam-emulator
-// serves (http.Server, ECDSA P-256 self-signed certificate, HTTP/2 over TLS, TLS 1.2 minimum),
-// so the emulator's requests per second can be compared with it like with like. It prints
+// serves (http.Server, the same self-signed certificate from internal/selfsigned, HTTP/2 over
+// TLS, TLS 1.2 minimum), so the emulator's requests per second can be compared with it like with
+// like. It prints
 //
 //	benchserver: plain listening on http://127.0.0.1:PORT
 //	benchserver: tls listening on https://127.0.0.1:PORT
@@ -11,23 +12,19 @@ package main
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"flag"
 	"fmt"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/selfsigned"
 )
 
 func main() {
@@ -53,7 +50,7 @@ func handler(w http.ResponseWriter, r *http.Request) {
 }
 
 func run(ctx context.Context, plainAddr, tlsAddr string) error {
-	cert, err := selfSigned()
+	cert, _, err := selfsigned.Certificate("benchserver", nil)
 	if err != nil {
 		return err
 	}
@@ -114,29 +111,4 @@ func run(ctx context.Context, plainAddr, tlsAddr string) error {
 		_ = s.srv.Shutdown(sctx)
 	}
 	return runErr
-}
-
-// selfSigned is the same kind of certificate the emulator makes (ECDSA P-256, 127.0.0.1).
-func selfSigned() (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "benchserver"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, nil
 }

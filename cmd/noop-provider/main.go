@@ -1,0 +1,44 @@
+// Command noop-provider is the floor `make bench` measures the real provider against: a
+// Terraform provider (registry.terraform.io/tfveeam/noop) with one resource, noop_item, that
+// copies its plan into state and calls nothing. What Terraform itself costs per resource (plugin
+// start-up, gRPC, state writes) is what this provider costs; the ratio veeam ÷ noop is what the
+// real provider adds. It is built by scripts/bench-terraform.sh into the bench's filesystem
+// mirror and never released (.goreleaser.yml builds only the provider and the emulator).
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
+
+func main() {
+	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} }, providerserver.ServeOpts{
+		Address: "registry.terraform.io/tfveeam/noop",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// noopProvider has no settings and one resource.
+type noopProvider struct{}
+
+func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "noop"
+}
+
+func (noopProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+
+func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (noopProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return item{} }}
+}
+
+func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
