@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
 // controlRoutes serves the /emulator/ control API (Options.Control):
@@ -38,7 +40,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /emulator/counters", func(w http.ResponseWriter, r *http.Request) {
 		if ps := r.URL.Query().Get("product"); ps != "" {
 			p := Product(strings.ToLower(ps))
-			if !p.valid() {
+			if !p.Valid() {
 				controlError(w, http.StatusBadRequest, "unknown product")
 				return
 			}
@@ -105,7 +107,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 				return
 			}
 		}
-		if _, err := decodeSecret(secret); err != nil {
+		if _, err := core.DecodeSecret(secret); err != nil {
 			controlError(w, http.StatusBadRequest, "secret is not base32")
 			return
 		}
@@ -121,7 +123,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 		if p == "" {
 			p = AWS
 		}
-		if !p.valid() {
+		if !p.Valid() {
 			controlError(w, http.StatusBadRequest, "unknown product")
 			return
 		}

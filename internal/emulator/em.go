@@ -6,16 +6,15 @@ package emulator
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
 // EMNamespace is the XML namespace of every Enterprise Manager document.
@@ -32,154 +31,6 @@ var emVersions = []string{"v1_5", "v1_6", "v1_7"}
 // EMVersions returns the API versions GET /api/ lists, oldest first.
 func EMVersions() []string { return slices.Clone(emVersions) }
 
-// EMLink is one <Link> of a Links element, attributes in the order the
-// LogonSession example prints them.
-type EMLink struct {
-	Rel  string `xml:"Rel,attr,omitempty" json:"Rel,omitempty"`
-	Type string `xml:"Type,attr,omitempty" json:"Type,omitempty"`
-	Href string `xml:"Href,attr" json:"Href"`
-	Name string `xml:"Name,attr,omitempty" json:"Name,omitempty"`
-}
-
-// EMRootLink is a <Link> of the EnterpriseManager document, attributes in
-// the order that example prints them.
-type EMRootLink struct {
-	Href string `xml:"Href,attr" json:"Href"`
-	Type string `xml:"Type,attr,omitempty" json:"Type,omitempty"`
-	Rel  string `xml:"Rel,attr,omitempty" json:"Rel,omitempty"`
-}
-
-// EMSupportedVersion is one <SupportedVersion> of GET /api/.
-type EMSupportedVersion struct {
-	Name  string       `xml:"Name,attr" json:"Name"`
-	Links []EMRootLink `xml:"Links>Link" json:"Links"`
-}
-
-// EMRoot is the EnterpriseManager document GET /api/ answers.
-type EMRoot struct {
-	XMLName           xml.Name             `xml:"http://www.veeam.com/ent/v1.0 EnterpriseManager" json:"-"`
-	XSD               string               `xml:"xmlns:xsd,attr" json:"-"`
-	XSI               string               `xml:"xmlns:xsi,attr" json:"-"`
-	Links             []EMRootLink         `xml:"Links>Link" json:"Links"`
-	SupportedVersions []EMSupportedVersion `xml:"SupportedVersions>SupportedVersion" json:"SupportedVersions"`
-}
-
-// EMLogonSession is the LogonSession document POST /api/sessionMngr/ and
-// GET /api/logonSessions/{id} answer.
-type EMLogonSession struct {
-	XMLName   xml.Name `xml:"http://www.veeam.com/ent/v1.0 LogonSession" json:"-"`
-	Type      string   `xml:"Type,attr" json:"Type"`
-	Href      string   `xml:"Href,attr" json:"Href"`
-	Links     []EMLink `xml:"Links>Link" json:"Links"`
-	UserName  string   `xml:"UserName" json:"UserName"`
-	SessionID string   `xml:"SessionId" json:"SessionId"`
-}
-
-// EMLogonSessionList is the answer of GET /api/logonSessions.
-type EMLogonSessionList struct {
-	XMLName       xml.Name         `xml:"http://www.veeam.com/ent/v1.0 LogonSessions" json:"-"`
-	LogonSessions []EMLogonSession `xml:"LogonSession" json:"LogonSessions"`
-}
-
-// EMRef is one <Ref> of an EntityReferences list.
-type EMRef struct {
-	UID   string   `xml:"UID,attr" json:"UID"`
-	Name  string   `xml:"Name,attr" json:"Name"`
-	Href  string   `xml:"Href,attr" json:"Href"`
-	Type  string   `xml:"Type,attr" json:"Type"`
-	Links []EMLink `xml:"Links>Link" json:"Links"`
-}
-
-// EMEntityReferences is the answer of GET /api/backupServers.
-type EMEntityReferences struct {
-	XMLName xml.Name `xml:"http://www.veeam.com/ent/v1.0 EntityReferences" json:"-"`
-	Refs    []EMRef  `xml:"Ref" json:"Refs"`
-}
-
-// EMBackupServer is the BackupServer entity (GET /api/backupServers/{id},
-// and the items of ?format=Entity).
-type EMBackupServer struct {
-	XMLName     xml.Name `xml:"http://www.veeam.com/ent/v1.0 BackupServer" json:"-"`
-	Href        string   `xml:"Href,attr" json:"Href"`
-	Type        string   `xml:"Type,attr" json:"Type"`
-	Name        string   `xml:"Name,attr" json:"Name"`
-	UID         string   `xml:"UID,attr" json:"UID"`
-	Links       []EMLink `xml:"Links>Link" json:"Links"`
-	Description string   `xml:"Description" json:"Description"`
-	Port        int      `xml:"Port" json:"Port"`
-	Version     string   `xml:"Version" json:"Version"`
-}
-
-// EMBackupServerList is the answer of GET /api/backupServers?format=Entity.
-type EMBackupServerList struct {
-	XMLName       xml.Name         `xml:"http://www.veeam.com/ent/v1.0 BackupServers" json:"-"`
-	BackupServers []EMBackupServer `xml:"BackupServer" json:"BackupServers"`
-}
-
-// emBackupServer is the one backup server the emulated Enterprise Manager
-// knows (fixed, so tests and users can rely on it).
-var emBackupServer = struct {
-	ID, Name, Description, Version string
-	Port                           int
-}{"a4c1e2f0-6b3d-4e5a-9f17-2d8c0b7e4a61", "backup01.tech.local", "Emulated backup server", "12.3.0.310", 9392}
-
-// emSessionLinks are the Down links of an administrator's LogonSession, in
-// the reference document's order: {Rel, Type, path, Name}.
-var emSessionLinks = [][4]string{
-	{"Down", "BackupServerReferenceList", "/api/backupServers", ""},
-	{"Down", "ManagedServerReferenceList", "/api/managedServers", ""},
-	{"Down", "JobReferenceList", "/api/jobs", ""},
-	{"Down", "FailoverPlanReferenceList", "/api/failoverPlans", ""},
-	{"Down", "HierarchyRootReferenceList", "/api/hierarchyRoots", ""},
-	{"Down", "RepositoryReferenceList", "/api/repositories", ""},
-	{"Down", "BackupReferenceList", "/api/backups", ""},
-	{"Down", "RestorePointReferenceList", "/api/restorePoints", ""},
-	{"Down", "VmRestorePointReferenceList", "/api/vmRestorePoints", ""},
-	{"Down", "VAppRestorePointReferenceList", "/api/vAppRestorePoints", ""},
-	{"Down", "ReplicaReferenceList", "/api/replicas", ""},
-	{"Down", "VmReplicaPointReferenceList", "/api/vmReplicaPoints", ""},
-	{"Down", "CatalogVmReferenceList", "/api/catalog/vms", ""},
-	{"Down", "BackupJobSessionReferenceList", "/api/backupSessions", ""},
-	{"Down", "RestoreSessionReferenceList", "/api/restoreSessions", ""},
-	{"Down", "ReplicaJobSessionReferenceList", "/api/replicaSessions", ""},
-	{"Down", "BackupTaskSessionReferenceList", "/api/backupTaskSessions", ""},
-	{"Down", "ReplicaTaskSessionReferenceList", "/api/replicaTaskSessions", ""},
-	{"Down", "EnterpriseSecuritySettings", "/api/security", ""},
-	{"Down", "WanAcceleratorReferenceList", "/api/wanAccelerators", ""},
-	{"Down", "BackupFileReferenceList", "/api/backupFiles", ""},
-	{"Down", "ExternalRepositoryReferenceList", "/api/externalRepositories", ""},
-	{"Down", "TaskList", "/api/tasks", ""},
-	{"Down", "QueryService", "/api/querySvc", ""},
-	{"Down", "LookupService", "/api/lookupSvc", ""},
-	{"Down", "Report", "/api/reports/summary", "Summary"},
-	{"Down", "BackupServerList", "/api/backupServers?format=Entity", ""},
-	{"Down", "ManagedServerList", "/api/managedServers?format=Entity", ""},
-	{"Create", "", "/api/backupServers?action=create", ""},
-	{"Down", "JobList", "/api/jobs?format=Entity", ""},
-	{"Down", "FailoverPlanList", "/api/failoverPlans?format=Entity", ""},
-	{"Down", "HierarchyRootList", "/api/hierarchyRoots?format=Entity", ""},
-	{"Down", "RepositoryList", "/api/repositories?format=Entity", ""},
-	{"Down", "BackupList", "/api/backups?format=Entity", ""},
-	{"Down", "RestorePointList", "/api/restorePoints?format=Entity", ""},
-	{"Down", "VmRestorePointList", "/api/vmRestorePoints?format=Entity", ""},
-	{"Down", "VAppRestorePointList", "/api/vAppRestorePoints?format=Entity", ""},
-	{"Down", "ReplicaList", "/api/replicas?format=Entity", ""},
-	{"Down", "VmReplicaPointList", "/api/vmReplicaPoints?format=Entity", ""},
-	{"Down", "CatalogVmList", "/api/catalog/vms?format=Entity", ""},
-	{"Down", "BackupJobSessionList", "/api/backupSessions?format=Entity", ""},
-	{"Down", "RestoreSessionList", "/api/restoreSessions?format=Entity", ""},
-	{"Down", "ReplicaJobSessionList", "/api/replicaSessions?format=Entity", ""},
-	{"Down", "BackupTaskSessionList", "/api/backupTaskSessions?format=Entity", ""},
-	{"Down", "ReplicaTaskSessionList", "/api/replicaTaskSessions?format=Entity", ""},
-	{"Down", "WanAcceleratorList", "/api/wanAccelerators?format=Entity", ""},
-	{"Down", "VCloudService", "/api/vCloud", ""},
-	{"Down", "BackupFileList", "/api/backupFiles?format=Entity", ""},
-	{"Down", "AgentsService", "/api/agents", ""},
-	{"Down", "VSphereSelfService", "/api/selfService/vSphere", ""},
-	{"Down", "ExternalRepositoryList", "/api/externalRepositories?format=Entity", ""},
-	{"Down", "NasService", "/api/nas", ""},
-}
-
 func (e *Emulator) emRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, EM, nil)
 	rt.handle("GET", "/api/{$}", e.emRoot)
@@ -192,9 +43,7 @@ func (e *Emulator) emRoutes(mux *http.ServeMux) {
 	rt.handle("GET", "/api/backupServers", e.emBackupServers)
 	rt.handle("GET", "/api/backupServers/{id}", e.emGetBackupServer)
 	rt.finish()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, EM, errNotFound("no resource at "+r.URL.Path))
-	})
+	mux.HandleFunc("/", notFound(EM))
 }
 
 // emWrite answers v as XML, or as JSON when the client asks for JSON only.
@@ -265,70 +114,6 @@ func truncateString(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// ParseEMBasic reads an "Authorization: Basic base64(user:password)"
-// header. The scheme is case-insensitive, surrounding blanks are ignored and
-// unpadded base64 is accepted. ok is false for anything else, or an empty
-// user name.
-func ParseEMBasic(h string) (user, password string, ok bool) {
-	scheme, rest, found := strings.Cut(strings.TrimSpace(h), " ")
-	if !found || !strings.EqualFold(scheme, "Basic") {
-		return "", "", false
-	}
-	rest = strings.TrimSpace(rest)
-	raw, err := base64.StdEncoding.DecodeString(rest)
-	if err != nil {
-		if raw, err = base64.RawStdEncoding.DecodeString(rest); err != nil {
-			return "", "", false
-		}
-	}
-	user, password, found = strings.Cut(string(raw), ":")
-	if !found || user == "" {
-		return "", "", false
-	}
-	return user, password, true
-}
-
-// EMTenantCredentials is the TenantCredentials element of a LoginSpec.
-type EMTenantCredentials struct {
-	Username string `xml:"Username" json:"Username"`
-	Password string `xml:"Password" json:"Password"`
-}
-
-// EMLoginSpec is the body of a tenant logon.
-type EMLoginSpec struct {
-	XMLName           xml.Name             `xml:"LoginSpec" json:"-"` // any namespace; checked in ParseEMLoginSpec
-	TenantCredentials *EMTenantCredentials `xml:"TenantCredentials" json:"TenantCredentials"`
-}
-
-const emLoginSpecShape = "<LoginSpec xmlns=\"" + EMNamespace + "\"><TenantCredentials><Username>…</Username><Password>…</Password></TenantCredentials></LoginSpec>"
-
-// ParseEMLoginSpec reads a tenant logon body: the LoginSpec XML document
-// (in the Enterprise Manager namespace or none), or the same as JSON when
-// contentType says JSON. It fails with a message that shows the expected shape.
-func ParseEMLoginSpec(contentType string, body []byte) (EMTenantCredentials, error) {
-	var spec EMLoginSpec
-	body = bytes.TrimSpace(body)
-	mt, _, _ := mime.ParseMediaType(contentType)
-	if strings.Contains(mt, "json") || (len(body) > 0 && body[0] == '{') {
-		if err := json.Unmarshal(body, &spec); err != nil {
-			return EMTenantCredentials{}, fmt.Errorf(`the body is not a JSON LoginSpec {"TenantCredentials":{"Username":…,"Password":…}}`)
-		}
-	} else {
-		dec := xml.NewDecoder(bytes.NewReader(body))
-		if err := dec.Decode(&spec); err != nil {
-			return EMTenantCredentials{}, fmt.Errorf("the body is not a LoginSpec document %s", emLoginSpecShape)
-		}
-		if ns := spec.XMLName.Space; ns != "" && ns != EMNamespace {
-			return EMTenantCredentials{}, fmt.Errorf("the LoginSpec namespace must be %s", EMNamespace)
-		}
-	}
-	tc := spec.TenantCredentials
-	if tc == nil || strings.TrimSpace(tc.Username) == "" || tc.Password == "" {
-		return EMTenantCredentials{}, fmt.Errorf("LoginSpec needs TenantCredentials with a Username and a Password: %s", emLoginSpecShape)
-	}
-	return *tc, nil
-}
-
 func (e *Emulator) emLogon(w http.ResponseWriter, r *http.Request) {
 	info := infoOf(r)
 	// The version only selects which resources a real session sees; the
@@ -354,7 +139,7 @@ func (e *Emulator) emLogon(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		info.user = tc.Username
-		st, ok = e.st.checkPassword(EM, tc.Username, tc.Password)
+		st, ok = e.st.CheckPassword(EM, tc.Username, tc.Password)
 		if !ok || !st.Tenant {
 			writeError(w, r, EM, errAccessDenied("the tenant user name or password is incorrect"))
 			return
@@ -368,20 +153,19 @@ func (e *Emulator) emLogon(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		info.user = name
-		st, ok = e.st.checkPassword(EM, name, pw)
+		st, ok = e.st.CheckPassword(EM, name, pw)
 		if !ok || st.Tenant {
 			writeError(w, r, EM, errAccessDenied("the user name or password is incorrect"))
 			return
 		}
 	}
 	now := e.clock.Now()
-	tp, aerr := e.st.login(EM, st.Name, now, loginOpts{access: e.Lifetimes(EM).AccessToken, slide: true, opaque: true})
-	if aerr != nil {
-		writeError(w, r, EM, aerr)
+	tp, err := e.st.Login(EM, st.Name, now, core.LoginOptions{Access: e.Lifetimes(EM).AccessToken, Slide: true, Opaque: true})
+	if err != nil {
+		writeError(w, r, EM, fromCore(err))
 		return
 	}
 	info.user = tp.UserName
-	e.countEvent(EM, eventLogin)
 	doc := emSessionDoc(requestBase(r), tp.SessionID, tp.UserName, st.Tenant)
 	w.Header()[EMSessionHeader] = []string{tp.Access} // the document's spelling, not Go's canonical X-Restsvcsessionid
 	w.Header().Add("Set-Cookie", EMSessionHeader+"="+tp.Access+"; Path=/api")
@@ -427,39 +211,42 @@ type emCaller struct {
 	tenant bool
 }
 
-// emAuth authenticates the request's session id; each success restarts
-// the session's idle timeout.
+// emAuthScheme is how Enterprise Manager requests carry their logon
+// session: the session id header or cookie. Each success restarts the
+// session's idle timeout.
+func (e *Emulator) emAuthScheme() authScheme {
+	return authScheme{
+		product:    EM,
+		credential: emSessionID,
+		missing:    "the " + EMSessionHeader + " header is required: log on with POST /api/sessionMngr/?v=latest first",
+		rejected: func(aerr *apiError) *apiError {
+			if aerr.Code == CodeExpiredToken {
+				return errExpiredToken(fmt.Sprintf("the logon session expired after %s without requests: log on again", e.Lifetimes(EM).AccessToken))
+			}
+			return errInvalidToken("the " + EMSessionHeader + " is not a current logon session (it may have been logged out): log on again")
+		},
+	}
+}
+
+// emAuth authenticates the request's logon session.
 func (e *Emulator) emAuth(w http.ResponseWriter, r *http.Request) (emCaller, bool) {
-	id := emSessionID(r)
-	if id == "" {
-		writeError(w, r, EM, errAccessDenied("the "+EMSessionHeader+" header is required: log on with POST /api/sessionMngr/?v=latest first"))
+	pr, ok := e.authenticate(w, r, e.emAuthScheme())
+	if !ok {
 		return emCaller{}, false
 	}
-	pr, aerr := e.st.authenticate(EM, id, e.clock.Now())
-	if aerr != nil {
-		switch aerr.Code {
-		case CodeExpiredToken:
-			aerr = errExpiredToken(fmt.Sprintf("the logon session expired after %s without requests: log on again", e.Lifetimes(EM).AccessToken))
-		default:
-			aerr = errInvalidToken("the " + EMSessionHeader + " is not a current logon session (it may have been logged out): log on again")
-		}
-		writeError(w, r, EM, aerr)
-		return emCaller{}, false
-	}
-	infoOf(r).user = pr.UserName
-	st, ok := e.st.getUser(EM, pr.UserName)
-	return emCaller{Principal: pr, tenant: !ok || st.Tenant}, true
+	st, found := e.st.User(EM, pr.UserName)
+	return emCaller{Principal: pr, tenant: !found || st.Tenant}, true
 }
 
 // emVisibleSessions are the live sessions c may see: every session for an
 // administrator, its own account's for a tenant; by user name, then id.
 func (e *Emulator) emVisibleSessions(c emCaller) []Principal {
-	all := e.st.liveSessions(EM, e.clock.Now())
+	all := e.st.LiveSessions(EM, e.clock.Now())
 	if c.tenant {
-		all = slices.DeleteFunc(all, func(p Principal) bool { return p.userKey != c.userKey })
+		all = slices.DeleteFunc(all, func(p Principal) bool { return !p.Is(c.UserName) })
 	}
 	slices.SortFunc(all, func(a, b Principal) int {
-		if n := compareNames(a.UserName, b.UserName); n != 0 {
+		if n := core.CompareNames(a.UserName, b.UserName); n != 0 {
 			return n
 		}
 		return strings.Compare(a.SessionID, b.SessionID)
@@ -480,7 +267,7 @@ func (e *Emulator) emFindSession(w http.ResponseWriter, r *http.Request, c emCal
 }
 
 func (e *Emulator) emTenant(name string) bool {
-	st, ok := e.st.getUser(EM, name)
+	st, ok := e.st.User(EM, name)
 	return ok && st.Tenant
 }
 
@@ -518,11 +305,10 @@ func (e *Emulator) emDeleteSession(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !e.st.revokeSession(EM, p.SessionID) {
+	if !e.st.EndSession(EM, p.SessionID) {
 		writeError(w, r, EM, errNotFound(fmt.Sprintf("logon session %q not found", p.SessionID)))
 		return
 	}
-	e.countEvent(EM, eventLogout)
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -3,9 +3,12 @@ package emulator
 import (
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
 // ErrorCode is the errorCode value of an error body. The set is the one the
@@ -53,6 +56,36 @@ func errExpiredToken(detail string) *apiError {
 }
 func errNotFound(detail string) *apiError {
 	return &apiError{http.StatusNotFound, CodeNotFound, detail}
+}
+
+// fromCore is the answer to a domain error of package core: its kind
+// decides the status and error code, its detail is kept. nil stays nil.
+func fromCore(err error) *apiError {
+	if err == nil {
+		return nil
+	}
+	var ce *core.Error
+	if !errors.As(err, &ce) {
+		return &apiError{http.StatusInternalServerError, CodeUnknownError, err.Error()}
+	}
+	switch ce.Kind {
+	case core.Invalid:
+		return errBadRequest(ce.Detail)
+	case core.Denied:
+		return errAccessDenied(ce.Detail)
+	case core.InvalidToken:
+		return errInvalidToken(ce.Detail)
+	case core.Expired:
+		return errExpiredToken(ce.Detail)
+	case core.Forbidden:
+		return errForbidden(ce.Detail)
+	case core.NotFound:
+		return errNotFound(ce.Detail)
+	case core.Conflict:
+		return &apiError{http.StatusConflict, CodeUnexpectedContent, ce.Detail}
+	default:
+		return &apiError{http.StatusInternalServerError, CodeUnknownError, ce.Detail}
+	}
 }
 
 // problemTypes maps a status to the RFC 7231 section URI that ASP.NET-style

@@ -29,6 +29,8 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
 // maxSeedProblems caps how many problems one error lists.
@@ -78,7 +80,7 @@ func ParseSeed(data []byte) (*Seed, error) {
 		switch k {
 		case "users", "$comment":
 		default:
-			if Product(strings.ToLower(k)).valid() {
+			if Product(strings.ToLower(k)).Valid() {
 				add(`%q: account lists go under "users": {"users": {%q: [...]}}`, k, strings.ToLower(k))
 			} else {
 				add(`unknown top-level field %q: a seed holds only "users" (and an optional "$comment")`, k)
@@ -101,9 +103,9 @@ func ParseSeed(data []byte) (*Seed, error) {
 			continue
 		}
 		p := Product(k)
-		if !p.valid() {
+		if !p.Valid() {
 			hint := ""
-			if Product(strings.ToLower(k)).valid() {
+			if Product(strings.ToLower(k)).Valid() {
 				hint = fmt.Sprintf(" (product names are lower case: %q)", strings.ToLower(k))
 			}
 			add("users.%s: unknown product %q%s: use aws, vbr, vro, vao or em", k, k, hint)
@@ -144,7 +146,7 @@ func ValidateSeed(s *Seed) error {
 	}
 	var problems []string
 	for p := range s.Users {
-		if !p.valid() {
+		if !p.Valid() {
 			problems = append(problems, fmt.Sprintf("users.%s: unknown product %q: use aws, vbr, vro, vao or em", p, p))
 		}
 	}
@@ -352,9 +354,9 @@ func checkSeedUsers(p Product, users []SeedUser) []string {
 			bad("password", "is empty: set a non-empty password (every login rejects an empty one)")
 		}
 		if u.Role == "" {
-			u.Role = defaultRole(p)
+			u.Role = core.DefaultRole(p)
 		}
-		if p == AWS && !validAWSRole(u.Role) {
+		if p == AWS && !core.ValidAWSRole(u.Role) {
 			bad("role", "%q is not a Backup for AWS role: use %q, %q or %q (or leave it out for %s)",
 				u.Role, RolePortalAdministrator, RolePortalOperator, RoleRestoreOperator, RolePortalAdministrator)
 		}
@@ -366,7 +368,7 @@ func checkSeedUsers(p Product, users []SeedUser) []string {
 			}
 		}
 		if u.MFASecret != "" {
-			if _, err := decodeSecret(u.MFASecret); err != nil || strings.ContainsAny(u.MFASecret, " \t-") {
+			if _, err := core.DecodeSecret(u.MFASecret); err != nil || strings.ContainsAny(u.MFASecret, " \t-") {
 				bad("mfaSecret", "%q is not base32: use the secret an authenticator app takes (letters A-Z and digits 2-7, no spaces or dashes), e.g. JBSWY3DPEHPK3PXP", u.MFASecret)
 			}
 			if u.IdentityProvider {
@@ -396,7 +398,7 @@ func checkSeedUsers(p Product, users []SeedUser) []string {
 		if len(out) == 0 || !strings.HasPrefix(out[len(out)-1], where+":") {
 			// Nothing found above: the store's own checks must agree.
 			cp := *u
-			if err := validateSeedUser(p, &cp); err != nil {
+			if err := core.ValidateSeedUser(p, &cp); err != nil {
 				out = append(out, where+": "+strings.TrimPrefix(err.Error(), "emulator: "))
 			}
 		}
@@ -408,7 +410,7 @@ func checkSeedUsers(p Product, users []SeedUser) []string {
 // case-folded name and, for an orchestrator user, the name without (or with)
 // the VEEAM domain, which the orchestrators treat as the same account.
 func seedNameKeys(p Product, u SeedUser) []string {
-	k := userKey(u.Name)
+	k := core.UserKey(u.Name)
 	if (p != VRO && p != VAO) || u.Client {
 		return []string{k}
 	}

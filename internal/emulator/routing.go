@@ -1,0 +1,134 @@
+package emulator
+
+// Routing: which wire file serves which product, the router that answers
+// 405 in the product's format, and small request helpers.
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// wire is how a product's wire file plugs in: it registers the product's
+// routes (token endpoint, logout, resources) on the product's mux. A new
+// product adds one entry here and one file with its routes and wire shapes.
+//
+// The product's build (the API revisions it accepts and the endpoints each
+// revision has) will be handed to the wire here when the emulator models
+// builds; today each wire knows its one build.
+type wire func(e *Emulator, mux *http.ServeMux)
+
+// wires are the products' wire files.
+var wires = map[Product]wire{
+	AWS: (*Emulator).awsRoutes,
+	VBR: (*Emulator).vbrRoutes,
+	VRO: (*Emulator).vroRoutes,
+	VAO: (*Emulator).vaoRoutes,
+	EM:  (*Emulator).emRoutes,
+}
+
+// routes builds the product's mux: the control API when enabled, the
+// product's wire, and a 404 in the product's format for every other path
+// (behind the x-api-version check where the product has one).
+func (e *Emulator) routes(p Product) *http.ServeMux {
+	mux := http.NewServeMux()
+	if e.opts.Control {
+		e.controlRoutes(mux)
+	}
+	wires[p](e, mux)
+	return mux
+}
+
+// notFound answers a path no route of p has.
+func notFound(p Product) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, p, errNotFound("no resource at "+r.URL.Path))
+	}
+}
+
+// router registers "METHOD PATH" routes and, for each path, a method-less
+// fallback that answers 405 in the product's format with an Allow header.
+type router struct {
+	mux   *http.ServeMux
+	p     Product
+	wrap  func(http.HandlerFunc) http.HandlerFunc
+	allow map[string][]string
+	order []string
+}
+
+func newRouter(mux *http.ServeMux, p Product, wrap func(http.HandlerFunc) http.HandlerFunc) *router {
+	if wrap == nil {
+		wrap = func(h http.HandlerFunc) http.HandlerFunc { return h }
+	}
+	return &router{mux: mux, p: p, wrap: wrap, allow: map[string][]string{}}
+}
+
+func (rt *router) handle(method, path string, h http.HandlerFunc) {
+	rt.mux.HandleFunc(method+" "+path, rt.wrap(h))
+	if _, ok := rt.allow[path]; !ok {
+		rt.order = append(rt.order, path)
+	}
+	rt.allow[path] = append(rt.allow[path], method)
+}
+
+// finish registers the 405 fallbacks.
+func (rt *router) finish() {
+	for _, path := range rt.order {
+		allow := strings.Join(rt.allow[path], ", ")
+		rt.mux.HandleFunc(path, rt.wrap(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, r, rt.p, &apiError{http.StatusMethodNotAllowed, CodeMethodNotAllowed,
+				"method " + r.Method + " is not allowed here; allowed: " + allow})
+		}))
+	}
+}
+
+// bearerToken returns the token of an "Authorization: Bearer …" header, or "".
+func bearerToken(r *http.Request) string {
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(tok)
+}
+
+// requestBase returns "scheme://host" of the request as the client sent it.
+func requestBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}
+
+// drain reads what is left of a request body (bounded by maxBody).
+func drain(r *http.Request) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+	}
+}
+
+// versioned wraps h with the x-api-version check of product p (AWS and VBR require the header
+// on every request and answer 400 listing the supported versions otherwise).
+func versioned(p Product, versions []string, h http.HandlerFunc) http.HandlerFunc {
+	supported := strings.Join(versions, ", ")
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := strings.TrimSpace(r.Header.Get("x-api-version"))
+		if v == "" {
+			writeError(w, r, p, errBadRequest("the x-api-version header is required; supported versions: "+supported))
+			return
+		}
+		if !slices.Contains(versions, v) {
+			writeError(w, r, p, errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", v, supported)))
+			return
+		}
+		h(w, r)
+	}
+}
