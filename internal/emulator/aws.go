@@ -115,14 +115,6 @@ func (e *Emulator) awsAuth(w http.ResponseWriter, r *http.Request) (Principal, b
 	return e.authenticate(w, r, awsAuthScheme)
 }
 
-func awsIsAdmin(pr Principal) bool { return pr.Role == RolePortalAdministrator }
-
-// awsMayManage reports whether pr may manage target's account or MFA:
-// Portal Administrators may manage everyone, other roles only themselves.
-func awsMayManage(pr Principal, target string) bool {
-	return awsIsAdmin(pr) || pr.Is(target)
-}
-
 // ---- token endpoint ----
 
 // awsTokens is POST /api/v1/token: password (with an MFA step for users
@@ -175,15 +167,10 @@ func awsMFAGrant(c *tokenCall) {
 }
 
 func awsTokenBody(tp core.Tokens) AWSToken {
+	in, issued, expires := tokenTimes(tp, awsTimeLayout)
 	return AWSToken{
-		AccessToken:  tp.Access,
-		TokenType:    "bearer",
-		RefreshToken: tp.Refresh,
-		ExpiresIn:    int64(tp.AccessExp.Sub(tp.Issued) / time.Second),
-		Issued:       tp.Issued.UTC().Format(awsTimeLayout),
-		Expires:      tp.AccessExp.UTC().Format(awsTimeLayout),
-		Username:     tp.UserName,
-		RoleName:     tp.Role,
+		AccessToken: tp.Access, TokenType: "bearer", RefreshToken: tp.Refresh,
+		ExpiresIn: in, Issued: issued, Expires: expires, Username: tp.UserName, RoleName: tp.Role,
 	}
 }
 

@@ -17,6 +17,32 @@ import (
 
 // ---- users ----
 
+// awsAdmin authenticates a request only a Portal Administrator may make
+// (what it does, for the error).
+func (e *Emulator) awsAdmin(w http.ResponseWriter, r *http.Request, what string) (Principal, bool) {
+	pr, ok := e.awsAuth(w, r)
+	if ok && pr.Role != RolePortalAdministrator {
+		writeError(w, r, AWS, errForbidden("only a Portal Administrator may "+what))
+		return Principal{}, false
+	}
+	return pr, ok
+}
+
+// awsTarget authenticates a request about the user {userId}: Portal
+// Administrators may manage everyone, other roles only themselves.
+func (e *Emulator) awsTarget(w http.ResponseWriter, r *http.Request, what string) (Principal, string, bool) {
+	pr, ok := e.awsAuth(w, r)
+	if !ok {
+		return Principal{}, "", false
+	}
+	name := r.PathValue("userId")
+	if pr.Role != RolePortalAdministrator && !pr.Is(name) {
+		writeError(w, r, AWS, errForbidden("only a Portal Administrator may "+what))
+		return Principal{}, "", false
+	}
+	return pr, name, true
+}
+
 func awsUserBody(s UserState) AWSUser {
 	href := "/api/v1/users/" + url.PathEscape(s.Name)
 	return AWSUser{
@@ -33,12 +59,7 @@ func awsUserBody(s UserState) AWSUser {
 }
 
 func (e *Emulator) awsListUsers(w http.ResponseWriter, r *http.Request) {
-	pr, ok := e.awsAuth(w, r)
-	if !ok {
-		return
-	}
-	if !awsIsAdmin(pr) {
-		writeError(w, r, AWS, errForbidden("only a Portal Administrator may list users"))
+	if _, ok := e.awsAdmin(w, r, "list users"); !ok {
 		return
 	}
 	q := r.URL.Query()
@@ -81,13 +102,8 @@ func (e *Emulator) awsListUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) awsGetUser(w http.ResponseWriter, r *http.Request) {
-	pr, ok := e.awsAuth(w, r)
+	_, name, ok := e.awsTarget(w, r, "read other users")
 	if !ok {
-		return
-	}
-	name := r.PathValue("userId")
-	if !awsMayManage(pr, name) {
-		writeError(w, r, AWS, errForbidden("only a Portal Administrator may read other users"))
 		return
 	}
 	st, ok := e.st.User(AWS, name)
@@ -99,12 +115,7 @@ func (e *Emulator) awsGetUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) awsCreateUser(w http.ResponseWriter, r *http.Request) {
-	pr, ok := e.awsAuth(w, r)
-	if !ok {
-		return
-	}
-	if !awsIsAdmin(pr) {
-		writeError(w, r, AWS, errForbidden("only a Portal Administrator may create users"))
+	if _, ok := e.awsAdmin(w, r, "create users"); !ok {
 		return
 	}
 	var body struct {
@@ -143,13 +154,8 @@ func (e *Emulator) awsCreateUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) awsUpdateUser(w http.ResponseWriter, r *http.Request) {
-	pr, ok := e.awsAuth(w, r)
+	pr, name, ok := e.awsTarget(w, r, "change other users")
 	if !ok {
-		return
-	}
-	name := r.PathValue("userId")
-	if !awsMayManage(pr, name) {
-		writeError(w, r, AWS, errForbidden("only a Portal Administrator may change other users"))
 		return
 	}
 	var body struct {
@@ -186,12 +192,8 @@ func (e *Emulator) writeUserErr(w http.ResponseWriter, r *http.Request, name str
 }
 
 func (e *Emulator) awsDeleteUser(w http.ResponseWriter, r *http.Request) {
-	pr, ok := e.awsAuth(w, r)
+	pr, ok := e.awsAdmin(w, r, "delete users")
 	if !ok {
-		return
-	}
-	if !awsIsAdmin(pr) {
-		writeError(w, r, AWS, errForbidden("only a Portal Administrator may delete users"))
 		return
 	}
 	name := r.PathValue("userId")
@@ -205,13 +207,8 @@ func (e *Emulator) awsDeleteUser(w http.ResponseWriter, r *http.Request) {
 // ---- MFA ----
 
 func (e *Emulator) awsEnableMFA(w http.ResponseWriter, r *http.Request) {
-	pr, ok := e.awsAuth(w, r)
+	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
 	if !ok {
-		return
-	}
-	name := r.PathValue("userId")
-	if !awsMayManage(pr, name) {
-		writeError(w, r, AWS, errForbidden("only a Portal Administrator may manage the MFA of other users"))
 		return
 	}
 	var body struct {
@@ -242,13 +239,8 @@ func (e *Emulator) awsEnableMFA(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) awsAcceptMFA(w http.ResponseWriter, r *http.Request) {
-	pr, ok := e.awsAuth(w, r)
+	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
 	if !ok {
-		return
-	}
-	name := r.PathValue("userId")
-	if !awsMayManage(pr, name) {
-		writeError(w, r, AWS, errForbidden("only a Portal Administrator may manage the MFA of other users"))
 		return
 	}
 	var body struct {
@@ -272,13 +264,8 @@ func (e *Emulator) awsAcceptMFA(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) awsDisableMFA(w http.ResponseWriter, r *http.Request) {
-	pr, ok := e.awsAuth(w, r)
+	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
 	if !ok {
-		return
-	}
-	name := r.PathValue("userId")
-	if !awsMayManage(pr, name) {
-		writeError(w, r, AWS, errForbidden("only a Portal Administrator may manage the MFA of other users"))
 		return
 	}
 	drain(r)

@@ -254,8 +254,13 @@ func (e *Emulator) emVisibleSessions(c emCaller) []Principal {
 	return all
 }
 
-// emFindSession returns the visible session id, or answers 404.
-func (e *Emulator) emFindSession(w http.ResponseWriter, r *http.Request, c emCaller) (Principal, bool) {
+// emFindSession authenticates the request and returns the session {id}
+// when the caller may see it, or answers 404.
+func (e *Emulator) emFindSession(w http.ResponseWriter, r *http.Request) (Principal, bool) {
+	c, ok := e.emAuth(w, r)
+	if !ok {
+		return Principal{}, false
+	}
 	id := r.PathValue("id")
 	for _, p := range e.emVisibleSessions(c) {
 		if p.SessionID == id {
@@ -285,11 +290,7 @@ func (e *Emulator) emListSessions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) emGetSession(w http.ResponseWriter, r *http.Request) {
-	c, ok := e.emAuth(w, r)
-	if !ok {
-		return
-	}
-	p, ok := e.emFindSession(w, r, c)
+	p, ok := e.emFindSession(w, r)
 	if !ok {
 		return
 	}
@@ -297,11 +298,7 @@ func (e *Emulator) emGetSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) emDeleteSession(w http.ResponseWriter, r *http.Request) {
-	c, ok := e.emAuth(w, r)
-	if !ok {
-		return
-	}
-	p, ok := e.emFindSession(w, r, c)
+	p, ok := e.emFindSession(w, r)
 	if !ok {
 		return
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
@@ -158,7 +157,7 @@ func writeOrchestratorToken(w http.ResponseWriter, tp core.Tokens) {
 	writeJSON(w, http.StatusOK, OrchestratorToken{
 		AccessToken:  tp.Access,
 		TokenType:    "bearer",
-		ExpiresIn:    int64(tp.AccessExp.Sub(tp.Issued) / time.Second),
+		ExpiresIn:    expiresIn(tp),
 		RefreshToken: tp.Refresh,
 		UserName:     tp.UserName,
 	})

@@ -216,3 +216,12 @@ func (e *Emulator) logoutHandler(a authScheme, done func(w http.ResponseWriter))
 
 // noContent answers 204.
 func noContent(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }
+
+// expiresIn is the lifetime of tp's access token in seconds (expires_in).
+func expiresIn(tp core.Tokens) int64 { return int64(tp.AccessExp.Sub(tp.Issued) / time.Second) }
+
+// tokenTimes are expires_in and the ".issued" and ".expires" stamps (UTC,
+// in layout) of tp's access token.
+func tokenTimes(tp core.Tokens, layout string) (in int64, issued, expires string) {
+	return expiresIn(tp), tp.Issued.UTC().Format(layout), tp.AccessExp.UTC().Format(layout)
+}

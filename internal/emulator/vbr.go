@@ -176,13 +176,10 @@ func (e *Emulator) vbrPlatformGrant(c *tokenCall) {
 }
 
 func vbrTokenBody(tp core.Tokens) VBRToken {
+	in, issued, expires := tokenTimes(tp, vbrTimeLayout)
 	return VBRToken{
-		AccessToken:  tp.Access,
-		TokenType:    "bearer",
-		RefreshToken: tp.Refresh,
-		ExpiresIn:    int64(tp.AccessExp.Sub(tp.Issued) / time.Second),
-		Issued:       tp.Issued.UTC().Format(vbrTimeLayout),
-		Expires:      tp.AccessExp.UTC().Format(vbrTimeLayout),
+		AccessToken: tp.Access, TokenType: "bearer", RefreshToken: tp.Refresh,
+		ExpiresIn: in, Issued: issued, Expires: expires,
 	}
 }
 
