@@ -158,12 +158,7 @@ func awsMFAGrant(c *tokenCall) {
 		c.fail(badRequest, errBadRequest("mfa_token and mfa_code are required for grant_type=mfa"))
 		return
 	}
-	name, err := c.e.st.MFALogin(AWS, mt, code, c.now)
-	if err != nil {
-		c.fail(badGrant, fromCore(err))
-		return
-	}
-	c.login(name, c.session())
+	c.loginAs(c.e.st.MFALogin(AWS, mt, code, c.now))
 }
 
 func awsTokenBody(tp core.Tokens) AWSToken {

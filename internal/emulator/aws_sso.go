@@ -127,10 +127,5 @@ func awsSAMLExchange(c *tokenCall) {
 		c.fail(badRequest, errBadRequest("SamlResponse is required"))
 		return
 	}
-	name, err := c.e.st.Take(core.SAMLResponse, AWS, v, c.now)
-	if err != nil {
-		c.fail(badGrant, fromCore(err))
-		return
-	}
-	c.login(name, c.session())
+	c.loginAs(c.e.st.Take(core.SAMLResponse, AWS, v, c.now))
 }

@@ -80,12 +80,7 @@ func authorizationCodeGrant() grant {
 			c.fail(badRequest, errBadRequest("code is required for grant_type=authorization_code"))
 			return
 		}
-		name, err := c.e.st.Take(core.AuthorizationCode, c.ep.product, code, c.now)
-		if err != nil {
-			c.fail(badGrant, fromCore(err))
-			return
-		}
-		c.login(name, c.session())
+		c.loginAs(c.e.st.Take(core.AuthorizationCode, c.ep.product, code, c.now))
 	}}
 }
 

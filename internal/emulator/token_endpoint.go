@@ -84,6 +84,16 @@ func (c *tokenCall) login(name string, o core.LoginOptions) {
 	c.answer(tp, badGrant, err)
 }
 
+// loginAs starts an ordinary session for the user a grant's value named,
+// or answers err (badGrant) when the value was refused.
+func (c *tokenCall) loginAs(name string, err error) {
+	if err != nil {
+		c.fail(badGrant, fromCore(err))
+		return
+	}
+	c.login(name, c.session())
+}
+
 // answer writes tp, or the failure f of err.
 func (c *tokenCall) answer(tp core.Tokens, f failure, err error) {
 	if err != nil {
