@@ -29,15 +29,21 @@ var wires = map[Product]wire{
 	EM:  (*Emulator).emRoutes,
 }
 
-// routes builds the product's mux: the control API when enabled, the
-// product's wire, and a 404 in the product's format for every other path
-// (behind the x-api-version check where the product has one).
+// routes builds the product's mux: the control API when enabled and the
+// product's wire (a product without one answers 501 on every path).
 func (e *Emulator) routes(p Product) *http.ServeMux {
 	mux := http.NewServeMux()
 	if e.opts.Control {
 		e.controlRoutes(mux)
 	}
-	wires[p](e, mux)
+	if w, ok := wires[p]; ok {
+		w(e, mux)
+		return mux
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, p, &apiError{http.StatusNotImplemented, CodeNotImplemented,
+			"the " + string(p) + " emulator is not implemented yet"})
+	})
 	return mux
 }
 
