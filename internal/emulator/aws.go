@@ -1,7 +1,8 @@
 package emulator
 
-// Veeam Backup for AWS: routes and wire formats. The shared machinery
-// (sessions, tokens, MFA, counters, errors) lives in the other files.
+// Veeam Backup for AWS: routes, wire formats and the token endpoint's
+// description (awsTokens). Users and MFA are in aws_users.go, single
+// sign-on in aws_sso.go; the domain (sessions, tokens, MFA) is package core.
 
 import (
 	"net/http"

@@ -5,9 +5,9 @@
 //
 // One Emulator holds one core.Store (accounts, sessions, single-use
 // secrets, counters) guarded by one mutex, one Clock that every expiry
-// reads, and one token issuer. Handler(p) returns the http.Handler of product p; serve each
-// on its own listener (emulatortest.Start does that for tests,
-// cmd/veeam-emulator for people).
+// reads, and one token issuer. Handler(p) returns the http.Handler of
+// product p; serve each on its own listener (emulatortest.Start does that
+// for tests, cmd/veeam-emulator for people).
 //
 // Tests move time with Options.Clock = NewClock(t0) and Clock().Advance(d)
 // instead of sleeping, add accounts with AddUser, read account state with

@@ -1,8 +1,8 @@
 package emulator
 
-// Veeam Backup Enterprise Manager: routes and wire formats. XML by default,
-// JSON when the client accepts JSON and not XML. The shared machinery
-// (sessions, idle expiry, counters, errors) lives in the other files.
+// Veeam Backup Enterprise Manager: routes, logon and logon sessions. XML by
+// default, JSON when the client accepts JSON and not XML; the documents are
+// in em_wire.go. The domain (sessions, idle expiry) is package core.
 
 import (
 	"bytes"

@@ -104,7 +104,7 @@ func (c *tokenCall) answer(tp core.Tokens, f failure, err error) {
 	c.ep.write(c.w, tp)
 }
 
-// handler serves the endpoint.
+// tokenHandler serves the token endpoint ep describes.
 func (e *Emulator) tokenHandler(ep tokenEndpoint) http.HandlerFunc {
 	names := make([]string, len(ep.grants))
 	for i, g := range ep.grants {

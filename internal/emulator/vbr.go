@@ -1,8 +1,9 @@
 package emulator
 
-// Veeam Backup & Replication: routes and wire formats. The shared machinery
-// (sessions, tokens, single-use codes, counters, errors) lives in the other
-// files; every choice the reference is silent on is listed in DECISIONS.md.
+// Veeam Backup & Replication: routes, wire formats and the token endpoint's
+// description (vbrTokens). The domain (sessions, tokens, single-use codes)
+// is package core; every choice the reference is silent on is listed in
+// DECISIONS.md.
 
 import (
 	"crypto/sha256"
