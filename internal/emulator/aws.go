@@ -132,7 +132,7 @@ var awsTokens = tokenEndpoint{
 	write: awsWriteTokens,
 }
 
-func awsWriteTokens(w http.ResponseWriter, tp core.Tokens) {
+func awsWriteTokens(w http.ResponseWriter, _ *http.Request, tp core.Tokens) {
 	writeJSON(w, http.StatusOK, awsTokenBody(tp))
 }
 

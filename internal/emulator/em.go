@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,8 +36,8 @@ func (e *Emulator) emRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, EM, nil)
 	rt.handle("GET", "/api/{$}", e.emRoot)
 	rt.handle("GET", "/api", e.emRoot)
-	rt.handle("POST", "/api/sessionMngr/{$}", e.emLogon)
-	rt.handle("POST", "/api/sessionMngr", e.emLogon)
+	rt.handle("POST", "/api/sessionMngr/{$}", e.tokenHandler(e.emLogon()))
+	rt.handle("POST", "/api/sessionMngr", e.tokenHandler(e.emLogon()))
 	rt.handle("GET", "/api/logonSessions", e.emListSessions)
 	rt.handle("GET", "/api/logonSessions/{id}", e.emGetSession)
 	rt.handle("DELETE", "/api/logonSessions/{id}", e.emDeleteSession)
@@ -114,59 +115,76 @@ func truncateString(s string, n int) string {
 	return s[:n] + "…"
 }
 
-func (e *Emulator) emLogon(w http.ResponseWriter, r *http.Request) {
-	info := infoOf(r)
-	// The version only selects which resources a real session sees; the
-	// logon itself is the same in every version.
+// emLogon is POST /api/sessionMngr/?v=…: a logon with Basic
+// authentication, or a tenant's LoginSpec body, for a logon session whose
+// id (X-RestSvcSessionId) expires when idle.
+func (e *Emulator) emLogon() tokenEndpoint {
+	return tokenEndpoint{
+		product:  EM,
+		readForm: emLogonVersion,
+		exchange: emLogonExchange,
+		fail:     productErrors,
+		write:    e.emLogonAnswer,
+		idle:     true,
+	}
+}
+
+// emLogonVersion checks the v query parameter. The version only selects
+// which resources a real session sees; the logon itself is the same in
+// every version. The body is read by emLogonExchange.
+func emLogonVersion(r *http.Request) (url.Values, *apiError) {
 	if _, aerr := emVersion(r); aerr != nil {
 		drain(r)
-		writeError(w, r, EM, aerr)
-		return
+		return nil, aerr
 	}
-	body, err := io.ReadAll(r.Body)
+	return url.Values{}, nil
+}
+
+// emLogonExchange checks the credentials: a body means a tenant logon (the
+// Authorization header is then ignored), no body Basic authentication.
+func emLogonExchange(c *tokenCall) {
+	body, err := io.ReadAll(c.r.Body)
 	if err != nil {
-		writeError(w, r, EM, errBadRequest("the request body could not be read (it may exceed 1 MiB)"))
+		c.fail(badRequest, errBadRequest("the request body could not be read (it may exceed 1 MiB)"))
 		return
 	}
-	var st UserState
-	var ok bool
+	info := infoOf(c.r)
 	if len(bytes.TrimSpace(body)) > 0 {
-		// A body means a tenant logon; the Authorization header is ignored.
 		info.grant = "tenant"
-		tc, perr := ParseEMLoginSpec(r.Header.Get("Content-Type"), body)
+		tc, perr := ParseEMLoginSpec(c.r.Header.Get("Content-Type"), body)
 		if perr != nil {
-			writeError(w, r, EM, errBadRequest(perr.Error()))
+			c.fail(badRequest, errBadRequest(perr.Error()))
 			return
 		}
 		info.user = tc.Username
-		st, ok = e.st.CheckPassword(EM, tc.Username, tc.Password)
+		st, ok := c.e.st.CheckPassword(EM, tc.Username, tc.Password)
 		if !ok || !st.Tenant {
-			writeError(w, r, EM, errAccessDenied("the tenant user name or password is incorrect"))
+			c.fail(badCredentials, errAccessDenied("the tenant user name or password is incorrect"))
 			return
 		}
-	} else {
-		info.grant = "basic"
-		name, pw, found := ParseEMBasic(r.Header.Get("Authorization"))
-		if !found {
-			info.grant = "(none)"
-			writeError(w, r, EM, errAccessDenied("logon needs an Authorization: Basic base64(user:password) header, or a LoginSpec body with TenantCredentials for a tenant"))
-			return
-		}
-		info.user = name
-		st, ok = e.st.CheckPassword(EM, name, pw)
-		if !ok || st.Tenant {
-			writeError(w, r, EM, errAccessDenied("the user name or password is incorrect"))
-			return
-		}
-	}
-	now := e.clock.Now()
-	tp, err := e.st.Login(EM, st.Name, now, core.LoginOptions{Access: e.Lifetimes(EM).AccessToken, Slide: true, Opaque: true})
-	if err != nil {
-		writeError(w, r, EM, fromCore(err))
+		c.login(st.Name, c.session())
 		return
 	}
-	info.user = tp.UserName
-	doc := emSessionDoc(requestBase(r), tp.SessionID, tp.UserName, st.Tenant)
+	info.grant = "basic"
+	name, pw, found := ParseEMBasic(c.r.Header.Get("Authorization"))
+	if !found {
+		info.grant = "(none)"
+		c.fail(badCredentials, errAccessDenied("logon needs an Authorization: Basic base64(user:password) header, or a LoginSpec body with TenantCredentials for a tenant"))
+		return
+	}
+	info.user = name
+	st, ok := c.e.st.CheckPassword(EM, name, pw)
+	if !ok || st.Tenant {
+		c.fail(badCredentials, errAccessDenied("the user name or password is incorrect"))
+		return
+	}
+	c.login(st.Name, c.session())
+}
+
+// emLogonAnswer answers a logon: 201, the LogonSession document, and the
+// session id in the header and a cookie.
+func (e *Emulator) emLogonAnswer(w http.ResponseWriter, r *http.Request, tp core.Tokens) {
+	doc := emSessionDoc(requestBase(r), tp.SessionID, tp.UserName, e.emTenant(tp.UserName))
 	w.Header()[EMSessionHeader] = []string{tp.Access} // the document's spelling, not Go's canonical X-Restsvcsessionid
 	w.Header().Add("Set-Cookie", EMSessionHeader+"="+tp.Access+"; Path=/api")
 	w.Header().Set("Location", doc.Href)

@@ -151,7 +151,7 @@ func (e *Emulator) orchestratorAccount(p Product, login string) string {
 	return login
 }
 
-func writeOrchestratorToken(w http.ResponseWriter, tp core.Tokens) {
+func writeOrchestratorToken(w http.ResponseWriter, _ *http.Request, tp core.Tokens) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	writeJSON(w, http.StatusOK, OrchestratorToken{

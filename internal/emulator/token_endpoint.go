@@ -32,7 +32,7 @@ const (
 type tokenErrors func(w http.ResponseWriter, r *http.Request, p Product, f failure, err *apiError)
 
 // productErrors answers every failure in the product's own error body
-// (Backup for AWS, Backup & Replication).
+// (Backup for AWS, Backup & Replication, Enterprise Manager).
 func productErrors(w http.ResponseWriter, r *http.Request, p Product, _ failure, err *apiError) {
 	writeError(w, r, p, err)
 }
@@ -48,15 +48,21 @@ type tokenEndpoint struct {
 	product Product
 	grants  []grant // in the order the error messages list them
 	// exchange, when set, serves an endpoint without grant_type that trades
-	// one value for tokens (AWS: a SAMLResponse); grants is then empty.
+	// credentials or one value for tokens (AWS: a SAMLResponse; EM: Basic
+	// credentials or a LoginSpec); grants is then empty.
 	exchange func(c *tokenCall)
 	// readForm reads the body; nil: an application/x-www-form-urlencoded form.
+	// (EM checks only its ?v= here: its exchange reads the body.)
 	readForm func(*http.Request) (url.Values, *apiError)
 	// prepare runs after the form is read and before the grant (VBR:
 	// use_short_term_refresh); false means it has answered.
 	prepare func(c *tokenCall) bool
 	fail    tokenErrors
-	write   func(w http.ResponseWriter, tp core.Tokens)
+	// write answers with the tokens of a successful login or refresh.
+	write func(w http.ResponseWriter, r *http.Request, tp core.Tokens)
+	// idle: a session is one opaque session id whose expiry slides on each
+	// use, without refresh token (Enterprise Manager logon sessions).
+	idle bool
 }
 
 // tokenCall is one request to a token endpoint.
@@ -75,6 +81,9 @@ func (c *tokenCall) fail(f failure, err *apiError) { c.ep.fail(c.w, c.r, c.ep.pr
 
 // session is the login of an ordinary session: the product's lifetimes.
 func (c *tokenCall) session() core.LoginOptions {
+	if c.ep.idle {
+		return core.LoginOptions{Access: c.life.AccessToken, Slide: true, Opaque: true}
+	}
 	return core.LoginOptions{Access: c.life.AccessToken, Refresh: c.life.RefreshToken}
 }
 
@@ -101,7 +110,7 @@ func (c *tokenCall) answer(tp core.Tokens, f failure, err error) {
 		return
 	}
 	infoOf(c.r).user = tp.UserName
-	c.ep.write(c.w, tp)
+	c.ep.write(c.w, c.r, tp)
 }
 
 // tokenHandler serves the token endpoint ep describes.

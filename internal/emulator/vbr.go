@@ -139,7 +139,9 @@ func (e *Emulator) vbrTokens() tokenEndpoint {
 		},
 		prepare: vbrShortTermRefresh,
 		fail:    productErrors,
-		write:   func(w http.ResponseWriter, tp core.Tokens) { writeJSON(w, http.StatusOK, vbrTokenBody(tp)) },
+		write: func(w http.ResponseWriter, _ *http.Request, tp core.Tokens) {
+			writeJSON(w, http.StatusOK, vbrTokenBody(tp))
+		},
 	}
 }
 
