@@ -145,7 +145,7 @@ func (e *Emulator) awsCreateUser(w http.ResponseWriter, r *http.Request) {
 	su := SeedUser{Name: body.Name, Description: body.Description, Password: body.Password, Role: role}
 	err := e.st.AddUser(AWS, su)
 	if errors.Is(err, core.ErrUserExists) {
-		writeError(w, r, AWS, &apiError{http.StatusConflict, CodeUnexpectedContent, fmt.Sprintf("user %q already exists", body.Name)})
+		writeError(w, r, AWS, errConflict(fmt.Sprintf("user %q already exists", body.Name)))
 		return
 	}
 	st, _ := e.st.User(AWS, body.Name)

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -61,10 +62,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, map[string]bool{"reset": true})
 	})
 	mux.HandleFunc("POST /emulator/users", func(w http.ResponseWriter, r *http.Request) {
-		p := Product(strings.ToLower(r.URL.Query().Get("product")))
-		if p == "" {
-			p = AWS
-		}
+		p := controlProduct(r.URL.Query())
 		var u SeedUser
 		if err := json.NewDecoder(r.Body).Decode(&u); err != nil {
 			controlError(w, http.StatusBadRequest, "body must be a JSON SeedUser")
@@ -89,10 +87,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 		q := r.URL.Query()
 		secret := q.Get("secret")
 		if secret == "" {
-			p := Product(strings.ToLower(q.Get("product")))
-			if p == "" {
-				p = AWS
-			}
+			p := controlProduct(q)
 			st, ok := e.User(p, q.Get("user"))
 			if !ok {
 				controlError(w, http.StatusNotFound, "no such user")
@@ -119,10 +114,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, map[string]string{"code": code})
 	})
 	mux.HandleFunc("GET /emulator/sessions", func(w http.ResponseWriter, r *http.Request) {
-		p := Product(strings.ToLower(r.URL.Query().Get("product")))
-		if p == "" {
-			p = AWS
-		}
+		p := controlProduct(r.URL.Query())
 		if !p.Valid() {
 			controlError(w, http.StatusBadRequest, "unknown product")
 			return
@@ -141,4 +133,13 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 
 func controlError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// controlProduct is the product a control request names (?product=, any
+// case); aws when it names none.
+func controlProduct(q url.Values) Product {
+	if p := Product(strings.ToLower(q.Get("product"))); p != "" {
+		return p
+	}
+	return AWS
 }

@@ -57,6 +57,9 @@ func errExpiredToken(detail string) *apiError {
 func errNotFound(detail string) *apiError {
 	return &apiError{http.StatusNotFound, CodeNotFound, detail}
 }
+func errConflict(detail string) *apiError {
+	return &apiError{http.StatusConflict, CodeUnexpectedContent, detail}
+}
 
 // fromCore is the answer to a domain error of package core: its kind
 // decides the status and error code, its detail is kept. nil stays nil.
@@ -68,24 +71,21 @@ func fromCore(err error) *apiError {
 	if !errors.As(err, &ce) {
 		return &apiError{http.StatusInternalServerError, CodeUnknownError, err.Error()}
 	}
-	switch ce.Kind {
-	case core.Invalid:
-		return errBadRequest(ce.Detail)
-	case core.Denied:
-		return errAccessDenied(ce.Detail)
-	case core.InvalidToken:
-		return errInvalidToken(ce.Detail)
-	case core.Expired:
-		return errExpiredToken(ce.Detail)
-	case core.Forbidden:
-		return errForbidden(ce.Detail)
-	case core.NotFound:
-		return errNotFound(ce.Detail)
-	case core.Conflict:
-		return &apiError{http.StatusConflict, CodeUnexpectedContent, ce.Detail}
-	default:
-		return &apiError{http.StatusInternalServerError, CodeUnknownError, ce.Detail}
+	if mk, ok := fromKind[ce.Kind]; ok {
+		return mk(ce.Detail)
 	}
+	return &apiError{http.StatusInternalServerError, CodeUnknownError, ce.Detail}
+}
+
+// fromKind gives each kind of domain error its status and error code.
+var fromKind = map[core.Kind]func(detail string) *apiError{
+	core.Invalid:      errBadRequest,
+	core.Denied:       errAccessDenied,
+	core.InvalidToken: errInvalidToken,
+	core.Expired:      errExpiredToken,
+	core.Forbidden:    errForbidden,
+	core.NotFound:     errNotFound,
+	core.Conflict:     errConflict,
 }
 
 // problemTypes maps a status to the RFC 7231 section URI that ASP.NET-style
