@@ -12,6 +12,16 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
+// awsWire is Backup for AWS as the emulator serves it.
+var awsWire = productWire{
+	name:         "Backup for AWS (aws)",
+	routes:       (*Emulator).awsRoutes,
+	errorBody:    awsErrorBody,
+	bearer:       true,
+	lifetimes:    Lifetimes{AccessToken: time.Hour, RefreshToken: 2 * time.Hour, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute},
+	accountFlags: []string{"mfaSecret", "identityProvider"},
+}
+
 // awsTimeLayout is the layout of ".issued" and ".expires" in the Backup for
 // AWS document: no fractional seconds, no UTC offset (the emulator writes UTC).
 const awsTimeLayout = "2006-01-02T15:04:05"

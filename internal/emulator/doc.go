@@ -20,7 +20,9 @@
 // state machine, counters, the clock) lives in package core, which knows no
 // HTTP. Each product's routes and wire formats live in its own files (aws*.go,
 // vbr.go, vro.go, vao.go, orchestrator.go for what the two orchestrators
-// share, em*.go), registered in the wires table of routing.go. Every token
+// share, em*.go); each describes itself as a productWire (routes, error
+// body, lifetimes, account flags), listed once in the wires table of
+// routing.go. Every token
 // endpoint, bearer check and logout runs through token_endpoint.go and
 // grants.go: a product describes its endpoint as a tokenEndpoint value and
 // its session as an authScheme. The rest is plumbing: emulator.go

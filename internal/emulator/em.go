@@ -14,9 +14,20 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
+
+// emWire is Enterprise Manager as the emulator serves it: its sessions are
+// logon session ids, not bearer tokens, and have no refresh.
+var emWire = productWire{
+	name:         "Enterprise Manager (em)",
+	routes:       (*Emulator).emRoutes,
+	errorBody:    emErrorBody,
+	lifetimes:    Lifetimes{AccessToken: 15 * time.Minute, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute},
+	accountFlags: []string{"tenant"},
+}
 
 // EMNamespace is the XML namespace of every Enterprise Manager document.
 const EMNamespace = "http://www.veeam.com/ent/v1.0"

@@ -27,19 +27,9 @@ type Lifetimes struct {
 }
 
 // DefaultLifetimes returns p's documented (or, where undocumented, chosen;
-// see DECISIONS.md) lifetimes.
-func DefaultLifetimes(p Product) Lifetimes {
-	switch p {
-	case AWS:
-		return Lifetimes{AccessToken: time.Hour, RefreshToken: 2 * time.Hour, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute}
-	case VBR:
-		return Lifetimes{AccessToken: 15 * time.Minute, RefreshToken: 14 * 24 * time.Hour, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute}
-	case VRO, VAO:
-		return Lifetimes{AccessToken: 15 * time.Minute, RefreshToken: 24 * time.Hour, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute}
-	default: // EM
-		return Lifetimes{AccessToken: 15 * time.Minute, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute}
-	}
-}
+// see DECISIONS.md) lifetimes, as its wire file states them; zero for an
+// unknown product.
+func DefaultLifetimes(p Product) Lifetimes { return wires[p].lifetimes }
 
 // Faults makes the emulator misbehave on purpose, to test clients'
 // resilience. Faults never touch the /emulator/ control API.
@@ -170,7 +160,7 @@ func (e *Emulator) Lifetimes(p Product) Lifetimes {
 	if o.AccessToken > 0 {
 		l.AccessToken = o.AccessToken
 	}
-	if o.RefreshToken > 0 && p != EM {
+	if o.RefreshToken > 0 && l.RefreshToken > 0 { // EM has no refresh tokens
 		l.RefreshToken = o.RefreshToken
 	}
 	if o.AuthorizationCode > 0 {

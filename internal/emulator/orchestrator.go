@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
@@ -84,9 +85,13 @@ func oauthErrors(w http.ResponseWriter, _ *http.Request, _ Product, f failure, e
 	writeJSON(w, status, OrchestratorError{Error: code, ErrorDescription: description})
 }
 
+// orchestratorLifetimes are both orchestrators' (chosen: the documents
+// name none; see DECISIONS.md).
+var orchestratorLifetimes = Lifetimes{AccessToken: 15 * time.Minute, RefreshToken: 24 * time.Hour, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute}
+
 // orchestratorErrorBody renders err, outside the token endpoint, in the
 // orchestrators' error shape.
-func orchestratorErrorBody(err *apiError) OrchestratorError {
+func orchestratorErrorBody(w http.ResponseWriter, _ *http.Request, err *apiError) {
 	code := "invalid_request"
 	switch {
 	case err.Status == http.StatusUnauthorized:
@@ -104,7 +109,7 @@ func orchestratorErrorBody(err *apiError) OrchestratorError {
 	case err.Status >= 500:
 		code = "server_error"
 	}
-	return OrchestratorError{Error: code, ErrorDescription: err.Detail}
+	writeJSON(w, err.Status, OrchestratorError{Error: code, ErrorDescription: err.Detail})
 }
 
 // orchestratorForm reads the token request's form: the documents call it a

@@ -11,22 +11,35 @@ import (
 	"strings"
 )
 
-// wire is how a product's wire file plugs in: it registers the product's
-// routes (token endpoint, logout, resources) on the product's mux. A new
-// product adds one entry here and one file with its routes and wire shapes.
+// productWire is what the emulator knows of one product outside the core,
+// written in the product's wire file: its routes (token endpoint, logout,
+// resources, registered on the product's mux), its error body and its
+// documented lifetimes, and which account flags it knows. Adding a product is one wire file that defines its
+// productWire, and one entry in wires.
 //
 // The product's build (the API revisions it accepts and the endpoints each
-// revision has) will be handed to the wire here when the emulator models
-// builds; today each wire knows its one build.
-type wire func(e *Emulator, mux *http.ServeMux)
+// revision has) will be handed to routes when the emulator models builds;
+// today each wire knows its one build.
+type productWire struct {
+	name   string // for messages: "Backup for AWS (aws)"
+	routes func(e *Emulator, mux *http.ServeMux)
+	// errorBody writes err as the product's error answer.
+	errorBody func(w http.ResponseWriter, r *http.Request, err *apiError)
+	// bearer: the product's sessions are bearer tokens, so a refused one is
+	// answered with an RFC 6750 challenge.
+	bearer    bool
+	lifetimes Lifetimes // the documented defaults (DefaultLifetimes)
+	// accountFlags are the SeedUser flags the product's accounts may carry
+	// (JSON names: mfaSecret, identityProvider, serviceAccount, client, tenant).
+	accountFlags []string
+}
 
-// wires are the products' wire files.
-var wires = map[Product]wire{
-	AWS: (*Emulator).awsRoutes,
-	VBR: (*Emulator).vbrRoutes,
-	VRO: (*Emulator).vroRoutes,
-	VAO: (*Emulator).vaoRoutes,
-	EM:  (*Emulator).emRoutes,
+// wires are the products' wire files. It is filled by init, not by its
+// declaration: the wires' handlers refer back to it (writeError).
+var wires map[Product]productWire
+
+func init() {
+	wires = map[Product]productWire{AWS: awsWire, VBR: vbrWire, VRO: vroWire, VAO: vaoWire, EM: emWire}
 }
 
 // routes builds the product's mux: the control API when enabled and the
@@ -36,8 +49,8 @@ func (e *Emulator) routes(p Product) *http.ServeMux {
 	if e.opts.Control {
 		e.controlRoutes(mux)
 	}
-	if w, ok := wires[p]; ok {
-		w(e, mux)
+	if w, ok := wires[p]; ok && w.routes != nil {
+		w.routes(e, mux)
 		return mux
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -11,24 +11,13 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
-// productFlags say which account flags a product supports.
-var productFlags = map[string][]Product{
-	"mfaSecret":        {AWS, VBR},
-	"identityProvider": {AWS},
-	"serviceAccount":   {VBR},
-	"client":           {VRO},
-	"tenant":           {EM},
-}
-
-var productNames = map[Product]string{
-	AWS: "Backup for AWS (aws)", VBR: "Backup & Replication (vbr)", VRO: "Recovery Orchestrator (vro)",
-	VAO: "Availability Orchestrator (vao)", EM: "Enterprise Manager (em)",
-}
-
+// onlyIn names the products whose accounts may carry field.
 func onlyIn(field string) string {
 	var names []string
-	for _, p := range productFlags[field] {
-		names = append(names, productNames[p])
+	for _, p := range AllProducts() {
+		if slices.Contains(wires[p].accountFlags, field) {
+			names = append(names, wires[p].name)
+		}
 	}
 	return strings.Join(names, " and ")
 }
@@ -84,7 +73,7 @@ func checkSeedUsers(p Product, users []SeedUser) []string {
 		flags := map[string]bool{"mfaSecret": u.MFASecret != "", "identityProvider": u.IdentityProvider,
 			"serviceAccount": u.ServiceAccount, "client": u.Client, "tenant": u.Tenant}
 		for _, f := range []string{"mfaSecret", "identityProvider", "serviceAccount", "client", "tenant"} {
-			if flags[f] && !slices.Contains(productFlags[f], p) {
+			if flags[f] && !slices.Contains(wires[p].accountFlags, f) {
 				bad(f, "only %s accounts have it in the emulator: remove it from this %s account", onlyIn(f), p)
 			}
 		}

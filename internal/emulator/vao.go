@@ -10,6 +10,15 @@ import (
 	"strings"
 )
 
+// vaoWire is Availability Orchestrator as the emulator serves it.
+var vaoWire = productWire{
+	name:      "Availability Orchestrator (vao)",
+	routes:    (*Emulator).vaoRoutes,
+	errorBody: orchestratorErrorBody,
+	bearer:    true,
+	lifetimes: orchestratorLifetimes,
+}
+
 func (e *Emulator) vaoRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, VAO, nil)
 	rt.handle("POST", "/token", e.tokenHandler(e.orchestratorTokens(VAO, passwordRules{check: vaoDomainUser})))

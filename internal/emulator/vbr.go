@@ -18,6 +18,16 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
+// vbrWire is Backup & Replication as the emulator serves it.
+var vbrWire = productWire{
+	name:         "Backup & Replication (vbr)",
+	routes:       (*Emulator).vbrRoutes,
+	errorBody:    vbrErrorBody,
+	bearer:       true,
+	lifetimes:    Lifetimes{AccessToken: 15 * time.Minute, RefreshToken: 14 * 24 * time.Hour, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute},
+	accountFlags: []string{"mfaSecret", "serviceAccount"},
+}
+
 // vbrTimeLayout is the layout of ".issued" and ".expires": the document
 // prints a UTC offset ("2022-04-24T14:24:18+01:00"); the emulator writes UTC
 // as "+00:00".

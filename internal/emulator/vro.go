@@ -10,6 +10,16 @@ import (
 	"regexp"
 )
 
+// vroWire is Recovery Orchestrator as the emulator serves it.
+var vroWire = productWire{
+	name:         "Recovery Orchestrator (vro)",
+	routes:       (*Emulator).vroRoutes,
+	errorBody:    orchestratorErrorBody,
+	bearer:       true,
+	lifetimes:    orchestratorLifetimes,
+	accountFlags: []string{"client"},
+}
+
 // VROClientAccount is one entry of GET /api/{version}/Clients.
 type VROClientAccount struct {
 	ClientID string `json:"clientId"`
