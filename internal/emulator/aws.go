@@ -18,7 +18,7 @@ var awsWire = productWire{
 	routes:       (*Emulator).awsRoutes,
 	errorBody:    awsErrorBody,
 	bearer:       true,
-	lifetimes:    Lifetimes{AccessToken: time.Hour, RefreshToken: 2 * time.Hour, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute},
+	lifetimes:    lifetimes(time.Hour, 2*time.Hour),
 	accountFlags: []string{"mfaSecret", "identityProvider"},
 }
 

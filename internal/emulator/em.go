@@ -25,7 +25,7 @@ var emWire = productWire{
 	name:         "Enterprise Manager (em)",
 	routes:       (*Emulator).emRoutes,
 	errorBody:    emErrorBody,
-	lifetimes:    Lifetimes{AccessToken: 15 * time.Minute, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute},
+	lifetimes:    lifetimes(15*time.Minute, 0),
 	accountFlags: []string{"tenant"},
 }
 

@@ -31,6 +31,13 @@ type Lifetimes struct {
 // unknown product.
 func DefaultLifetimes(p Product) Lifetimes { return wires[p].lifetimes }
 
+// lifetimes are a product's access and refresh token lifetimes (refresh 0:
+// no refresh tokens) with the authorization code (60 s) and mfa_token (5
+// min) lifetimes every product shares.
+func lifetimes(access, refresh time.Duration) Lifetimes {
+	return Lifetimes{AccessToken: access, RefreshToken: refresh, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute}
+}
+
 // Faults makes the emulator misbehave on purpose, to test clients'
 // resilience. Faults never touch the /emulator/ control API.
 type Faults struct {

@@ -87,7 +87,7 @@ func oauthErrors(w http.ResponseWriter, _ *http.Request, _ Product, f failure, e
 
 // orchestratorLifetimes are both orchestrators' (chosen: the documents
 // name none; see DECISIONS.md).
-var orchestratorLifetimes = Lifetimes{AccessToken: 15 * time.Minute, RefreshToken: 24 * time.Hour, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute}
+var orchestratorLifetimes = lifetimes(15*time.Minute, 24*time.Hour)
 
 // orchestratorErrorBody renders err, outside the token endpoint, in the
 // orchestrators' error shape.

@@ -24,7 +24,7 @@ var vbrWire = productWire{
 	routes:       (*Emulator).vbrRoutes,
 	errorBody:    vbrErrorBody,
 	bearer:       true,
-	lifetimes:    Lifetimes{AccessToken: 15 * time.Minute, RefreshToken: 14 * 24 * time.Hour, AuthorizationCode: 60 * time.Second, MFAToken: 5 * time.Minute},
+	lifetimes:    lifetimes(15*time.Minute, 14*24*time.Hour),
 	accountFlags: []string{"mfaSecret", "serviceAccount"},
 }
 
