@@ -3,9 +3,12 @@ package emulator
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
 // controlRoutes serves the /emulator/ control API (Options.Control):
@@ -38,7 +41,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /emulator/counters", func(w http.ResponseWriter, r *http.Request) {
 		if ps := r.URL.Query().Get("product"); ps != "" {
 			p := Product(strings.ToLower(ps))
-			if !p.valid() {
+			if !p.Valid() {
 				controlError(w, http.StatusBadRequest, "unknown product")
 				return
 			}
@@ -59,10 +62,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, map[string]bool{"reset": true})
 	})
 	mux.HandleFunc("POST /emulator/users", func(w http.ResponseWriter, r *http.Request) {
-		p := Product(strings.ToLower(r.URL.Query().Get("product")))
-		if p == "" {
-			p = AWS
-		}
+		p := controlProduct(r.URL.Query())
 		var u SeedUser
 		if err := json.NewDecoder(r.Body).Decode(&u); err != nil {
 			controlError(w, http.StatusBadRequest, "body must be a JSON SeedUser")
@@ -87,10 +87,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 		q := r.URL.Query()
 		secret := q.Get("secret")
 		if secret == "" {
-			p := Product(strings.ToLower(q.Get("product")))
-			if p == "" {
-				p = AWS
-			}
+			p := controlProduct(q)
 			st, ok := e.User(p, q.Get("user"))
 			if !ok {
 				controlError(w, http.StatusNotFound, "no such user")
@@ -105,7 +102,7 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 				return
 			}
 		}
-		if _, err := decodeSecret(secret); err != nil {
+		if _, err := core.DecodeSecret(secret); err != nil {
 			controlError(w, http.StatusBadRequest, "secret is not base32")
 			return
 		}
@@ -117,11 +114,8 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, map[string]string{"code": code})
 	})
 	mux.HandleFunc("GET /emulator/sessions", func(w http.ResponseWriter, r *http.Request) {
-		p := Product(strings.ToLower(r.URL.Query().Get("product")))
-		if p == "" {
-			p = AWS
-		}
-		if !p.valid() {
+		p := controlProduct(r.URL.Query())
+		if !p.Valid() {
 			controlError(w, http.StatusBadRequest, "unknown product")
 			return
 		}
@@ -139,4 +133,13 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 
 func controlError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+// controlProduct is the product a control request names (?product=, any
+// case); aws when it names none.
+func controlProduct(q url.Values) Product {
+	if p := Product(strings.ToLower(q.Get("product"))); p != "" {
+		return p
+	}
+	return AWS
 }

@@ -3,11 +3,11 @@
 // AWS, Backup & Replication, Recovery Orchestrator, Availability
 // Orchestrator and Backup Enterprise Manager.
 //
-// One Emulator holds one store (accounts, sessions, single-use secrets,
-// counters) guarded by one mutex, one Clock that every expiry reads, and one
-// token issuer. Handler(p) returns the http.Handler of product p; serve each
-// on its own listener (emulatortest.Start does that for tests,
-// cmd/veeam-emulator for people).
+// One Emulator holds one core.Store (accounts, sessions, single-use
+// secrets, counters) guarded by one mutex, one Clock that every expiry
+// reads, and one token issuer. Handler(p) returns the http.Handler of
+// product p; serve each on its own listener (emulatortest.Start does that
+// for tests, cmd/veeam-emulator for people).
 //
 // Tests move time with Options.Clock = NewClock(t0) and Clock().Advance(d)
 // instead of sleeping, add accounts with AddUser, read account state with
@@ -16,8 +16,16 @@
 // Where the reference documents are silent the emulator makes a choice; every
 // such choice is listed in DECISIONS.md beside this file.
 //
-// Each product's routes and wire formats live in its own file (aws.go,
-// vbr.go, vro.go, vao.go, em.go); everything shared lives in store.go,
-// clock.go, tokens.go, counters.go, errors.go, request.go, logging.go,
-// control.go, state.go and emulator.go.
+// The domain (accounts, sessions and tokens, single-use values, the MFA
+// state machine, counters, the clock) lives in package core, which knows no
+// HTTP. Each product's routes and wire formats live in its own files (aws*.go,
+// vbr.go, vro.go, vao.go, orchestrator.go for what the two orchestrators
+// share, em*.go); each describes itself as a productWire (routes, error
+// body, lifetimes, account flags), listed once in the wires table of
+// routing.go. Every token
+// endpoint, bearer check and logout runs through token_endpoint.go and
+// grants.go: a product describes its endpoint as a tokenEndpoint value and
+// its session as an authScheme. The rest is plumbing: emulator.go
+// (assembly), middleware.go, routing.go, errors.go, request.go, logging.go,
+// control.go, state.go, seed*.go.
 package emulator

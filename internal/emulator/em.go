@@ -1,22 +1,33 @@
 package emulator
 
-// Veeam Backup Enterprise Manager: routes and wire formats. XML by default,
-// JSON when the client accepts JSON and not XML. The shared machinery
-// (sessions, idle expiry, counters, errors) lives in the other files.
+// Veeam Backup Enterprise Manager: routes, logon and logon sessions. XML by
+// default, JSON when the client accepts JSON and not XML; the documents are
+// in em_wire.go. The domain (sessions, idle expiry) is package core.
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
+
+// emWire is Enterprise Manager as the emulator serves it: its sessions are
+// logon session ids, not bearer tokens, and have no refresh.
+var emWire = productWire{
+	name:         "Enterprise Manager (em)",
+	routes:       (*Emulator).emRoutes,
+	errorBody:    emErrorBody,
+	lifetimes:    lifetimes(15*time.Minute, 0),
+	accountFlags: []string{"tenant"},
+}
 
 // EMNamespace is the XML namespace of every Enterprise Manager document.
 const EMNamespace = "http://www.veeam.com/ent/v1.0"
@@ -32,169 +43,19 @@ var emVersions = []string{"v1_5", "v1_6", "v1_7"}
 // EMVersions returns the API versions GET /api/ lists, oldest first.
 func EMVersions() []string { return slices.Clone(emVersions) }
 
-// EMLink is one <Link> of a Links element, attributes in the order the
-// LogonSession example prints them.
-type EMLink struct {
-	Rel  string `xml:"Rel,attr,omitempty" json:"Rel,omitempty"`
-	Type string `xml:"Type,attr,omitempty" json:"Type,omitempty"`
-	Href string `xml:"Href,attr" json:"Href"`
-	Name string `xml:"Name,attr,omitempty" json:"Name,omitempty"`
-}
-
-// EMRootLink is a <Link> of the EnterpriseManager document, attributes in
-// the order that example prints them.
-type EMRootLink struct {
-	Href string `xml:"Href,attr" json:"Href"`
-	Type string `xml:"Type,attr,omitempty" json:"Type,omitempty"`
-	Rel  string `xml:"Rel,attr,omitempty" json:"Rel,omitempty"`
-}
-
-// EMSupportedVersion is one <SupportedVersion> of GET /api/.
-type EMSupportedVersion struct {
-	Name  string       `xml:"Name,attr" json:"Name"`
-	Links []EMRootLink `xml:"Links>Link" json:"Links"`
-}
-
-// EMRoot is the EnterpriseManager document GET /api/ answers.
-type EMRoot struct {
-	XMLName           xml.Name             `xml:"http://www.veeam.com/ent/v1.0 EnterpriseManager" json:"-"`
-	XSD               string               `xml:"xmlns:xsd,attr" json:"-"`
-	XSI               string               `xml:"xmlns:xsi,attr" json:"-"`
-	Links             []EMRootLink         `xml:"Links>Link" json:"Links"`
-	SupportedVersions []EMSupportedVersion `xml:"SupportedVersions>SupportedVersion" json:"SupportedVersions"`
-}
-
-// EMLogonSession is the LogonSession document POST /api/sessionMngr/ and
-// GET /api/logonSessions/{id} answer.
-type EMLogonSession struct {
-	XMLName   xml.Name `xml:"http://www.veeam.com/ent/v1.0 LogonSession" json:"-"`
-	Type      string   `xml:"Type,attr" json:"Type"`
-	Href      string   `xml:"Href,attr" json:"Href"`
-	Links     []EMLink `xml:"Links>Link" json:"Links"`
-	UserName  string   `xml:"UserName" json:"UserName"`
-	SessionID string   `xml:"SessionId" json:"SessionId"`
-}
-
-// EMLogonSessionList is the answer of GET /api/logonSessions.
-type EMLogonSessionList struct {
-	XMLName       xml.Name         `xml:"http://www.veeam.com/ent/v1.0 LogonSessions" json:"-"`
-	LogonSessions []EMLogonSession `xml:"LogonSession" json:"LogonSessions"`
-}
-
-// EMRef is one <Ref> of an EntityReferences list.
-type EMRef struct {
-	UID   string   `xml:"UID,attr" json:"UID"`
-	Name  string   `xml:"Name,attr" json:"Name"`
-	Href  string   `xml:"Href,attr" json:"Href"`
-	Type  string   `xml:"Type,attr" json:"Type"`
-	Links []EMLink `xml:"Links>Link" json:"Links"`
-}
-
-// EMEntityReferences is the answer of GET /api/backupServers.
-type EMEntityReferences struct {
-	XMLName xml.Name `xml:"http://www.veeam.com/ent/v1.0 EntityReferences" json:"-"`
-	Refs    []EMRef  `xml:"Ref" json:"Refs"`
-}
-
-// EMBackupServer is the BackupServer entity (GET /api/backupServers/{id},
-// and the items of ?format=Entity).
-type EMBackupServer struct {
-	XMLName     xml.Name `xml:"http://www.veeam.com/ent/v1.0 BackupServer" json:"-"`
-	Href        string   `xml:"Href,attr" json:"Href"`
-	Type        string   `xml:"Type,attr" json:"Type"`
-	Name        string   `xml:"Name,attr" json:"Name"`
-	UID         string   `xml:"UID,attr" json:"UID"`
-	Links       []EMLink `xml:"Links>Link" json:"Links"`
-	Description string   `xml:"Description" json:"Description"`
-	Port        int      `xml:"Port" json:"Port"`
-	Version     string   `xml:"Version" json:"Version"`
-}
-
-// EMBackupServerList is the answer of GET /api/backupServers?format=Entity.
-type EMBackupServerList struct {
-	XMLName       xml.Name         `xml:"http://www.veeam.com/ent/v1.0 BackupServers" json:"-"`
-	BackupServers []EMBackupServer `xml:"BackupServer" json:"BackupServers"`
-}
-
-// emBackupServer is the one backup server the emulated Enterprise Manager
-// knows (fixed, so tests and users can rely on it).
-var emBackupServer = struct {
-	ID, Name, Description, Version string
-	Port                           int
-}{"a4c1e2f0-6b3d-4e5a-9f17-2d8c0b7e4a61", "backup01.tech.local", "Emulated backup server", "12.3.0.310", 9392}
-
-// emSessionLinks are the Down links of an administrator's LogonSession, in
-// the reference document's order: {Rel, Type, path, Name}.
-var emSessionLinks = [][4]string{
-	{"Down", "BackupServerReferenceList", "/api/backupServers", ""},
-	{"Down", "ManagedServerReferenceList", "/api/managedServers", ""},
-	{"Down", "JobReferenceList", "/api/jobs", ""},
-	{"Down", "FailoverPlanReferenceList", "/api/failoverPlans", ""},
-	{"Down", "HierarchyRootReferenceList", "/api/hierarchyRoots", ""},
-	{"Down", "RepositoryReferenceList", "/api/repositories", ""},
-	{"Down", "BackupReferenceList", "/api/backups", ""},
-	{"Down", "RestorePointReferenceList", "/api/restorePoints", ""},
-	{"Down", "VmRestorePointReferenceList", "/api/vmRestorePoints", ""},
-	{"Down", "VAppRestorePointReferenceList", "/api/vAppRestorePoints", ""},
-	{"Down", "ReplicaReferenceList", "/api/replicas", ""},
-	{"Down", "VmReplicaPointReferenceList", "/api/vmReplicaPoints", ""},
-	{"Down", "CatalogVmReferenceList", "/api/catalog/vms", ""},
-	{"Down", "BackupJobSessionReferenceList", "/api/backupSessions", ""},
-	{"Down", "RestoreSessionReferenceList", "/api/restoreSessions", ""},
-	{"Down", "ReplicaJobSessionReferenceList", "/api/replicaSessions", ""},
-	{"Down", "BackupTaskSessionReferenceList", "/api/backupTaskSessions", ""},
-	{"Down", "ReplicaTaskSessionReferenceList", "/api/replicaTaskSessions", ""},
-	{"Down", "EnterpriseSecuritySettings", "/api/security", ""},
-	{"Down", "WanAcceleratorReferenceList", "/api/wanAccelerators", ""},
-	{"Down", "BackupFileReferenceList", "/api/backupFiles", ""},
-	{"Down", "ExternalRepositoryReferenceList", "/api/externalRepositories", ""},
-	{"Down", "TaskList", "/api/tasks", ""},
-	{"Down", "QueryService", "/api/querySvc", ""},
-	{"Down", "LookupService", "/api/lookupSvc", ""},
-	{"Down", "Report", "/api/reports/summary", "Summary"},
-	{"Down", "BackupServerList", "/api/backupServers?format=Entity", ""},
-	{"Down", "ManagedServerList", "/api/managedServers?format=Entity", ""},
-	{"Create", "", "/api/backupServers?action=create", ""},
-	{"Down", "JobList", "/api/jobs?format=Entity", ""},
-	{"Down", "FailoverPlanList", "/api/failoverPlans?format=Entity", ""},
-	{"Down", "HierarchyRootList", "/api/hierarchyRoots?format=Entity", ""},
-	{"Down", "RepositoryList", "/api/repositories?format=Entity", ""},
-	{"Down", "BackupList", "/api/backups?format=Entity", ""},
-	{"Down", "RestorePointList", "/api/restorePoints?format=Entity", ""},
-	{"Down", "VmRestorePointList", "/api/vmRestorePoints?format=Entity", ""},
-	{"Down", "VAppRestorePointList", "/api/vAppRestorePoints?format=Entity", ""},
-	{"Down", "ReplicaList", "/api/replicas?format=Entity", ""},
-	{"Down", "VmReplicaPointList", "/api/vmReplicaPoints?format=Entity", ""},
-	{"Down", "CatalogVmList", "/api/catalog/vms?format=Entity", ""},
-	{"Down", "BackupJobSessionList", "/api/backupSessions?format=Entity", ""},
-	{"Down", "RestoreSessionList", "/api/restoreSessions?format=Entity", ""},
-	{"Down", "ReplicaJobSessionList", "/api/replicaSessions?format=Entity", ""},
-	{"Down", "BackupTaskSessionList", "/api/backupTaskSessions?format=Entity", ""},
-	{"Down", "ReplicaTaskSessionList", "/api/replicaTaskSessions?format=Entity", ""},
-	{"Down", "WanAcceleratorList", "/api/wanAccelerators?format=Entity", ""},
-	{"Down", "VCloudService", "/api/vCloud", ""},
-	{"Down", "BackupFileList", "/api/backupFiles?format=Entity", ""},
-	{"Down", "AgentsService", "/api/agents", ""},
-	{"Down", "VSphereSelfService", "/api/selfService/vSphere", ""},
-	{"Down", "ExternalRepositoryList", "/api/externalRepositories?format=Entity", ""},
-	{"Down", "NasService", "/api/nas", ""},
-}
-
 func (e *Emulator) emRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, EM, nil)
 	rt.handle("GET", "/api/{$}", e.emRoot)
 	rt.handle("GET", "/api", e.emRoot)
-	rt.handle("POST", "/api/sessionMngr/{$}", e.emLogon)
-	rt.handle("POST", "/api/sessionMngr", e.emLogon)
+	rt.handle("POST", "/api/sessionMngr/{$}", e.tokenHandler(e.emLogon()))
+	rt.handle("POST", "/api/sessionMngr", e.tokenHandler(e.emLogon()))
 	rt.handle("GET", "/api/logonSessions", e.emListSessions)
 	rt.handle("GET", "/api/logonSessions/{id}", e.emGetSession)
 	rt.handle("DELETE", "/api/logonSessions/{id}", e.emDeleteSession)
 	rt.handle("GET", "/api/backupServers", e.emBackupServers)
 	rt.handle("GET", "/api/backupServers/{id}", e.emGetBackupServer)
 	rt.finish()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, EM, errNotFound("no resource at "+r.URL.Path))
-	})
+	mux.HandleFunc("/", notFound(EM))
 }
 
 // emWrite answers v as XML, or as JSON when the client asks for JSON only.
@@ -265,124 +126,76 @@ func truncateString(s string, n int) string {
 	return s[:n] + "…"
 }
 
-// ParseEMBasic reads an "Authorization: Basic base64(user:password)"
-// header. The scheme is case-insensitive, surrounding blanks are ignored and
-// unpadded base64 is accepted. ok is false for anything else, or an empty
-// user name.
-func ParseEMBasic(h string) (user, password string, ok bool) {
-	scheme, rest, found := strings.Cut(strings.TrimSpace(h), " ")
-	if !found || !strings.EqualFold(scheme, "Basic") {
-		return "", "", false
+// emLogon is POST /api/sessionMngr/?v=…: a logon with Basic
+// authentication, or a tenant's LoginSpec body, for a logon session whose
+// id (X-RestSvcSessionId) expires when idle.
+func (e *Emulator) emLogon() tokenEndpoint {
+	return tokenEndpoint{
+		product:  EM,
+		readForm: emLogonVersion,
+		exchange: emLogonExchange,
+		fail:     productErrors,
+		write:    e.emLogonAnswer,
+		idle:     true,
 	}
-	rest = strings.TrimSpace(rest)
-	raw, err := base64.StdEncoding.DecodeString(rest)
-	if err != nil {
-		if raw, err = base64.RawStdEncoding.DecodeString(rest); err != nil {
-			return "", "", false
-		}
-	}
-	user, password, found = strings.Cut(string(raw), ":")
-	if !found || user == "" {
-		return "", "", false
-	}
-	return user, password, true
 }
 
-// EMTenantCredentials is the TenantCredentials element of a LoginSpec.
-type EMTenantCredentials struct {
-	Username string `xml:"Username" json:"Username"`
-	Password string `xml:"Password" json:"Password"`
-}
-
-// EMLoginSpec is the body of a tenant logon.
-type EMLoginSpec struct {
-	XMLName           xml.Name             `xml:"LoginSpec" json:"-"` // any namespace; checked in ParseEMLoginSpec
-	TenantCredentials *EMTenantCredentials `xml:"TenantCredentials" json:"TenantCredentials"`
-}
-
-const emLoginSpecShape = "<LoginSpec xmlns=\"" + EMNamespace + "\"><TenantCredentials><Username>…</Username><Password>…</Password></TenantCredentials></LoginSpec>"
-
-// ParseEMLoginSpec reads a tenant logon body: the LoginSpec XML document
-// (in the Enterprise Manager namespace or none), or the same as JSON when
-// contentType says JSON. It fails with a message that shows the expected shape.
-func ParseEMLoginSpec(contentType string, body []byte) (EMTenantCredentials, error) {
-	var spec EMLoginSpec
-	body = bytes.TrimSpace(body)
-	mt, _, _ := mime.ParseMediaType(contentType)
-	if strings.Contains(mt, "json") || (len(body) > 0 && body[0] == '{') {
-		if err := json.Unmarshal(body, &spec); err != nil {
-			return EMTenantCredentials{}, fmt.Errorf(`the body is not a JSON LoginSpec {"TenantCredentials":{"Username":…,"Password":…}}`)
-		}
-	} else {
-		dec := xml.NewDecoder(bytes.NewReader(body))
-		if err := dec.Decode(&spec); err != nil {
-			return EMTenantCredentials{}, fmt.Errorf("the body is not a LoginSpec document %s", emLoginSpecShape)
-		}
-		if ns := spec.XMLName.Space; ns != "" && ns != EMNamespace {
-			return EMTenantCredentials{}, fmt.Errorf("the LoginSpec namespace must be %s", EMNamespace)
-		}
-	}
-	tc := spec.TenantCredentials
-	if tc == nil || strings.TrimSpace(tc.Username) == "" || tc.Password == "" {
-		return EMTenantCredentials{}, fmt.Errorf("LoginSpec needs TenantCredentials with a Username and a Password: %s", emLoginSpecShape)
-	}
-	return *tc, nil
-}
-
-func (e *Emulator) emLogon(w http.ResponseWriter, r *http.Request) {
-	info := infoOf(r)
-	// The version only selects which resources a real session sees; the
-	// logon itself is the same in every version.
+// emLogonVersion checks the v query parameter. The version only selects
+// which resources a real session sees; the logon itself is the same in
+// every version. The body is read by emLogonExchange.
+func emLogonVersion(r *http.Request) (url.Values, *apiError) {
 	if _, aerr := emVersion(r); aerr != nil {
 		drain(r)
-		writeError(w, r, EM, aerr)
-		return
+		return nil, aerr
 	}
-	body, err := io.ReadAll(r.Body)
+	return url.Values{}, nil
+}
+
+// emLogonExchange checks the credentials: a body means a tenant logon (the
+// Authorization header is then ignored), no body Basic authentication.
+func emLogonExchange(c *tokenCall) {
+	body, err := io.ReadAll(c.r.Body)
 	if err != nil {
-		writeError(w, r, EM, errBadRequest("the request body could not be read (it may exceed 1 MiB)"))
+		c.fail(badRequest, errBadRequest("the request body could not be read (it may exceed 1 MiB)"))
 		return
 	}
-	var st UserState
-	var ok bool
+	info := infoOf(c.r)
 	if len(bytes.TrimSpace(body)) > 0 {
-		// A body means a tenant logon; the Authorization header is ignored.
 		info.grant = "tenant"
-		tc, perr := ParseEMLoginSpec(r.Header.Get("Content-Type"), body)
+		tc, perr := ParseEMLoginSpec(c.r.Header.Get("Content-Type"), body)
 		if perr != nil {
-			writeError(w, r, EM, errBadRequest(perr.Error()))
+			c.fail(badRequest, errBadRequest(perr.Error()))
 			return
 		}
 		info.user = tc.Username
-		st, ok = e.st.checkPassword(EM, tc.Username, tc.Password)
+		st, ok := c.e.st.CheckPassword(EM, tc.Username, tc.Password)
 		if !ok || !st.Tenant {
-			writeError(w, r, EM, errAccessDenied("the tenant user name or password is incorrect"))
+			c.fail(badCredentials, errAccessDenied("the tenant user name or password is incorrect"))
 			return
 		}
-	} else {
-		info.grant = "basic"
-		name, pw, found := ParseEMBasic(r.Header.Get("Authorization"))
-		if !found {
-			info.grant = "(none)"
-			writeError(w, r, EM, errAccessDenied("logon needs an Authorization: Basic base64(user:password) header, or a LoginSpec body with TenantCredentials for a tenant"))
-			return
-		}
-		info.user = name
-		st, ok = e.st.checkPassword(EM, name, pw)
-		if !ok || st.Tenant {
-			writeError(w, r, EM, errAccessDenied("the user name or password is incorrect"))
-			return
-		}
-	}
-	now := e.clock.Now()
-	tp, aerr := e.st.login(EM, st.Name, now, loginOpts{access: e.Lifetimes(EM).AccessToken, slide: true, opaque: true})
-	if aerr != nil {
-		writeError(w, r, EM, aerr)
+		c.login(st.Name, c.session())
 		return
 	}
-	info.user = tp.UserName
-	e.countEvent(EM, eventLogin)
-	doc := emSessionDoc(requestBase(r), tp.SessionID, tp.UserName, st.Tenant)
+	info.grant = "basic"
+	name, pw, found := ParseEMBasic(c.r.Header.Get("Authorization"))
+	if !found {
+		info.grant = "(none)"
+		c.fail(badCredentials, errAccessDenied("logon needs an Authorization: Basic base64(user:password) header, or a LoginSpec body with TenantCredentials for a tenant"))
+		return
+	}
+	info.user = name
+	st, ok := c.e.st.CheckPassword(EM, name, pw)
+	if !ok || st.Tenant {
+		c.fail(badCredentials, errAccessDenied("the user name or password is incorrect"))
+		return
+	}
+	c.login(st.Name, c.session())
+}
+
+// emLogonAnswer answers a logon: 201, the LogonSession document, and the
+// session id in the header and a cookie.
+func (e *Emulator) emLogonAnswer(w http.ResponseWriter, r *http.Request, tp core.Tokens) {
+	doc := emSessionDoc(requestBase(r), tp.SessionID, tp.UserName, e.emTenant(tp.UserName))
 	w.Header()[EMSessionHeader] = []string{tp.Access} // the document's spelling, not Go's canonical X-Restsvcsessionid
 	w.Header().Add("Set-Cookie", EMSessionHeader+"="+tp.Access+"; Path=/api")
 	w.Header().Set("Location", doc.Href)
@@ -427,39 +240,42 @@ type emCaller struct {
 	tenant bool
 }
 
-// emAuth authenticates the request's session id; each success restarts
-// the session's idle timeout.
+// emAuthScheme is how Enterprise Manager requests carry their logon
+// session: the session id header or cookie. Each success restarts the
+// session's idle timeout.
+func (e *Emulator) emAuthScheme() authScheme {
+	return authScheme{
+		product:    EM,
+		credential: emSessionID,
+		missing:    "the " + EMSessionHeader + " header is required: log on with POST /api/sessionMngr/?v=latest first",
+		rejected: func(aerr *apiError) *apiError {
+			if aerr.Code == CodeExpiredToken {
+				return errExpiredToken(fmt.Sprintf("the logon session expired after %s without requests: log on again", e.Lifetimes(EM).AccessToken))
+			}
+			return errInvalidToken("the " + EMSessionHeader + " is not a current logon session (it may have been logged out): log on again")
+		},
+	}
+}
+
+// emAuth authenticates the request's logon session.
 func (e *Emulator) emAuth(w http.ResponseWriter, r *http.Request) (emCaller, bool) {
-	id := emSessionID(r)
-	if id == "" {
-		writeError(w, r, EM, errAccessDenied("the "+EMSessionHeader+" header is required: log on with POST /api/sessionMngr/?v=latest first"))
+	pr, ok := e.authenticate(w, r, e.emAuthScheme())
+	if !ok {
 		return emCaller{}, false
 	}
-	pr, aerr := e.st.authenticate(EM, id, e.clock.Now())
-	if aerr != nil {
-		switch aerr.Code {
-		case CodeExpiredToken:
-			aerr = errExpiredToken(fmt.Sprintf("the logon session expired after %s without requests: log on again", e.Lifetimes(EM).AccessToken))
-		default:
-			aerr = errInvalidToken("the " + EMSessionHeader + " is not a current logon session (it may have been logged out): log on again")
-		}
-		writeError(w, r, EM, aerr)
-		return emCaller{}, false
-	}
-	infoOf(r).user = pr.UserName
-	st, ok := e.st.getUser(EM, pr.UserName)
-	return emCaller{Principal: pr, tenant: !ok || st.Tenant}, true
+	st, found := e.st.User(EM, pr.UserName)
+	return emCaller{Principal: pr, tenant: !found || st.Tenant}, true
 }
 
 // emVisibleSessions are the live sessions c may see: every session for an
 // administrator, its own account's for a tenant; by user name, then id.
 func (e *Emulator) emVisibleSessions(c emCaller) []Principal {
-	all := e.st.liveSessions(EM, e.clock.Now())
+	all := e.st.LiveSessions(EM, e.clock.Now())
 	if c.tenant {
-		all = slices.DeleteFunc(all, func(p Principal) bool { return p.userKey != c.userKey })
+		all = slices.DeleteFunc(all, func(p Principal) bool { return !p.Is(c.UserName) })
 	}
 	slices.SortFunc(all, func(a, b Principal) int {
-		if n := compareNames(a.UserName, b.UserName); n != 0 {
+		if n := core.CompareNames(a.UserName, b.UserName); n != 0 {
 			return n
 		}
 		return strings.Compare(a.SessionID, b.SessionID)
@@ -467,8 +283,13 @@ func (e *Emulator) emVisibleSessions(c emCaller) []Principal {
 	return all
 }
 
-// emFindSession returns the visible session id, or answers 404.
-func (e *Emulator) emFindSession(w http.ResponseWriter, r *http.Request, c emCaller) (Principal, bool) {
+// emFindSession authenticates the request and returns the session {id}
+// when the caller may see it, or answers 404.
+func (e *Emulator) emFindSession(w http.ResponseWriter, r *http.Request) (Principal, bool) {
+	c, ok := e.emAuth(w, r)
+	if !ok {
+		return Principal{}, false
+	}
 	id := r.PathValue("id")
 	for _, p := range e.emVisibleSessions(c) {
 		if p.SessionID == id {
@@ -480,7 +301,7 @@ func (e *Emulator) emFindSession(w http.ResponseWriter, r *http.Request, c emCal
 }
 
 func (e *Emulator) emTenant(name string) bool {
-	st, ok := e.st.getUser(EM, name)
+	st, ok := e.st.User(EM, name)
 	return ok && st.Tenant
 }
 
@@ -498,11 +319,7 @@ func (e *Emulator) emListSessions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) emGetSession(w http.ResponseWriter, r *http.Request) {
-	c, ok := e.emAuth(w, r)
-	if !ok {
-		return
-	}
-	p, ok := e.emFindSession(w, r, c)
+	p, ok := e.emFindSession(w, r)
 	if !ok {
 		return
 	}
@@ -510,19 +327,14 @@ func (e *Emulator) emGetSession(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) emDeleteSession(w http.ResponseWriter, r *http.Request) {
-	c, ok := e.emAuth(w, r)
+	p, ok := e.emFindSession(w, r)
 	if !ok {
 		return
 	}
-	p, ok := e.emFindSession(w, r, c)
-	if !ok {
-		return
-	}
-	if !e.st.revokeSession(EM, p.SessionID) {
+	if !e.st.EndSession(EM, p.SessionID) {
 		writeError(w, r, EM, errNotFound(fmt.Sprintf("logon session %q not found", p.SessionID)))
 		return
 	}
-	e.countEvent(EM, eventLogout)
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -3,9 +3,12 @@ package emulator
 import (
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
 // ErrorCode is the errorCode value of an error body. The set is the one the
@@ -54,6 +57,36 @@ func errExpiredToken(detail string) *apiError {
 func errNotFound(detail string) *apiError {
 	return &apiError{http.StatusNotFound, CodeNotFound, detail}
 }
+func errConflict(detail string) *apiError {
+	return &apiError{http.StatusConflict, CodeUnexpectedContent, detail}
+}
+
+// fromCore is the answer to a domain error of package core: its kind
+// decides the status and error code, its detail is kept. nil stays nil.
+func fromCore(err error) *apiError {
+	if err == nil {
+		return nil
+	}
+	var ce *core.Error
+	if !errors.As(err, &ce) {
+		return &apiError{http.StatusInternalServerError, CodeUnknownError, err.Error()}
+	}
+	if mk, ok := fromKind[ce.Kind]; ok {
+		return mk(ce.Detail)
+	}
+	return &apiError{http.StatusInternalServerError, CodeUnknownError, ce.Detail}
+}
+
+// fromKind gives each kind of domain error its status and error code.
+var fromKind = map[core.Kind]func(detail string) *apiError{
+	core.Invalid:      errBadRequest,
+	core.Denied:       errAccessDenied,
+	core.InvalidToken: errInvalidToken,
+	core.Expired:      errExpiredToken,
+	core.Forbidden:    errForbidden,
+	core.NotFound:     errNotFound,
+	core.Conflict:     errConflict,
+}
 
 // problemTypes maps a status to the RFC 7231 section URI that ASP.NET-style
 // problem details use as "type".
@@ -96,46 +129,59 @@ type emError struct {
 	StatusCode int      `xml:"StatusCode,attr" json:"StatusCode"`
 }
 
-// writeError renders err in p's wire format.
+// writeError renders err in p's wire format (its productWire.errorBody; an
+// unknown product gets Backup & Replication's). A refused bearer token also
+// gets the RFC 6750 challenge, where the product uses bearer tokens.
 func writeError(w http.ResponseWriter, r *http.Request, p Product, err *apiError) {
-	if err.Status == http.StatusUnauthorized && (err.Code == CodeInvalidToken || err.Code == CodeExpiredToken) && p != EM {
+	wire, ok := wires[p]
+	if !ok {
+		wire = wires[VBR]
+	}
+	if wire.bearer && err.Status == http.StatusUnauthorized && (err.Code == CodeInvalidToken || err.Code == CodeExpiredToken) {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 	}
-	switch p {
-	case AWS:
-		typ := problemTypes[err.Status]
-		if typ == "" {
-			typ = "about:blank"
-		}
-		writeJSONType(w, "application/problem+json; charset=utf-8", err.Status, AWSProblem{
-			Type:      typ,
-			Title:     http.StatusText(err.Status),
-			Status:    err.Status,
-			ErrorCode: string(err.Code),
-			Details:   err.Detail,
-			Instance:  r.URL.Path,
-			Data:      map[string]any{},
-		})
-	case EM:
-		if err.Status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", "Basic Realm=RestSvc")
-		}
-		body := emError{Message: err.Detail, StatusCode: err.Status}
-		if wantsJSON(r) {
-			writeJSON(w, err.Status, body)
-			return
-		}
-		out, _ := xml.Marshal(body)
-		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
-		w.Header().Set("Content-Length", strconv.Itoa(len(xml.Header)+len(out)))
-		w.WriteHeader(err.Status)
-		_, _ = w.Write([]byte(xml.Header))
-		_, _ = w.Write(out)
-	case VRO, VAO:
-		writeJSON(w, err.Status, orchestratorErrorBody(err))
-	default: // VBR
-		writeJSON(w, err.Status, VBRError{ErrorCode: string(err.Code), Message: err.Detail})
+	wire.errorBody(w, r, err)
+}
+
+// awsErrorBody is the Backup for AWS error body: problem+json.
+func awsErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
+	typ := problemTypes[err.Status]
+	if typ == "" {
+		typ = "about:blank"
 	}
+	writeJSONType(w, "application/problem+json; charset=utf-8", err.Status, AWSProblem{
+		Type:      typ,
+		Title:     http.StatusText(err.Status),
+		Status:    err.Status,
+		ErrorCode: string(err.Code),
+		Details:   err.Detail,
+		Instance:  r.URL.Path,
+		Data:      map[string]any{},
+	})
+}
+
+// vbrErrorBody is the Backup & Replication error body.
+func vbrErrorBody(w http.ResponseWriter, _ *http.Request, err *apiError) {
+	writeJSON(w, err.Status, VBRError{ErrorCode: string(err.Code), Message: err.Detail})
+}
+
+// emErrorBody is the Enterprise Manager Error element (JSON when the client
+// accepts only JSON), with a Basic challenge on 401.
+func emErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
+	if err.Status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", "Basic Realm=RestSvc")
+	}
+	body := emError{Message: err.Detail, StatusCode: err.Status}
+	if wantsJSON(r) {
+		writeJSON(w, err.Status, body)
+		return
+	}
+	out, _ := xml.Marshal(body)
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(xml.Header)+len(out)))
+	w.WriteHeader(err.Status)
+	_, _ = w.Write([]byte(xml.Header))
+	_, _ = w.Write(out)
 }
 
 // wantsJSON reports whether the request's Accept header prefers JSON over XML.

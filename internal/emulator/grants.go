@@ -1,134 +1,132 @@
 package emulator
 
+// The grants more than one token endpoint accepts. A product lists them in
+// its tokenEndpoint (token_endpoint.go) beside the grants that are its own
+// (AWS mfa, VBR vbr_token).
+
 import (
-	"fmt"
-	"net/http"
 	"net/url"
-	"slices"
 	"strings"
-	"time"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
-// The token endpoints share these grant steps. A product passes its wire format (how it
-// writes an error and a token answer) and keeps in its own file only the grants that are its
-// own (AWS mfa, VBR vbr_token, …).
-
-// tokenWire is a product's token-endpoint wire format.
-type tokenWire struct {
-	p     Product
-	fail  func(w http.ResponseWriter, r *http.Request, err *apiError)
-	write func(w http.ResponseWriter, tp tokenPair)
+// passwordRules are what differs in grant_type=password between products.
+type passwordRules struct {
+	trimName bool // the user name's surrounding blanks are ignored (orchestrators)
+	// check refuses a malformed user name before the password is checked
+	// (VAO: DOMAIN\USER only); nil: every name.
+	check func(name string) *apiError
+	// account is the account a login name means; nil: the name itself.
+	account func(name string) string
+	// then decides what a correct password yields; nil: a session.
+	then func(c *tokenCall, st UserState)
 }
 
-// jsonTokenWire answers errors in the product's error format and tokens as body(tp).
-func jsonTokenWire[T any](p Product, body func(tokenPair) T) tokenWire {
-	return tokenWire{
-		p:     p,
-		fail:  func(w http.ResponseWriter, r *http.Request, err *apiError) { writeError(w, r, p, err) },
-		write: func(w http.ResponseWriter, tp tokenPair) { writeJSON(w, http.StatusOK, body(tp)) },
-	}
-}
-
-// issue starts a session for name (a login) and answers with its tokens.
-func (e *Emulator) issue(w http.ResponseWriter, r *http.Request, tw tokenWire, name string, now time.Time, o loginOpts) {
-	tp, aerr := e.st.login(tw.p, name, now, o)
-	if aerr != nil {
-		tw.fail(w, r, aerr)
-		return
-	}
-	infoOf(r).user = tp.UserName
-	e.countEvent(tw.p, eventLogin)
-	tw.write(w, tp)
-}
-
-// passwordGrant checks grant_type=password's fields and the password. On failure it has
-// answered already; on success the product decides what the login yields (AWS: maybe an MFA
-// step first).
-func (e *Emulator) passwordGrant(w http.ResponseWriter, r *http.Request, tw tokenWire, form url.Values) (UserState, bool) {
-	name, pw := form.Get("username"), form.Get("password")
-	if name == "" || pw == "" {
-		tw.fail(w, r, errBadRequest("username and password are required for grant_type=password"))
-		return UserState{}, false
-	}
-	infoOf(r).user = name
-	st, ok := e.st.checkPassword(tw.p, name, pw)
-	if !ok {
-		tw.fail(w, r, errAccessDenied("the user name or password is incorrect"))
-		return UserState{}, false
-	}
-	return st, true
-}
-
-// grantRefresh answers grant_type=refresh_token; the refresh token is spent (rotation).
-func (e *Emulator) grantRefresh(w http.ResponseWriter, r *http.Request, tw tokenWire, form url.Values, now time.Time, access time.Duration) {
-	rt := plusFix(form.Get("refresh_token"))
-	if rt == "" {
-		tw.fail(w, r, errBadRequest("refresh_token is required for grant_type=refresh_token"))
-		return
-	}
-	tp, aerr := e.st.refresh(tw.p, rt, now, access, nil)
-	if aerr != nil {
-		tw.fail(w, r, aerr)
-		return
-	}
-	infoOf(r).user = tp.UserName
-	e.countEvent(tw.p, eventRefresh)
-	tw.write(w, tp)
-}
-
-// grantAuthorizationCode answers grant_type=authorization_code; the code is spent.
-func (e *Emulator) grantAuthorizationCode(w http.ResponseWriter, r *http.Request, tw tokenWire, form url.Values, now time.Time, o loginOpts) {
-	code := plusFix(form.Get("code"))
-	if code == "" {
-		tw.fail(w, r, errBadRequest("code is required for grant_type=authorization_code"))
-		return
-	}
-	name, aerr := e.st.takeOnce(onceAuthCode, tw.p, code, now)
-	if aerr != nil {
-		tw.fail(w, r, aerr)
-		return
-	}
-	e.issue(w, r, tw, name, now, o)
-}
-
-// newAuthorizationCode hands out a single-use authorization code for the caller's user.
-func (e *Emulator) newAuthorizationCode(p Product, user string) string {
-	code := authorizationCode()
-	e.st.putOnce(onceAuthCode, p, code, user, e.clock.Now().Add(e.Lifetimes(p).AuthorizationCode))
-	return code
-}
-
-// versioned wraps h with the x-api-version check of product p (AWS and VBR require the header
-// on every request and answer 400 listing the supported versions otherwise).
-func versioned(p Product, versions []string, h http.HandlerFunc) http.HandlerFunc {
-	supported := strings.Join(versions, ", ")
-	return func(w http.ResponseWriter, r *http.Request) {
-		v := strings.TrimSpace(r.Header.Get("x-api-version"))
-		if v == "" {
-			writeError(w, r, p, errBadRequest("the x-api-version header is required; supported versions: "+supported))
+// passwordGrant is grant_type=password: username and password, checked
+// against the account; a client account never logs in with it.
+func passwordGrant(rules passwordRules) grant {
+	return grant{name: "password", run: func(c *tokenCall) {
+		name, pw := c.form.Get("username"), c.form.Get("password")
+		if rules.trimName {
+			name = strings.TrimSpace(name)
+		}
+		if name == "" || pw == "" {
+			c.fail(badRequest, errBadRequest("username and password are required for grant_type=password"))
 			return
 		}
-		if !slices.Contains(versions, v) {
-			writeError(w, r, p, errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", v, supported)))
+		infoOf(c.r).user = name
+		if rules.check != nil {
+			if aerr := rules.check(name); aerr != nil {
+				c.fail(badRequest, aerr)
+				return
+			}
+		}
+		account := name
+		if rules.account != nil {
+			account = rules.account(name)
+		}
+		st, ok := c.e.st.CheckPassword(c.ep.product, account, pw)
+		if !ok || st.Client {
+			c.fail(badCredentials, errAccessDenied("the user name or password is incorrect"))
 			return
 		}
-		h(w, r)
-	}
+		if rules.then != nil {
+			rules.then(c, st)
+			return
+		}
+		c.login(st.Name, c.session())
+	}}
 }
 
-// bearerAuth authenticates the request's bearer token for product p, answering the failure in
-// the product's error format.
-func (e *Emulator) bearerAuth(w http.ResponseWriter, r *http.Request, p Product) (Principal, bool) {
-	tok, ok := bearer(r)
-	if !ok {
-		writeError(w, r, p, errAccessDenied("an Authorization: Bearer <access_token> header is required"))
-		return Principal{}, false
+// refreshGrant is grant_type=refresh_token; the refresh token is spent (rotation).
+func refreshGrant() grant {
+	return grant{name: "refresh_token", run: func(c *tokenCall) {
+		rt := plusFix(c.form.Get("refresh_token"))
+		if rt == "" {
+			c.fail(badRequest, errBadRequest("refresh_token is required for grant_type=refresh_token"))
+			return
+		}
+		tp, err := c.e.st.Refresh(c.ep.product, rt, c.now, c.life.AccessToken)
+		c.answer(tp, badRefresh, err)
+	}}
+}
+
+// authorizationCodeGrant is grant_type=authorization_code; the code is spent.
+func authorizationCodeGrant() grant {
+	return grant{name: "authorization_code", run: func(c *tokenCall) {
+		code := plusFix(c.form.Get("code"))
+		if code == "" {
+			c.fail(badRequest, errBadRequest("code is required for grant_type=authorization_code"))
+			return
+		}
+		c.loginAs(c.e.st.Take(core.AuthorizationCode, c.ep.product, code, c.now))
+	}}
+}
+
+// clientCredentialsGrant is grant_type=client_credentials: a client
+// account's client_id and client_secret, in the body or (RFC 6749 §2.3.1)
+// an Authorization: Basic header, not both.
+func clientCredentialsGrant() grant {
+	return grant{name: "client_credentials", run: func(c *tokenCall) {
+		id, secret := c.form.Get("client_id"), c.form.Get("client_secret")
+		basicID, basicSecret, basic := c.r.BasicAuth()
+		if basic {
+			if id != "" || secret != "" {
+				c.fail(badRequest, errBadRequest("send the client credentials either in the body or in an Authorization: Basic header, not both"))
+				return
+			}
+			id, secret = formUnescape(basicID), formUnescape(basicSecret)
+		}
+		if id == "" || secret == "" {
+			c.fail(badRequest, errBadRequest("client_id and client_secret are required for grant_type=client_credentials"))
+			return
+		}
+		infoOf(c.r).user = id
+		p := c.ep.product
+		st, ok := c.e.st.CheckPassword(p, id, secret)
+		if !ok || !st.Client {
+			if basic {
+				c.w.Header().Set("WWW-Authenticate", `Basic realm="`+string(p)+`"`)
+			}
+			c.fail(badClient, errAccessDenied("the client_id or client_secret is incorrect"))
+			return
+		}
+		c.login(st.Name, c.session())
+	}}
+}
+
+// formUnescape undoes the form encoding RFC 6749 §2.3.1 applies to client
+// credentials in a Basic header; a value that is not encoded stays as it is.
+func formUnescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
 	}
-	pr, aerr := e.st.authenticate(p, tok, e.clock.Now())
-	if aerr != nil {
-		writeError(w, r, p, aerr)
-		return Principal{}, false
-	}
-	infoOf(r).user = pr.UserName
-	return pr, true
+	return s
+}
+
+// issueAuthorizationCode hands out a single-use authorization code for the
+// caller's user (POST …/authorization_code of AWS and VBR).
+func (e *Emulator) issueAuthorizationCode(p Product, user string) string {
+	return e.st.IssueAuthorizationCode(p, user, e.clock.Now().Add(e.Lifetimes(p).AuthorizationCode))
 }

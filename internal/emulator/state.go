@@ -8,14 +8,16 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
 // stateFile is what Options.StatePath holds: the accounts of every
 // product (passwords salted and hashed, MFA secrets in clear). Sessions,
 // tokens, codes and counters are memory only.
 type stateFile struct {
-	Version int                          `json:"version"`
-	Users   map[Product]map[string]*user `json:"users"`
+	Version int                                  `json:"version"`
+	Users   map[Product]map[string]*core.Account `json:"users"`
 }
 
 // loadState reads Options.StatePath; it reports false when there is none.
@@ -37,20 +39,13 @@ func (e *Emulator) loadState() (bool, error) {
 	if sf.Version != 1 {
 		return false, fmt.Errorf("emulator: state %s has unknown version %d", e.opts.StatePath, sf.Version)
 	}
-	e.st.mu.Lock()
-	defer e.st.mu.Unlock()
-	for p, m := range sf.Users {
-		if !p.valid() {
+	for p := range sf.Users {
+		if !p.Valid() {
 			return false, fmt.Errorf("emulator: state has unknown product %q", p)
 		}
-		users := map[string]*user{}
-		for _, u := range m {
-			if u == nil || u.Name == "" {
-				continue
-			}
-			users[userKey(u.Name)] = u
-		}
-		e.st.users[p] = users
+	}
+	for p, users := range sf.Users {
+		e.st.Restore(p, users)
 	}
 	return true, nil
 }
@@ -65,10 +60,7 @@ func (e *Emulator) persistIfDirty() error {
 	}
 	e.persistMu.Lock()
 	defer e.persistMu.Unlock()
-	e.st.mu.Lock()
-	dirty := e.st.dirty
-	e.st.mu.Unlock()
-	if !dirty {
+	if !e.st.Dirty() {
 		return nil
 	}
 	return e.saveStateLocked()
@@ -98,28 +90,15 @@ func (e *Emulator) saveState() error {
 // saveStateLocked writes the accounts; the caller holds persistMu. When the
 // write fails the state stays dirty, so the next request tries again.
 func (e *Emulator) saveStateLocked() error {
-	e.st.mu.Lock()
-	sf := stateFile{Version: 1, Users: map[Product]map[string]*user{}}
-	for p, m := range e.st.users {
-		cp := map[string]*user{}
-		for k, u := range m {
-			c := *u
-			cp[k] = &c
-		}
-		sf.Users[p] = cp
-	}
+	sf := stateFile{Version: 1, Users: e.st.Snapshot()}
 	b, err := json.MarshalIndent(sf, "", "  ")
-	e.st.dirty = false
-	e.st.mu.Unlock()
 	if err == nil {
 		err = writeFileAtomic(e.opts.StatePath, b, 0o600)
 	} else {
 		err = fmt.Errorf("emulator: encode state: %w", err)
 	}
 	if err != nil {
-		e.st.mu.Lock()
-		e.st.dirty = true
-		e.st.mu.Unlock()
+		e.st.MarkDirty()
 		return fmt.Errorf("emulator: save state %s: %w", e.opts.StatePath, err)
 	}
 	return nil

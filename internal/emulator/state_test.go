@@ -151,3 +151,34 @@ func TestStateWriteIsAtomicAndPrivate(t *testing.T) {
 		t.Error("Close saved into a removed directory")
 	}
 }
+
+func TestStatePath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	h := newHarness(t, func(o *emulator.Options) { o.StatePath = path })
+	admin := h.adminToken()
+	h.api("POST", "/api/v1/users", admin, map[string]string{"name": "kept", "password": "Password1"}).want(201)
+	en := decode[emulator.AWSEnableMFA](h.api("POST", "/api/v1/users/kept/enableMfa", admin, `{}`).want(200))
+	h.api("POST", "/api/v1/users/kept/acceptMfa", admin, map[string]string{"code": totpAt(t, en.SecretKey, h.clock.Now()), "token": en.Token}).want(201)
+	if err := h.e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h2 := newHarness(t, func(o *emulator.Options) { o.StatePath = path })
+	st, ok := h2.e.AWSUser("kept")
+	if !ok || !st.MFAEnabled || st.MFASecret != en.SecretKey {
+		t.Fatalf("reloaded = %+v %v", st, ok)
+	}
+	mfaGrant(h2, mfaToken(t, h2, "kept"), en.ScratchCodes[0]).want(200)
+	// Tokens are not persisted.
+	h2.api("GET", "/api/v1/users", admin, nil).problem(401, emulator.CodeInvalidToken)
+
+	// A corrupt or foreign state file is an error, not a silent reseed.
+	for _, content := range []string{"{", `{"version":7}`, `{"version":1,"users":{"zz":{}}}`} {
+		bad := filepath.Join(t.TempDir(), "bad.json")
+		if err := os.WriteFile(bad, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := emulator.New(emulator.Options{StatePath: bad}); err == nil {
+			t.Errorf("New accepted state %q", content)
+		}
+	}
+}

@@ -2,19 +2,37 @@ package emulator
 
 // Veeam Availability Orchestrator, the older name of the Recovery
 // Orchestrator: routes only. The token endpoint and logout are the
-// orchestrators' shared ones in vro.go; what differs is the path (/token),
-// the username (DOMAIN\USER only) and the grants (no client_credentials).
+// orchestrators' (orchestrator.go); what differs is the path (/token), the
+// username (DOMAIN\USER only) and the grants (no client_credentials).
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
+
+// vaoWire is Availability Orchestrator as the emulator serves it.
+var vaoWire = productWire{
+	name:      "Availability Orchestrator (vao)",
+	routes:    (*Emulator).vaoRoutes,
+	errorBody: orchestratorErrorBody,
+	bearer:    true,
+	lifetimes: orchestratorLifetimes,
+}
 
 func (e *Emulator) vaoRoutes(mux *http.ServeMux) {
-	spec := orchestratorSpec{p: VAO, grants: []string{"password", "refresh_token"}, domainRequired: true}
 	rt := newRouter(mux, VAO, nil)
-	rt.handle("POST", "/token", e.orchestratorToken(spec))
+	rt.handle("POST", "/token", e.tokenHandler(e.orchestratorTokens(VAO, passwordRules{check: vaoDomainUser})))
 	// Logout is DELETE api/token, not /token, as the reference document says.
 	rt.handle("DELETE", "/api/token", e.orchestratorLogout(VAO))
 	rt.finish()
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, VAO, errNotFound("no resource at "+r.URL.Path))
-	})
+	mux.HandleFunc("/", notFound(VAO))
+}
+
+// vaoDomainUser refuses a user name that is not DOMAIN\USER with both parts set.
+func vaoDomainUser(name string) *apiError {
+	dom, user, ok := strings.Cut(name, `\`)
+	if ok && strings.TrimSpace(dom) != "" && strings.TrimSpace(user) != "" && !strings.Contains(user, `\`) {
+		return nil
+	}
+	return errBadRequest(`username must be in the DOMAIN\USERNAME format, for example ` + OrchestratorDomain + `\administrator; got "` + name + `"`)
 }

@@ -1,14 +1,12 @@
 package emulator
 
-// Veeam Backup & Replication: routes and wire formats. The shared machinery
-// (sessions, tokens, single-use codes, counters, errors) lives in the other
-// files; every choice the reference is silent on is listed in DECISIONS.md.
+// Veeam Backup & Replication: routes, wire formats and the token endpoint's
+// description (vbrTokens). The domain (sessions, tokens, single-use codes)
+// is package core; every choice the reference is silent on is listed in
+// DECISIONS.md.
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,7 +14,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
+
+// vbrWire is Backup & Replication as the emulator serves it.
+var vbrWire = productWire{
+	name:         "Backup & Replication (vbr)",
+	routes:       (*Emulator).vbrRoutes,
+	errorBody:    vbrErrorBody,
+	bearer:       true,
+	lifetimes:    lifetimes(15*time.Minute, 14*24*time.Hour),
+	accountFlags: []string{"mfaSecret", "serviceAccount"},
+}
 
 // vbrTimeLayout is the layout of ".issued" and ".expires": the document
 // prints a UTC offset ("2022-04-24T14:24:18+01:00"); the emulator writes UTC
@@ -84,17 +94,17 @@ type VBRSecuritySettings struct {
 
 func (e *Emulator) vbrRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, VBR, e.vbrVersioned)
-	rt.handle("POST", "/api/oauth2/token", e.vbrToken)
+	rt.handle("POST", "/api/oauth2/token", e.tokenHandler(e.vbrTokens()))
 	rt.handle("POST", "/api/oauth2/authorization_code", e.vbrAuthorizationCode)
-	rt.handle("POST", "/api/oauth2/logout", e.vbrLogout)
+	rt.handle("POST", "/api/oauth2/logout", e.logoutHandler(vbrAuthScheme, func(w http.ResponseWriter) {
+		writeJSON(w, http.StatusOK, struct{}{})
+	}))
 	rt.handle("GET", "/api/v1/security/users", e.vbrListUsers)
 	rt.handle("POST", "/api/v1/security/users/{id}/resetMFA", e.vbrResetMFA)
 	rt.handle("GET", "/api/v1/security/settings", e.vbrGetSettings)
 	rt.handle("PUT", "/api/v1/security/settings", e.vbrPutSettings)
 	rt.finish()
-	mux.HandleFunc("/", e.vbrVersioned(func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, VBR, errNotFound("no resource at "+r.URL.Path))
-	}))
+	mux.HandleFunc("/", e.vbrVersioned(notFound(VBR)))
 }
 
 // vbrVersioned rejects requests without a supported x-api-version.
@@ -102,9 +112,12 @@ func (e *Emulator) vbrVersioned(h http.HandlerFunc) http.HandlerFunc {
 	return versioned(VBR, VBRVersions(), h)
 }
 
+// vbrAuthScheme is how Backup & Replication requests carry their session.
+var vbrAuthScheme = bearerScheme(VBR, "")
+
 // vbrAuth authenticates the request's bearer token.
 func (e *Emulator) vbrAuth(w http.ResponseWriter, r *http.Request) (Principal, bool) {
-	return e.bearerAuth(w, r, VBR)
+	return e.authenticate(w, r, vbrAuthScheme)
 }
 
 // vbrAdmin authenticates the request and requires the administrator role.
@@ -122,76 +135,64 @@ func (e *Emulator) vbrAdmin(w http.ResponseWriter, r *http.Request, what string)
 
 // ---- token endpoint ----
 
-var vbrGrants = []string{"password", "refresh_token", "authorization_code", "vbr_token"}
-
-func (e *Emulator) vbrToken(w http.ResponseWriter, r *http.Request) {
-	form, aerr := readForm(r)
-	if aerr != nil {
-		writeError(w, r, VBR, aerr)
-		return
+// vbrTokens is POST /api/oauth2/token: password, refresh_token,
+// authorization_code and vbr_token (a platform service token), each with
+// use_short_term_refresh.
+func (e *Emulator) vbrTokens() tokenEndpoint {
+	return tokenEndpoint{
+		product: VBR,
+		grants: []grant{
+			passwordGrant(passwordRules{}),
+			refreshGrant(),
+			authorizationCodeGrant(),
+			{name: "vbr_token", run: e.vbrPlatformGrant},
+		},
+		prepare: vbrShortTermRefresh,
+		fail:    productErrors,
+		write: func(w http.ResponseWriter, _ *http.Request, tp core.Tokens) {
+			writeJSON(w, http.StatusOK, vbrTokenBody(tp))
+		},
 	}
-	info := infoOf(r)
-	info.grant = normGrant(form.Get("grant_type"), vbrGrants)
-	now := e.clock.Now()
-	lt := e.Lifetimes(VBR)
-	shortTerm := false
-	if v := strings.TrimSpace(form.Get("use_short_term_refresh")); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			writeError(w, r, VBR, errBadRequest("use_short_term_refresh must be true or false"))
-			return
-		}
-		shortTerm = b
+}
+
+// vbrShortTermRefresh reads use_short_term_refresh: true makes the refresh
+// token live only a little longer than the access token.
+func vbrShortTermRefresh(c *tokenCall) bool {
+	v := strings.TrimSpace(c.form.Get("use_short_term_refresh"))
+	if v == "" {
+		return true
+	}
+	shortTerm, err := strconv.ParseBool(v)
+	if err != nil {
+		c.fail(badRequest, errBadRequest("use_short_term_refresh must be true or false"))
+		return false
 	}
 	if shortTerm {
-		lt.RefreshToken = lt.AccessToken + vbrShortTermRefreshExtra
+		c.life.RefreshToken = c.life.AccessToken + vbrShortTermRefreshExtra
 	}
-	switch info.grant {
-	case "(none)":
-		writeError(w, r, VBR, errBadRequest("grant_type is required: password, refresh_token, authorization_code or vbr_token"))
-	case "(other)":
-		writeError(w, r, VBR, errBadRequest("unsupported grant_type; use password, refresh_token, authorization_code or vbr_token"))
-	case "password":
-		st, ok := e.passwordGrant(w, r, vbrWire, form)
-		if !ok {
-			return
-		}
-		e.vbrLogin(w, r, st.Name, now, lt)
-	case "refresh_token":
-		e.grantRefresh(w, r, vbrWire, form, now, lt.AccessToken)
-	case "authorization_code":
-		e.grantAuthorizationCode(w, r, vbrWire, form, now, loginOpts{access: lt.AccessToken, refresh: lt.RefreshToken})
-	case "vbr_token":
-		raw := strings.TrimSpace(form.Get("vbr_token"))
-		if raw == "" {
-			writeError(w, r, VBR, errBadRequest("vbr_token is required for grant_type=vbr_token"))
-			return
-		}
-		name, ok := e.vbrPlatformUser(raw)
-		if !ok {
-			writeError(w, r, VBR, errInvalidToken("the platform service token is not valid"))
-			return
-		}
-		e.vbrLogin(w, r, name, now, lt)
-	}
+	return true
 }
 
-// vbrLogin starts a session for name and answers with its tokens.
-func (e *Emulator) vbrLogin(w http.ResponseWriter, r *http.Request, name string, now time.Time, lt Lifetimes) {
-	e.issue(w, r, vbrWire, name, now, loginOpts{access: lt.AccessToken, refresh: lt.RefreshToken})
+// vbrPlatformGrant is grant_type=vbr_token: a user's platform service token.
+func (e *Emulator) vbrPlatformGrant(c *tokenCall) {
+	raw := strings.TrimSpace(c.form.Get("vbr_token"))
+	if raw == "" {
+		c.fail(badRequest, errBadRequest("vbr_token is required for grant_type=vbr_token"))
+		return
+	}
+	name, ok := e.vbrPlatformUser(raw)
+	if !ok {
+		c.fail(badGrant, errInvalidToken("the platform service token is not valid"))
+		return
+	}
+	c.login(name, c.session())
 }
 
-// vbrWire is the Backup & Replication token endpoint's wire format.
-var vbrWire = jsonTokenWire(VBR, vbrTokenBody)
-
-func vbrTokenBody(tp tokenPair) VBRToken {
+func vbrTokenBody(tp core.Tokens) VBRToken {
+	in, issued, expires := tokenTimes(tp, vbrTimeLayout)
 	return VBRToken{
-		AccessToken:  tp.Access,
-		TokenType:    "bearer",
-		RefreshToken: tp.Refresh,
-		ExpiresIn:    int64(tp.AccessExp.Sub(tp.Issued) / time.Second),
-		Issued:       tp.Issued.UTC().Format(vbrTimeLayout),
-		Expires:      tp.AccessExp.UTC().Format(vbrTimeLayout),
+		AccessToken: tp.Access, TokenType: "bearer", RefreshToken: tp.Refresh,
+		ExpiresIn: in, Issued: issued, Expires: expires,
 	}
 }
 
@@ -201,7 +202,7 @@ func vbrTokenBody(tp tokenPair) VBRToken {
 // under the emulator's signing key: stable for one Emulator, different for
 // every Emulator.
 func (e *Emulator) VBRPlatformToken(name string) (string, bool) {
-	st, ok := e.st.getUser(VBR, name)
+	st, ok := e.st.User(VBR, name)
 	if !ok {
 		return "", false
 	}
@@ -209,35 +210,18 @@ func (e *Emulator) VBRPlatformToken(name string) (string, bool) {
 }
 
 func (e *Emulator) vbrPlatformToken(name string) string {
-	m := hmac.New(sha256.New, e.st.iss.key)
-	m.Write([]byte("vbr_token\x00" + userKey(name)))
-	return "vbrpst_" + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	return "vbrpst_" + e.st.Seal("vbr_token\x00"+core.UserKey(name))
 }
 
 // vbrPlatformUser returns the user whose platform service token is raw.
 func (e *Emulator) vbrPlatformUser(raw string) (string, bool) {
 	found := ""
-	for _, u := range e.st.listUsers(VBR) {
-		if equalSecret(e.vbrPlatformToken(u.Name), raw) {
+	for _, u := range e.st.Users(VBR) {
+		if core.EqualSecret(e.vbrPlatformToken(u.Name), raw) {
 			found = u.Name
 		}
 	}
 	return found, found != ""
-}
-
-func (e *Emulator) vbrLogout(w http.ResponseWriter, r *http.Request) {
-	tok, ok := bearer(r)
-	if !ok {
-		writeError(w, r, VBR, errAccessDenied("an Authorization: Bearer <access_token> header is required"))
-		return
-	}
-	drain(r)
-	if aerr := e.st.logout(VBR, tok, e.clock.Now()); aerr != nil {
-		writeError(w, r, VBR, aerr)
-		return
-	}
-	e.countEvent(VBR, eventLogout)
-	writeJSON(w, http.StatusOK, struct{}{})
 }
 
 func (e *Emulator) vbrAuthorizationCode(w http.ResponseWriter, r *http.Request) {
@@ -246,7 +230,7 @@ func (e *Emulator) vbrAuthorizationCode(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	drain(r)
-	writeJSON(w, http.StatusOK, map[string]string{"code": e.newAuthorizationCode(VBR, pr.UserName)})
+	writeJSON(w, http.StatusOK, map[string]string{"code": e.issueAuthorizationCode(VBR, pr.UserName)})
 }
 
 // ---- security ----
@@ -255,12 +239,8 @@ func (e *Emulator) vbrAuthorizationCode(w http.ResponseWriter, r *http.Request) 
 // from the product and the case-folded name, so it survives restarts with
 // Options.StatePath.
 func vbrUserID(name string) string {
-	sum := sha256.Sum256([]byte("vbr-user\x00" + userKey(name)))
-	b := sum[:16]
-	b[6] = (b[6] & 0x0f) | 0x40
-	b[8] = (b[8] & 0x3f) | 0x80
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	sum := sha256.Sum256([]byte("vbr-user\x00" + core.UserKey(name)))
+	return core.UUID(sum[:])
 }
 
 func vbrUserBody(s UserState) VBRSecurityUser {
@@ -300,7 +280,7 @@ func (e *Emulator) vbrListUsers(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, VBR, errBadRequest(fmt.Sprintf("unsupported orderColumn %q; supported: Name", c)))
 		return
 	}
-	users := e.st.listUsers(VBR) // name order
+	users := e.st.Users(VBR) // name order
 	if f := strings.ToLower(q.Get("nameFilter")); f != "" {
 		// A filter may carry the wildcard "*" of Backup & Replication's
 		// filters; the match is a case-insensitive substring either way.
@@ -329,18 +309,14 @@ func (e *Emulator) vbrResetMFA(w http.ResponseWriter, r *http.Request) {
 	drain(r)
 	id := r.PathValue("id")
 	name := ""
-	for _, u := range e.st.listUsers(VBR) {
+	for _, u := range e.st.Users(VBR) {
 		if strings.EqualFold(vbrUserID(u.Name), id) {
 			name = u.Name
 		}
 	}
-	err := errUserNotFound
+	var err error = core.ErrUserNotFound
 	if name != "" {
-		err = e.st.withUser(VBR, name, func(u *user) error {
-			u.MFA = nil
-			u.Pending = nil
-			return nil
-		})
+		err = e.st.DisableMFA(VBR, name)
 	}
 	if err != nil {
 		writeJSON(w, http.StatusNotFound, VBRError{ErrorCode: string(CodeNotFound), Message: fmt.Sprintf("there is no user with id %q", id), ResourceID: id})
@@ -353,7 +329,7 @@ func (e *Emulator) vbrGetSettings(w http.ResponseWriter, r *http.Request) {
 	if _, ok := e.vbrAuth(w, r); !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, VBRSecuritySettings{MFAEnabled: e.st.flag(VBR, vbrFlagMFA)})
+	writeJSON(w, http.StatusOK, VBRSecuritySettings{MFAEnabled: e.st.Flag(VBR, vbrFlagMFA)})
 }
 
 func (e *Emulator) vbrPutSettings(w http.ResponseWriter, r *http.Request) {
@@ -372,12 +348,12 @@ func (e *Emulator) vbrPutSettings(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, VBR, errBadRequest("mfaEnabled is required and must be true or false"))
 		return
 	}
-	e.st.setFlag(VBR, vbrFlagMFA, on)
+	e.st.SetFlag(VBR, vbrFlagMFA, on)
 	writeJSON(w, http.StatusOK, VBRSecuritySettings{MFAEnabled: on})
 }
 
 // VBRMFAEnabled reports Backup & Replication's global MFA setting.
-func (e *Emulator) VBRMFAEnabled() bool { return e.st.flag(VBR, vbrFlagMFA) }
+func (e *Emulator) VBRMFAEnabled() bool { return e.st.Flag(VBR, vbrFlagMFA) }
 
 // VBRUserID returns the id GET /api/v1/security/users reports for the user
 // called name.

@@ -1,6 +1,7 @@
-package emulator
+package core
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -25,8 +26,8 @@ func hashToken(s string) tokenHash { return sha256.Sum256([]byte(s)) }
 // equalHash compares two hashes in constant time.
 func equalHash(a, b tokenHash) bool { return subtle.ConstantTimeCompare(a[:], b[:]) == 1 }
 
-// equalSecret compares two strings in constant time (lengths may leak).
-func equalSecret(a, b string) bool {
+// EqualSecret compares two strings in constant time (lengths may leak).
+func EqualSecret(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
@@ -44,6 +45,13 @@ func newIssuer() (*issuer, error) {
 	return &issuer{key: key}, nil
 }
 
+// mac returns the HMAC-SHA256 of data under the signing key.
+func (i *issuer) mac(data string) []byte {
+	m := hmac.New(sha256.New, i.key)
+	m.Write([]byte(data))
+	return m.Sum(nil)
+}
+
 // mint returns a signed JWT with the claims Veeam's tokens carry
 // (unique_name, nbf, exp, iat, aud) plus a random jti that makes every token
 // unguessable and unique even when minted in the same second.
@@ -54,7 +62,7 @@ func (i *issuer) mint(user, audience string, now, exp time.Time, extra map[strin
 		"exp":         exp.Unix(),
 		"iat":         now.Unix(),
 		"aud":         audience,
-		"jti":         randomHex(16),
+		"jti":         RandomHex(16),
 	}
 	for k, v := range extra {
 		claims[k] = v
@@ -62,26 +70,27 @@ func (i *issuer) mint(user, audience string, now, exp time.Time, extra map[strin
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(i.key)
 }
 
-// randomBytes returns n bytes from crypto/rand. crypto/rand.Read never
+// RandomBytes returns n bytes from crypto/rand. crypto/rand.Read never
 // returns an error on supported platforms (Go 1.24+ crashes instead).
-func randomBytes(n int) []byte {
+func RandomBytes(n int) []byte {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return b
 }
 
-func randomHex(n int) string { return hex.EncodeToString(randomBytes(n)) }
+// RandomHex returns 2n random hexadecimal digits.
+func RandomHex(n int) string { return hex.EncodeToString(RandomBytes(n)) }
 
 // opaqueToken returns a token shaped like the documented mfa_token and
 // enrollment token: base64 of 64 upper-case hex digits.
 func opaqueToken() string {
-	return base64.StdEncoding.EncodeToString([]byte(strings.ToUpper(randomHex(32))))
+	return base64.StdEncoding.EncodeToString([]byte(strings.ToUpper(RandomHex(32))))
 }
 
 // authorizationCode returns a code shaped like the documented ones
 // ("AAEAA…" base64 of a binary blob).
 func authorizationCode() string {
-	b := append([]byte{0, 1, 0, 0}, randomBytes(60)...)
+	b := append([]byte{0, 1, 0, 0}, RandomBytes(60)...)
 	return base64.StdEncoding.EncodeToString(b)
 }
 
@@ -96,9 +105,12 @@ func randomDigits(n int) string {
 	return sb.String()
 }
 
-// randomUUID returns a random RFC 4122 version 4 UUID.
-func randomUUID() string {
-	b := randomBytes(16)
+// RandomUUID returns a random RFC 4122 version 4 UUID.
+func RandomUUID() string { return UUID(RandomBytes(16)) }
+
+// UUID lays out the first 16 bytes of b as a version 4 UUID.
+func UUID(b []byte) string {
+	b = append([]byte(nil), b[:16]...)
 	b[6] = (b[6] & 0x0f) | 0x40
 	b[8] = (b[8] & 0x3f) | 0x80
 	h := hex.EncodeToString(b)

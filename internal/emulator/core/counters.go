@@ -1,4 +1,4 @@
-package emulator
+package core
 
 import "maps"
 
@@ -39,38 +39,22 @@ func (c *Counters) clone() Counters {
 	return out
 }
 
-// counterEvent is a side effect a handler reports to the counters.
-type counterEvent int
-
-const (
-	eventLogin counterEvent = iota + 1
-	eventRefresh
-	eventLogout
-)
-
-// countEvent records a login, refresh or logout for p.
-func (e *Emulator) countEvent(p Product, ev counterEvent) {
-	e.st.mu.Lock()
-	defer e.st.mu.Unlock()
-	c := e.st.counters(p)
-	switch ev {
-	case eventLogin:
-		c.Logins++
-	case eventRefresh:
-		c.Refreshes++
-	case eventLogout:
-		c.Logouts++
+// counters returns p's live counters; the caller holds mu.
+func (s *Store) counters(p Product) *Counters {
+	c := s.ctr[p]
+	if c == nil {
+		c = &Counters{Endpoints: map[string]int{}}
+		s.ctr[p] = c
 	}
+	return c
 }
 
-// countRequest records one finished request for p.
-func (e *Emulator) countRequest(p Product, key string, status int, dropped bool) {
-	e.st.mu.Lock()
-	defer e.st.mu.Unlock()
-	c := e.st.counters(p)
-	if c.Endpoints == nil {
-		c.Endpoints = map[string]int{}
-	}
+// CountRequest records one finished request for p under key (the route,
+// see Counters.Endpoints).
+func (s *Store) CountRequest(p Product, key string, status int, dropped bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.counters(p)
 	c.Endpoints[key]++
 	switch {
 	case dropped:
@@ -83,8 +67,8 @@ func (e *Emulator) countRequest(p Product, key string, status int, dropped bool)
 }
 
 // Counters returns a snapshot of p's counters. The caller owns the copy.
-func (e *Emulator) Counters(p Product) Counters {
-	e.st.mu.Lock()
-	defer e.st.mu.Unlock()
-	return e.st.counters(p).clone()
+func (s *Store) Counters(p Product) Counters {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counters(p).clone()
 }

@@ -1,0 +1,277 @@
+package emulator
+
+// Backup for AWS users and their MFA: the handlers call the core's account
+// and MFA verbs and render the answers.
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
+)
+
+// ---- users ----
+
+// awsAdmin authenticates a request only a Portal Administrator may make
+// (what it does, for the error).
+func (e *Emulator) awsAdmin(w http.ResponseWriter, r *http.Request, what string) (Principal, bool) {
+	pr, ok := e.awsAuth(w, r)
+	if ok && pr.Role != RolePortalAdministrator {
+		writeError(w, r, AWS, errForbidden("only a Portal Administrator may "+what))
+		return Principal{}, false
+	}
+	return pr, ok
+}
+
+// awsTarget authenticates a request about the user {userId}: Portal
+// Administrators may manage everyone, other roles only themselves.
+func (e *Emulator) awsTarget(w http.ResponseWriter, r *http.Request, what string) (Principal, string, bool) {
+	pr, ok := e.awsAuth(w, r)
+	if !ok {
+		return Principal{}, "", false
+	}
+	name := r.PathValue("userId")
+	if pr.Role != RolePortalAdministrator && !pr.Is(name) {
+		writeError(w, r, AWS, errForbidden("only a Portal Administrator may "+what))
+		return Principal{}, "", false
+	}
+	return pr, name, true
+}
+
+func awsUserBody(s UserState) AWSUser {
+	href := "/api/v1/users/" + url.PathEscape(s.Name)
+	return AWSUser{
+		Name: s.Name, Description: s.Description, MFAEnabled: s.MFAEnabled, IsDefault: s.IsDefault,
+		Links: []AWSLink{
+			{Method: "GET", Rel: "self", Href: href},
+			{Method: "PUT", Rel: "update", Href: href},
+			{Method: "DELETE", Rel: "delete", Href: href},
+			{Method: "POST", Rel: "enableMfa", Href: href + "/enableMfa"},
+			{Method: "POST", Rel: "acceptMfa", Href: href + "/acceptMfa"},
+			{Method: "POST", Rel: "disableMfa", Href: href + "/disableMfa"},
+		},
+	}
+}
+
+func (e *Emulator) awsListUsers(w http.ResponseWriter, r *http.Request) {
+	if _, ok := e.awsAdmin(w, r, "list users"); !ok {
+		return
+	}
+	q := r.URL.Query()
+	offset, err1 := queryInt(q, "Offset")
+	limit, err2 := queryInt(q, "Limit")
+	if err1 != nil || err2 != nil {
+		writeError(w, r, AWS, errBadRequest("Offset and Limit must be non-negative integers"))
+		return
+	}
+	users := e.st.Users(AWS) // name order
+	if pat := strings.ToLower(q.Get("SearchPattern")); pat != "" {
+		users = slices.DeleteFunc(users, func(u UserState) bool {
+			return !strings.Contains(strings.ToLower(u.Name), pat)
+		})
+	}
+	switch strings.ToLower(q.Get("Sort")) {
+	case "", "nameasc":
+	case "namedesc":
+		slices.Reverse(users)
+	case "mfaenabledasc":
+		slices.SortStableFunc(users, func(a, b UserState) int { return boolCmp(a.MFAEnabled, b.MFAEnabled) })
+	case "mfaenableddesc":
+		slices.SortStableFunc(users, func(a, b UserState) int { return boolCmp(b.MFAEnabled, a.MFAEnabled) })
+	default:
+		writeError(w, r, AWS, errBadRequest("unsupported Sort; use nameAsc, nameDesc, mfaEnabledAsc or mfaEnabledDesc"))
+		return
+	}
+	page := AWSUserPage{TotalCount: len(users), Results: []AWSUser{},
+		Links: []AWSLink{{Method: "GET", Rel: "self", Href: "/api/v1/users"}, {Method: "POST", Rel: "create", Href: "/api/v1/users"}}}
+	if offset >= 0 {
+		users = users[min(offset, len(users)):]
+	}
+	if limit >= 0 {
+		users = users[:min(limit, len(users))]
+	}
+	for _, u := range users {
+		page.Results = append(page.Results, awsUserBody(u))
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+func (e *Emulator) awsGetUser(w http.ResponseWriter, r *http.Request) {
+	_, name, ok := e.awsTarget(w, r, "read other users")
+	if !ok {
+		return
+	}
+	st, ok := e.st.User(AWS, name)
+	if !ok {
+		writeError(w, r, AWS, errNotFound(fmt.Sprintf("user %q not found", name)))
+		return
+	}
+	writeJSON(w, http.StatusOK, awsUserBody(st))
+}
+
+func (e *Emulator) awsCreateUser(w http.ResponseWriter, r *http.Request) {
+	if _, ok := e.awsAdmin(w, r, "create users"); !ok {
+		return
+	}
+	var body struct {
+		Name        string `json:"name"`
+		Description string `json:"description"`
+		Password    string `json:"password"`
+		Role        string `json:"role"`
+		RoleName    string `json:"roleName"`
+	}
+	if aerr := readJSON(r, &body, false); aerr != nil {
+		writeError(w, r, AWS, aerr)
+		return
+	}
+	if !validUserName(body.Name) {
+		writeError(w, r, AWS, errBadRequest("name is required and must not contain / \\ ? # % or control characters"))
+		return
+	}
+	if body.Password == "" {
+		writeError(w, r, AWS, errBadRequest("password is required"))
+		return
+	}
+	role := firstNonEmpty(body.Role, body.RoleName, RolePortalAdministrator)
+	if !core.ValidAWSRole(role) {
+		writeError(w, r, AWS, errBadRequest("role must be Portal Administrator, Portal Operator or Restore Operator"))
+		return
+	}
+	su := SeedUser{Name: body.Name, Description: body.Description, Password: body.Password, Role: role}
+	err := e.st.AddUser(AWS, su)
+	if errors.Is(err, core.ErrUserExists) {
+		writeError(w, r, AWS, errConflict(fmt.Sprintf("user %q already exists", body.Name)))
+		return
+	}
+	st, _ := e.st.User(AWS, body.Name)
+	w.Header().Set("Location", "/api/v1/users/"+url.PathEscape(st.Name))
+	writeJSON(w, http.StatusCreated, awsUserBody(st))
+}
+
+func (e *Emulator) awsUpdateUser(w http.ResponseWriter, r *http.Request) {
+	pr, name, ok := e.awsTarget(w, r, "change other users")
+	if !ok {
+		return
+	}
+	var body struct {
+		Description *string `json:"description"`
+		Password    *string `json:"password"`
+		OldPassword *string `json:"oldPassword"`
+	}
+	if aerr := readJSON(r, &body, false); aerr != nil {
+		writeError(w, r, AWS, aerr)
+		return
+	}
+	err := e.st.UpdateUser(AWS, name, core.UserChange{
+		Description: body.Description, Password: body.Password, OldPassword: body.OldPassword, Self: pr.Is(name),
+	})
+	if e.writeUserErr(w, r, name, err) {
+		return
+	}
+	st, _ := e.st.User(AWS, name)
+	writeJSON(w, http.StatusOK, awsUserBody(st))
+}
+
+// writeUserErr answers err (from withUser/deleteUser); it reports whether
+// there was one.
+func (e *Emulator) writeUserErr(w http.ResponseWriter, r *http.Request, name string, err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, core.ErrUserNotFound) {
+		writeError(w, r, AWS, errNotFound(fmt.Sprintf("user %q not found", name)))
+	} else {
+		writeError(w, r, AWS, fromCore(err))
+	}
+	return true
+}
+
+func (e *Emulator) awsDeleteUser(w http.ResponseWriter, r *http.Request) {
+	pr, ok := e.awsAdmin(w, r, "delete users")
+	if !ok {
+		return
+	}
+	name := r.PathValue("userId")
+	err := e.st.DeleteUser(AWS, name, pr.UserName)
+	if e.writeUserErr(w, r, name, err) {
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// ---- MFA ----
+
+func (e *Emulator) awsEnableMFA(w http.ResponseWriter, r *http.Request) {
+	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
+	if !ok {
+		return
+	}
+	var body struct {
+		Recreate json.RawMessage `json:"recreate"`
+	}
+	if aerr := readJSON(r, &body, true); aerr != nil {
+		writeError(w, r, AWS, aerr)
+		return
+	}
+	recreate, ok := flexBool(body.Recreate)
+	if !ok {
+		writeError(w, r, AWS, errBadRequest(`recreate must be true or false`))
+		return
+	}
+	host := hostName(r)
+	en, err := e.st.EnableMFA(AWS, name, host, recreate)
+	if e.writeUserErr(w, r, name, err) {
+		return
+	}
+	writeJSON(w, http.StatusOK, AWSEnableMFA{
+		UserName: en.UserName,
+		QRString: fmt.Sprintf("otpauth://totp/%s&40%s?secret=%s&issuer=%s",
+			url.PathEscape(en.UserName), url.PathEscape(host), en.Secret, url.QueryEscape(host)),
+		SecretKey:    en.Secret,
+		ScratchCodes: en.ScratchCodes,
+		Token:        en.Token,
+	})
+}
+
+func (e *Emulator) awsAcceptMFA(w http.ResponseWriter, r *http.Request) {
+	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
+	if !ok {
+		return
+	}
+	var body struct {
+		Code  json.RawMessage `json:"code"`
+		Token string          `json:"token"`
+	}
+	if aerr := readJSON(r, &body, false); aerr != nil {
+		writeError(w, r, AWS, aerr)
+		return
+	}
+	code, ok := flexString(body.Code)
+	if !ok || code == "" || body.Token == "" {
+		writeError(w, r, AWS, errBadRequest("code and token are required"))
+		return
+	}
+	err := e.st.AcceptMFA(AWS, name, body.Token, code, e.clock.Now())
+	if e.writeUserErr(w, r, name, err) {
+		return
+	}
+	w.WriteHeader(http.StatusCreated)
+}
+
+func (e *Emulator) awsDisableMFA(w http.ResponseWriter, r *http.Request) {
+	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
+	if !ok {
+		return
+	}
+	drain(r)
+	err := e.st.DisableMFA(AWS, name)
+	if e.writeUserErr(w, r, name, err) {
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

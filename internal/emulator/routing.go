@@ -1,0 +1,153 @@
+package emulator
+
+// Routing: which wire file serves which product, the router that answers
+// 405 in the product's format, and small request helpers.
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// productWire is what the emulator knows of one product outside the core,
+// written in the product's wire file: its routes (token endpoint, logout,
+// resources, registered on the product's mux), its error body and its
+// documented lifetimes, and which account flags it knows. Adding a product is one wire file that defines its
+// productWire, and one entry in wires.
+//
+// The product's build (the API revisions it accepts and the endpoints each
+// revision has) will be handed to routes when the emulator models builds;
+// today each wire knows its one build.
+type productWire struct {
+	name   string // for messages: "Backup for AWS (aws)"
+	routes func(e *Emulator, mux *http.ServeMux)
+	// errorBody writes err as the product's error answer.
+	errorBody func(w http.ResponseWriter, r *http.Request, err *apiError)
+	// bearer: the product's sessions are bearer tokens, so a refused one is
+	// answered with an RFC 6750 challenge.
+	bearer    bool
+	lifetimes Lifetimes // the documented defaults (DefaultLifetimes)
+	// accountFlags are the SeedUser flags the product's accounts may carry
+	// (JSON names: mfaSecret, identityProvider, serviceAccount, client, tenant).
+	accountFlags []string
+}
+
+// wires are the products' wire files. It is filled by init, not by its
+// declaration: the wires' handlers refer back to it (writeError).
+var wires map[Product]productWire
+
+func init() {
+	wires = map[Product]productWire{AWS: awsWire, VBR: vbrWire, VRO: vroWire, VAO: vaoWire, EM: emWire}
+}
+
+// routes builds the product's mux: the control API when enabled and the
+// product's wire (a product without one answers 501 on every path).
+func (e *Emulator) routes(p Product) *http.ServeMux {
+	mux := http.NewServeMux()
+	if e.opts.Control {
+		e.controlRoutes(mux)
+	}
+	if w, ok := wires[p]; ok && w.routes != nil {
+		w.routes(e, mux)
+		return mux
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, p, &apiError{http.StatusNotImplemented, CodeNotImplemented,
+			"the " + string(p) + " emulator is not implemented yet"})
+	})
+	return mux
+}
+
+// notFound answers a path no route of p has.
+func notFound(p Product) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, p, errNotFound("no resource at "+r.URL.Path))
+	}
+}
+
+// router registers "METHOD PATH" routes and, for each path, a method-less
+// fallback that answers 405 in the product's format with an Allow header.
+type router struct {
+	mux   *http.ServeMux
+	p     Product
+	wrap  func(http.HandlerFunc) http.HandlerFunc
+	allow map[string][]string
+	order []string
+}
+
+func newRouter(mux *http.ServeMux, p Product, wrap func(http.HandlerFunc) http.HandlerFunc) *router {
+	if wrap == nil {
+		wrap = func(h http.HandlerFunc) http.HandlerFunc { return h }
+	}
+	return &router{mux: mux, p: p, wrap: wrap, allow: map[string][]string{}}
+}
+
+func (rt *router) handle(method, path string, h http.HandlerFunc) {
+	rt.mux.HandleFunc(method+" "+path, rt.wrap(h))
+	if _, ok := rt.allow[path]; !ok {
+		rt.order = append(rt.order, path)
+	}
+	rt.allow[path] = append(rt.allow[path], method)
+}
+
+// finish registers the 405 fallbacks.
+func (rt *router) finish() {
+	for _, path := range rt.order {
+		allow := strings.Join(rt.allow[path], ", ")
+		rt.mux.HandleFunc(path, rt.wrap(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, r, rt.p, &apiError{http.StatusMethodNotAllowed, CodeMethodNotAllowed,
+				"method " + r.Method + " is not allowed here; allowed: " + allow})
+		}))
+	}
+}
+
+// bearerToken returns the token of an "Authorization: Bearer …" header, or "".
+func bearerToken(r *http.Request) string {
+	h := strings.TrimSpace(r.Header.Get("Authorization"))
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(tok)
+}
+
+// requestBase returns "scheme://host" of the request as the client sent it.
+func requestBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host
+}
+
+// drain reads what is left of a request body (bounded by maxBody).
+func drain(r *http.Request) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+	}
+}
+
+// versioned wraps h with the x-api-version check of product p (AWS and VBR require the header
+// on every request and answer 400 listing the supported versions otherwise).
+func versioned(p Product, versions []string, h http.HandlerFunc) http.HandlerFunc {
+	supported := strings.Join(versions, ", ")
+	return func(w http.ResponseWriter, r *http.Request) {
+		v := strings.TrimSpace(r.Header.Get("x-api-version"))
+		if v == "" {
+			writeError(w, r, p, errBadRequest("the x-api-version header is required; supported versions: "+supported))
+			return
+		}
+		if !slices.Contains(versions, v) {
+			writeError(w, r, p, errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", v, supported)))
+			return
+		}
+		h(w, r)
+	}
+}
