@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"runtime"
 
+	"github.com/tfveeam/terraform-provider-veeam/internal/atomicfile"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
@@ -93,7 +92,7 @@ func (e *Emulator) saveStateLocked() error {
 	sf := stateFile{Version: 1, Users: e.st.Snapshot()}
 	b, err := json.MarshalIndent(sf, "", "  ")
 	if err == nil {
-		err = writeFileAtomic(e.opts.StatePath, b, 0o600)
+		err = atomicfile.WriteFile(e.opts.StatePath, b, 0o600)
 	} else {
 		err = fmt.Errorf("emulator: encode state: %w", err)
 	}
@@ -102,53 +101,4 @@ func (e *Emulator) saveStateLocked() error {
 		return fmt.Errorf("emulator: save state %s: %w", e.opts.StatePath, err)
 	}
 	return nil
-}
-
-// writeFileAtomic writes b to a temporary file beside path, fsyncs it,
-// renames it over path and fsyncs the directory, so that once it returns the
-// new content survives a crash of the process or of the machine.
-func writeFileAtomic(path string, b []byte, mode os.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// syncDir makes a rename in dir durable. Windows cannot open a directory
-// for syncing (its renames are durable through the file system's journal).
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
