@@ -35,8 +35,14 @@ var AWSFlavor = &Flavor{
 	CredentialHeader: "Authorization",
 	CredentialPrefix: "Bearer ",
 	DecodeError:      decodeJSONError,
-	Login:            awsLogin,
-	Refresh:          refreshGrant(awsTokenPath),
+	CheckCredentials: func(c Credentials) error {
+		if c.SAMLResponse != "" || c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "") {
+			return nil
+		}
+		return requirePassword(c)
+	},
+	Login:   awsLogin,
+	Refresh: refreshGrant(awsTokenPath),
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: awsTokenPath}, t)
 		return err
@@ -47,28 +53,14 @@ func awsLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
 	switch {
 	case c.SAMLResponse != "":
-		if err := s.markSingleUseSpent("SAML response", "saml_response"); err != nil {
-			return nil, err
-		}
-		tok, err := awsExchange(ctx, s, "/api/v1/identityProvider/token", url.Values{"SamlResponse": {c.SAMLResponse}})
-		return tok, awsSingleUseRejected(err, "saml_response", "SAML response", "a SAML response is single-use and expires minutes after the identity provider issued it")
+		return singleUseLogin(ctx, s, "/api/v1/identityProvider/token", FieldSAMLResponse, url.Values{"SamlResponse": {c.SAMLResponse}},
+			"the server refused the SAML response: a SAML response is single-use and expires minutes after the identity provider issued it")
 	case c.AuthorizationCode != "":
-		if err := s.markSingleUseSpent("authorization code", "authorization_code"); err != nil {
-			return nil, err
-		}
-		tok, err := awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}})
-		return tok, awsSingleUseRejected(err, "authorization_code", "authorization code", "a code is single-use and expires 60 s (by default) after it was issued; ephemeral.veeam_aws_authorization_code makes a fresh one in every Terraform command")
+		return singleUseLogin(ctx, s, awsTokenPath, FieldAuthorizationCode, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}},
+			"the server refused the authorization code: a code is single-use and expires 60 s (by default) after it was issued")
 	case c.RefreshToken != "" && c.Password == "":
-		if err := s.markSingleUseSpent("refresh token", "refresh_token"); err != nil {
-			return nil, err
-		}
-		tok, err := awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}})
-		return tok, awsSingleUseRejected(err, "refresh_token", "refresh token", "a refresh token works once, since each refresh returns a new one, and expires 2 h (by default) after it was issued")
-	case c.Username == "" && c.Password == "":
-		return nil, &ConfigError{Attribute: "username", Message: `no credentials: set username and password in the "aws" block (or VEEAM_AWS_USERNAME and VEEAM_AWS_PASSWORD), or one of authorization_code, refresh_token or saml_response`}
-	}
-	if err := requirePassword(AWS, c); err != nil {
-		return nil, err
+		return singleUseLogin(ctx, s, awsTokenPath, FieldRefreshToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}},
+			"the server refused the refresh token: a refresh token works once, since each refresh returns a new one, and expires 2 h (by default) after it was issued")
 	}
 	tok, err := awsPasswordLogin(ctx, s, c)
 	if err != nil && c.TOTPSecret != "" && c.MFACode == "" && errors.Is(err, ErrMFACodeRejected) {
@@ -99,15 +91,14 @@ func awsPasswordLogin(ctx context.Context, s *Session, c Credentials) (*Token, e
 	case c.TOTPSecret != "":
 		code, err = TOTPCode(c.TOTPSecret, s.Now())
 		if err != nil {
-			return nil, &ConfigError{Attribute: "totp_secret", Message: err.Error()}
+			return nil, &ConfigError{Field: FieldTOTPSecret, Detail: err.Error()}
 		}
 	default:
-		return nil, &ConfigError{Attribute: "totp_secret", Message: fmt.Sprintf("user %q has MFA enabled: set totp_secret (the base32 MFA secret, so codes are computed for you) or mfa_code (a one-shot code or a scratch code) in the \"aws\" block", c.Username)}
+		return nil, &ConfigError{Field: FieldTOTPSecret, Reason: ReasonMissing, Detail: fmt.Sprintf("user %q has MFA enabled", c.Username)}
 	}
 	tr2, err := postForm(ctx, s, awsTokenPath, url.Values{"grant_type": {"mfa"}, "mfa_token": {tr.MFAToken}, "mfa_code": {code}})
 	if err != nil {
-		var apiErr *APIError
-		if errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized {
+		if hasStatus(err, http.StatusUnauthorized) {
 			return nil, fmt.Errorf("%w: %w", ErrMFACodeRejected, err)
 		}
 		return nil, err
@@ -117,27 +108,6 @@ func awsPasswordLogin(ctx context.Context, s *Session, c Credentials) (*Token, e
 		t.Username = c.Username
 	}
 	return t, err
-}
-
-// awsSingleUseRejected explains a rejected single-use login credential: the server's answer
-// alone ("401 InvalidToken") does not say that the value was spent or expired, nor what to do.
-// The result is both a *ConfigError naming the attribute and the server's *APIError.
-func awsSingleUseRejected(err error, attr, what, why string) error {
-	var apiErr *APIError
-	if err == nil || !errors.As(err, &apiErr) || (apiErr.Status != http.StatusBadRequest && apiErr.Status != http.StatusUnauthorized) {
-		return err
-	}
-	return fmt.Errorf("%w (%w)", &ConfigError{Attribute: attr, Message: fmt.Sprintf(
-		"the server refused the %s: %s. Every Terraform command that calls the API spends the value it was given: "+
-			"supply a fresh one, or log in with username and password", what, why)}, err)
-}
-
-func awsExchange(ctx context.Context, s *Session, path string, form url.Values) (*Token, error) {
-	tr, err := postForm(ctx, s, path, form)
-	if err != nil {
-		return nil, err
-	}
-	return tr.token(s.Now())
 }
 
 // TOTPCode computes the RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret at t.
@@ -383,20 +353,7 @@ func waitNextTOTPStep(ctx context.Context, now time.Time) error {
 
 // AuthorizationCode asks for a single-use code that logs in as this session's user.
 func (c *AWSClient) AuthorizationCode(ctx context.Context) (string, error) {
-	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/token/authorization_code"})
-	if err != nil {
-		return "", err
-	}
-	var r struct {
-		Code string `json:"code"`
-	}
-	if err := resp.Decode(&r); err != nil {
-		return "", err
-	}
-	if r.Code == "" {
-		return "", fmt.Errorf("%s: the authorization code answer has no code", AWS.Title())
-	}
-	return r.Code, nil
+	return authorizationCode(ctx, c.Session, "/api/v1/token/authorization_code")
 }
 
 // SignOnURL asks where an identity-provider user signs on (SSO step one). It needs no token.

@@ -53,6 +53,7 @@ var EMFlavor = &Flavor{
 	CredentialHeader: EMSessionHeader,
 	CredentialPrefix: "",
 	DecodeError:      decodeEMError,
+	CheckCredentials: requirePassword,
 	Login:            emLogin,
 	Refresh:          nil,
 	Logout:           emLogout,
@@ -74,9 +75,6 @@ type emLoginSpec struct {
 
 func emLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
-	if err := requirePassword(EM, c); err != nil {
-		return nil, err
-	}
 	version, err := emChooseVersion(ctx, s)
 	if err != nil {
 		return nil, err
@@ -138,8 +136,8 @@ func emChooseVersion(ctx context.Context, s *Session) (string, error) {
 				return v, nil
 			}
 		}
-		return "", &ConfigError{Attribute: "api_version", Message: fmt.Sprintf("%q is not offered by %s at %s, which supports %s: set api_version in the %q block to one of those, to %q, or leave it unset",
-			want, EM.Title(), s.baseURL.Host, offered, EM, EMLatest)}
+		return "", &ConfigError{Field: FieldAPIVersion, Reason: ReasonUnsupported, Detail: fmt.Sprintf("%q is not offered by %s at %s, which supports %s (or %q, the newest)",
+			want, EM.Title(), s.baseURL.Host, offered, EMLatest)}
 	}
 	for _, v := range slices.Backward(EMKnownVersions) {
 		for _, o := range info.SupportedVersions {
@@ -148,8 +146,8 @@ func emChooseVersion(ctx context.Context, s *Session) (string, error) {
 			}
 		}
 	}
-	return "", &ConfigError{Attribute: "api_version", Message: fmt.Sprintf("%s at %s supports API versions %s, and this provider knows %s: none match. Set api_version in the %q block to one of the server's versions (or %q) to try it anyway",
-		EM.Title(), s.baseURL.Host, offered, strings.Join(EMKnownVersions, ", "), EM, EMLatest)}
+	return "", &ConfigError{Field: FieldAPIVersion, Reason: ReasonUnsupported, Detail: fmt.Sprintf("%s at %s supports API versions %s, and this provider knows %s: none match; one of the server's versions (or %q) may work anyway",
+		EM.Title(), s.baseURL.Host, offered, strings.Join(EMKnownVersions, ", "), EMLatest)}
 }
 
 // emLogout deletes the logon session. A session that is already gone (401, 404) counts as

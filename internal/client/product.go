@@ -1,6 +1,6 @@
 package client
 
-// Product names one of the Veeam REST surfaces. Its value is the provider block name.
+// Product names one of the Veeam REST surfaces by its short name (aws, vbr, ...).
 type Product string
 
 const (

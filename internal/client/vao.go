@@ -25,17 +25,26 @@ var VAOFlavor = &Flavor{
 	CredentialHeader: "Authorization",
 	CredentialPrefix: "Bearer ",
 	DecodeError:      decodeJSONError,
-	Login:            vaoLogin,
-	Refresh:          refreshGrant(vaoTokenPath),
-	Logout:           orchestratorLogout,
+	CheckCredentials: func(c Credentials) error {
+		if c.RefreshToken != "" && c.Password == "" {
+			return nil
+		}
+		if err := requirePassword(c); err != nil {
+			return err
+		}
+		return CheckVAOUsername(c.Username)
+	},
+	Login:   vaoLogin,
+	Refresh: refreshGrant(vaoTokenPath),
+	Logout:  orchestratorLogout,
 }
 
-// CheckVAOUsername returns a ConfigError on "username" unless name is DOMAIN\USERNAME.
+// CheckVAOUsername returns a ConfigError on FieldUsername unless name is DOMAIN\USERNAME.
 func CheckVAOUsername(name string) error {
 	if VAOUsernamePattern.MatchString(name) {
 		return nil
 	}
-	return &ConfigError{Attribute: "username", Message: fmt.Sprintf(`%q is not in the DOMAIN\USERNAME format the Availability Orchestrator requires: write the domain, a backslash and the user name, for example VEEAM\administrator (in HCL "VEEAM\\administrator"), in the "vao" block or VEEAM_VAO_USERNAME`, name)}
+	return &ConfigError{Field: FieldUsername, Detail: fmt.Sprintf(`%q is not in the DOMAIN\USERNAME format the Availability Orchestrator requires: write the domain, a backslash and the user name, for example VEEAM\administrator`, name)}
 }
 
 // vaoLogin logs in with an initial refresh token when only that is set, else with username and
@@ -45,14 +54,7 @@ func vaoLogin(ctx context.Context, s *Session) (*Token, error) {
 	if c.RefreshToken != "" && c.Password == "" {
 		return orchestratorRefreshLogin(ctx, s, vaoTokenPath)
 	}
-	if err := requirePassword(VAO, c); err != nil {
-		return nil, err
-	}
-	if err := CheckVAOUsername(c.Username); err != nil {
-		return nil, err
-	}
-	return orchestratorGrant(ctx, s, vaoTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username,
-		`check username and password in the "vao" block (or VEEAM_VAO_USERNAME and VEEAM_VAO_PASSWORD)`)
+	return orchestratorGrant(ctx, s, vaoTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username, FieldPassword, "")
 }
 
 // VAOClient is the typed Availability Orchestrator API over one Session.

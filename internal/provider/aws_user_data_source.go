@@ -54,9 +54,8 @@ func (d *awsUserDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if resp.Diagnostics.HasError() || d.data == nil {
 		return
 	}
-	c, diags := get(d.data.aws, "aws", "veeam_aws_user")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	c, conf := clientOf[*client.AWSClient](d.data, client.AWS, "veeam_aws_user", &resp.Diagnostics)
+	if conf == nil {
 		return
 	}
 	u, err := c.GetUser(ctx, m.Name.ValueString())
@@ -65,7 +64,7 @@ func (d *awsUserDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if err != nil {
-		addCallError(&resp.Diagnostics, "aws", "Reading the user failed", err)
+		d.data.addCallError(&resp.Diagnostics, client.AWS, "Reading the user failed", err)
 		return
 	}
 	m.ID = types.StringValue(u.Name)

@@ -91,7 +91,7 @@ func (r *awsUserMFAResource) Configure(_ context.Context, req resource.Configure
 }
 
 func (r *awsUserMFAResource) awsClient(diags *diag.Diagnostics) *client.AWSClient {
-	c, _ := needAWS(r.data, "veeam_aws_user_mfa", diags)
+	c, _ := clientOf[*client.AWSClient](r.data, client.AWS, "veeam_aws_user_mfa", diags)
 	return c
 }
 

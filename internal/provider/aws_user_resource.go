@@ -115,7 +115,7 @@ func (r *awsUserResource) Configure(_ context.Context, req resource.ConfigureReq
 }
 
 func (r *awsUserResource) awsClient(diags *diag.Diagnostics) *client.AWSClient {
-	c, _ := needAWS(r.data, "veeam_aws_user", diags)
+	c, _ := clientOf[*client.AWSClient](r.data, client.AWS, "veeam_aws_user", diags)
 	return c
 }
 
@@ -131,14 +131,14 @@ func (m *awsUserModel) fill(u *client.AWSUser) {
 }
 
 // addUserError reports a failed user call, explaining the failures a user can fix.
-func addUserError(diags *diag.Diagnostics, summary, name string, err error) {
+func (r *awsUserResource) addUserError(diags *diag.Diagnostics, summary, name string, err error) {
 	switch {
 	case client.IsForbidden(err):
 		diags.AddError(summary, fmt.Sprintf("The provider's user may not manage user %q: log in as a Portal Administrator in the \"aws\" block.\n\n%s", name, err))
 	case client.IsConflict(err):
 		diags.AddError(summary, fmt.Sprintf("User %q already exists: import it (terraform import veeam_aws_user.NAME %s) or choose another name.\n\n%s", name, name, err))
 	default:
-		addCallError(diags, "aws", summary, err)
+		r.data.addCallError(diags, client.AWS, summary, err)
 	}
 }
 
@@ -161,7 +161,7 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 	name := plan.Name.ValueString()
 	u, err := c.CreateUser(ctx, name, plan.Description.ValueString(), password)
 	if err != nil {
-		addUserError(&resp.Diagnostics, "Creating the user failed", name, err)
+		r.addUserError(&resp.Diagnostics, "Creating the user failed", name, err)
 		return
 	}
 	plan.fill(u)
@@ -185,7 +185,7 @@ func (r *awsUserResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if err != nil {
-		addUserError(&resp.Diagnostics, "Reading the user failed", state.Name.ValueString(), err)
+		r.addUserError(&resp.Diagnostics, "Reading the user failed", state.Name.ValueString(), err)
 		return
 	}
 	state.fill(u)
@@ -250,7 +250,7 @@ func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest
 	var old string
 	if password != "" {
 		if old, err = r.oldPassword(ctx, c, name, state); err != nil {
-			addCallError(&resp.Diagnostics, "aws", "Updating the user failed", err)
+			r.data.addCallError(&resp.Diagnostics, client.AWS, "Updating the user failed", err)
 			return
 		}
 	}
@@ -264,7 +264,7 @@ func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest
 					"password with another Portal Administrator in the \"aws\" block.\n\n%s", name, err))
 			return
 		}
-		addUserError(&resp.Diagnostics, "Updating the user failed", name, err)
+		r.addUserError(&resp.Diagnostics, "Updating the user failed", name, err)
 		return
 	}
 	plan.fill(u)
@@ -289,7 +289,7 @@ func (r *awsUserResource) Delete(ctx context.Context, req resource.DeleteRequest
 		resp.Diagnostics.AddError("Deleting the user failed", fmt.Sprintf("%q is the appliance's built-in administrator, which cannot be deleted: "+
 			"take it out of Terraform's hands with a `removed` block (or terraform state rm) instead.\n\n%s", name, err))
 	default:
-		addUserError(&resp.Diagnostics, "Deleting the user failed", name, err)
+		r.addUserError(&resp.Diagnostics, "Deleting the user failed", name, err)
 	}
 }
 

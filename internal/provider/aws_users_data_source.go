@@ -75,13 +75,8 @@ func (d *awsUsersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "veeam_aws_users was read before the provider was configured")
-		return
-	}
-	c, diags := get(d.data.aws, "aws", "veeam_aws_users")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	c, conf := clientOf[*client.AWSClient](d.data, client.AWS, "veeam_aws_users", &resp.Diagnostics)
+	if conf == nil {
 		return
 	}
 	users, err := c.ListAllUsers(ctx, client.AWSUserQuery{SearchPattern: m.SearchPattern.ValueString(), Sort: m.Sort.ValueString()})
@@ -90,7 +85,7 @@ func (d *awsUsersDataSource) Read(ctx context.Context, req datasource.ReadReques
 			resp.Diagnostics.AddError("Listing users failed", "Listing users needs a Portal Administrator: log in as one in the provider's \"aws\" block.\n\n"+err.Error())
 			return
 		}
-		addCallError(&resp.Diagnostics, "aws", "Listing users failed", err)
+		d.data.addCallError(&resp.Diagnostics, client.AWS, "Listing users failed", err)
 		return
 	}
 	m.Users = make([]awsUsersEntry, 0, len(users))

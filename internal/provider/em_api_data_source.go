@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
 var _ datasource.DataSourceWithConfigure = &emAPIDataSource{}
@@ -48,13 +50,8 @@ func (d *emAPIDataSource) Configure(_ context.Context, req datasource.ConfigureR
 }
 
 func (d *emAPIDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "veeam_em_api was read before the provider was configured")
-		return
-	}
-	c, diags := get(d.data.em, "em", "veeam_em_api")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	c, conf := clientOf[*client.EMClient](d.data, client.EM, "veeam_em_api", &resp.Diagnostics)
+	if conf == nil {
 		return
 	}
 	info, err := c.APIInfo(ctx)

@@ -57,7 +57,7 @@ func TestInsecureWarns(t *testing.T) {
 		Password:        types.StringValue("Password1"),
 	}
 	var diags diag.Diagnostics
-	c := configureProduct(context.Background(), "test", "aws", block, client.NewAWS, &diags)
+	c := configureProduct(context.Background(), "test", productOf(client.AWS), block, &diags)
 	if diags.HasError() || c == nil || c.client == nil {
 		t.Fatalf("insecure login failed: %v", diags)
 	}

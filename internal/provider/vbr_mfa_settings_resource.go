@@ -76,19 +76,19 @@ func (r *vbrMFASettingsResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *vbrMFASettingsResource) vbrClient(diags *diag.Diagnostics) *client.VBRClient {
-	c, _ := needVBR(r.data, "veeam_vbr_mfa_settings", diags)
+	c, _ := clientOf[*client.VBRClient](r.data, client.VBR, "veeam_vbr_mfa_settings", diags)
 	return c
 }
 
 // addVBRSettingsError explains a failed settings call.
-func addVBRSettingsError(diags *diag.Diagnostics, summary string, err error) {
+func (r *vbrMFASettingsResource) addSettingsError(diags *diag.Diagnostics, summary string, err error) {
 	switch {
 	case client.IsForbidden(err):
 		diags.AddAttributeError(path.Root("mfa_enabled"), summary, fmt.Sprintf("The provider's \"vbr\" user may not change security settings: log in as a user with the Veeam Backup Administrator role.\n\n%s", err))
 	case client.IsNotFound(err):
 		diags.AddError(summary, fmt.Sprintf("The server has no /api/v1/security/settings: it needs Veeam Backup & Replication 13 (REST API 1.3); set api_version in the \"vbr\" block to 1.3-rev0 or newer.\n\n%s", err))
 	default:
-		addCallError(diags, "vbr", summary, err)
+		r.data.addCallError(diags, client.VBR, summary, err)
 	}
 }
 
@@ -104,12 +104,12 @@ func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.Create
 	}
 	before, err := c.GetSecuritySettings(ctx)
 	if err != nil {
-		addVBRSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
+		r.addSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
 		return
 	}
 	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
 	if err != nil {
-		addVBRSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
+		r.addSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
 		return
 	}
 	b, _ := json.Marshal(vbrMFASettingsPrivate{Before: before.MFAEnabled})
@@ -131,7 +131,7 @@ func (r *vbrMFASettingsResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	s, err := c.GetSecuritySettings(ctx)
 	if err != nil {
-		addVBRSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
+		r.addSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
 		return
 	}
 	state.ID = types.StringValue(vbrMFASettingsID)
@@ -151,7 +151,7 @@ func (r *vbrMFASettingsResource) Update(ctx context.Context, req resource.Update
 	}
 	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
 	if err != nil {
-		addVBRSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
+		r.addSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
 		return
 	}
 	plan.ID = types.StringValue(vbrMFASettingsID)

@@ -72,13 +72,8 @@ func (d *vbrUsersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "veeam_vbr_users was read before the provider was configured")
-		return
-	}
-	c, diags := get(d.data.vbr, "vbr", "veeam_vbr_users")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	c, conf := clientOf[*client.VBRClient](d.data, client.VBR, "veeam_vbr_users", &resp.Diagnostics)
+	if conf == nil {
 		return
 	}
 	filter := m.NameFilter.ValueString()
@@ -88,7 +83,7 @@ func (d *vbrUsersDataSource) Read(ctx context.Context, req datasource.ReadReques
 			resp.Diagnostics.AddError("Listing the users failed", "The server has no /api/v1/security/users: it needs Veeam Backup & Replication 13 (REST API 1.3); set api_version in the \"vbr\" block to 1.3-rev0 or newer.\n\n"+err.Error())
 			return
 		}
-		addCallError(&resp.Diagnostics, "vbr", "Listing the users failed", err)
+		d.data.addCallError(&resp.Diagnostics, client.VBR, "Listing the users failed", err)
 		return
 	}
 	m.ID = types.StringValue("*")
