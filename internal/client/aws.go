@@ -287,7 +287,7 @@ func (c *AWSClient) DisableMFA(ctx context.Context, user string) error {
 	// Retry-safe: disabling twice ends in the same state. Should an appliance refuse the resent
 	// call because MFA is already off, reading the user settles it.
 	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/disableMfa", RetrySafe: true})
-	if isStatusErr(err, http.StatusBadRequest) {
+	if hasStatus(err, http.StatusBadRequest) {
 		if u, gerr := c.GetUser(ctx, user); gerr == nil && !u.MFAEnabled {
 			return nil
 		}
@@ -312,7 +312,7 @@ func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (
 		if err == nil {
 			return e, nil
 		}
-		if !recreate && isStatusErr(err, http.StatusBadRequest) {
+		if !recreate && hasStatus(err, http.StatusBadRequest) {
 			// An acceptMfa whose answer was lost and was resent finds nothing pending: if MFA
 			// is now on, the first one got through with this secret (only this enrollment
 			// was pending).
@@ -328,11 +328,6 @@ func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (
 			return nil, err
 		}
 	}
-}
-
-func isStatusErr(err error, status int) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.Status == status
 }
 
 // ErrMFACodeRejected wraps the server's answer when the mfa grant refused the code.

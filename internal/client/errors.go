@@ -53,6 +53,9 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &e) && e.Status == http.StatusNotFound
 }
 
+// IsBadRequest reports whether err is the server refusing a request as malformed or invalid.
+func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
+
 // IsConflict reports whether err is the server refusing a change that clashes with current state.
 func IsConflict(err error) bool {
 	var e *APIError
@@ -63,7 +66,7 @@ func IsConflict(err error) bool {
 // the current password (oldPassword) was missing or wrong.
 func IsOldPasswordRequired(err error) bool {
 	var e *APIError
-	return errors.As(err, &e) && e.Status == http.StatusBadRequest && strings.Contains(e.Message, "oldPassword")
+	return errors.As(err, &e) && e.Status == http.StatusBadRequest && (strings.Contains(e.Message, "oldPassword") || strings.Contains(e.ErrorCode, "oldPassword"))
 }
 
 // hasStatus reports whether err is an APIError with one of statuses.

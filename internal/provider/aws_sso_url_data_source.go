@@ -18,17 +18,17 @@ import (
 var _ datasource.DataSourceWithConfigure = &awsSSOURLDataSource{}
 
 // NewAWSSSOURLDataSource is the data source veeam_aws_sso_url.
-func NewAWSSSOURLDataSource() datasource.DataSource { return &awsSSOURLDataSource{} }
+func NewAWSSSOURLDataSource() datasource.DataSource {
+	return &awsSSOURLDataSource{productDataSource[*client.AWSClient]{apiOf[*client.AWSClient](client.AWS, "aws_sso_url")}}
+}
 
-type awsSSOURLDataSource struct{ data *providerData }
+type awsSSOURLDataSource struct {
+	productDataSource[*client.AWSClient]
+}
 
 type awsSSOURLModel struct {
 	UserName      types.String `tfsdk:"user_name"`
 	RedirectToURL types.String `tfsdk:"redirect_to_url"`
-}
-
-func (d *awsSSOURLDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_aws_sso_url"
 }
 
 func (d *awsSSOURLDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -50,10 +50,6 @@ func (d *awsSSOURLDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			},
 		},
 	}
-}
-
-func (d *awsSSOURLDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 // unauthenticatedAWS returns a client for calls that need no login: the provider's own, or,

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -32,9 +30,13 @@ var (
 )
 
 // NewAWSUserResource is veeam_aws_user.
-func NewAWSUserResource() resource.Resource { return &awsUserResource{} }
+func NewAWSUserResource() resource.Resource {
+	return &awsUserResource{productResource[*client.AWSClient]{apiOf[*client.AWSClient](client.AWS, "aws_user")}}
+}
 
-type awsUserResource struct{ data *providerData }
+type awsUserResource struct {
+	productResource[*client.AWSClient]
+}
 
 type awsUserModel struct {
 	ID                types.String `tfsdk:"id"`
@@ -45,10 +47,6 @@ type awsUserModel struct {
 	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
 	MFAEnabled        types.Bool   `tfsdk:"mfa_enabled"`
 	IsDefault         types.Bool   `tfsdk:"is_default"`
-}
-
-func (r *awsUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_aws_user"
 }
 
 func (r *awsUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -110,15 +108,6 @@ func (r *awsUserResource) ConfigValidators(_ context.Context) []resource.ConfigV
 	}
 }
 
-func (r *awsUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *awsUserResource) awsClient(diags *diag.Diagnostics) *client.AWSClient {
-	c, _ := clientOf[*client.AWSClient](r.data, client.AWS, "veeam_aws_user", diags)
-	return c
-}
-
 // fill copies what the appliance reports into the model; the password attributes stay as
 // they are (the appliance never returns a password).
 func (m *awsUserModel) fill(u *client.AWSUser) {
@@ -138,7 +127,7 @@ func (r *awsUserResource) addUserError(diags *diag.Diagnostics, summary, name st
 	case client.IsConflict(err):
 		diags.AddError(summary, fmt.Sprintf("User %q already exists: import it (terraform import veeam_aws_user.NAME %s) or choose another name.\n\n%s", name, name, err))
 	default:
-		r.data.addCallError(diags, client.AWS, summary, err)
+		r.callError(diags, summary, err)
 	}
 }
 
@@ -150,8 +139,8 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.client(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	password := plan.Password.ValueString()
@@ -170,12 +159,8 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 
 func (r *awsUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state awsUserModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	u, err := c.GetUser(ctx, state.Name.ValueString())
@@ -237,8 +222,8 @@ func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.client(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	name := plan.Name.ValueString()
@@ -250,14 +235,13 @@ func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest
 	var old string
 	if password != "" {
 		if old, err = r.oldPassword(ctx, c, name, state); err != nil {
-			r.data.addCallError(&resp.Diagnostics, client.AWS, "Updating the user failed", err)
+			r.callError(&resp.Diagnostics, "Updating the user failed", err)
 			return
 		}
 	}
 	u, err := c.UpdateUser(ctx, name, plan.Description.ValueString(), password, old)
 	if err != nil {
-		var apiErr *client.APIError
-		if password != "" && errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest && (old != "" || strings.Contains(err.Error(), "oldPassword")) {
+		if password != "" && (client.IsOldPasswordRequired(err) || (old != "" && client.IsBadRequest(err))) {
 			resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "Changing the password failed", fmt.Sprintf(
 				"User %q is the provider's own user: changing its own password needs the current one, which the provider takes from "+
 					"the \"aws\" block's password (or the previous `password` in state). The appliance refused the change; set the "+
@@ -273,12 +257,8 @@ func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest
 
 func (r *awsUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state awsUserModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	name := state.Name.ValueString()

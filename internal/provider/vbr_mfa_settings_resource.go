@@ -34,17 +34,17 @@ type vbrMFASettingsPrivate struct {
 const vbrMFASettingsPrivateKey = "before"
 
 // NewVBRMFASettingsResource is veeam_vbr_mfa_settings.
-func NewVBRMFASettingsResource() resource.Resource { return &vbrMFASettingsResource{} }
+func NewVBRMFASettingsResource() resource.Resource {
+	return &vbrMFASettingsResource{productResource[*client.VBRClient]{apiOf[*client.VBRClient](client.VBR, "vbr_mfa_settings")}}
+}
 
-type vbrMFASettingsResource struct{ data *providerData }
+type vbrMFASettingsResource struct {
+	productResource[*client.VBRClient]
+}
 
 type vbrMFASettingsModel struct {
 	ID         types.String `tfsdk:"id"`
 	MFAEnabled types.Bool   `tfsdk:"mfa_enabled"`
-}
-
-func (r *vbrMFASettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_vbr_mfa_settings"
 }
 
 func (r *vbrMFASettingsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -71,15 +71,6 @@ func (r *vbrMFASettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 }
 
-func (r *vbrMFASettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *vbrMFASettingsResource) vbrClient(diags *diag.Diagnostics) *client.VBRClient {
-	c, _ := clientOf[*client.VBRClient](r.data, client.VBR, "veeam_vbr_mfa_settings", diags)
-	return c
-}
-
 // addVBRSettingsError explains a failed settings call.
 func (r *vbrMFASettingsResource) addSettingsError(diags *diag.Diagnostics, summary string, err error) {
 	switch {
@@ -88,18 +79,14 @@ func (r *vbrMFASettingsResource) addSettingsError(diags *diag.Diagnostics, summa
 	case client.IsNotFound(err):
 		diags.AddError(summary, fmt.Sprintf("The server has no /api/v1/security/settings: it needs Veeam Backup & Replication 13 (REST API 1.3); set api_version in the \"vbr\" block to 1.3-rev0 or newer.\n\n%s", err))
 	default:
-		r.data.addCallError(diags, client.VBR, summary, err)
+		r.callError(diags, summary, err)
 	}
 }
 
 func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan vbrMFASettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.vbrClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.Plan, &plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	before, err := c.GetSecuritySettings(ctx)
@@ -121,12 +108,8 @@ func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.Create
 
 func (r *vbrMFASettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state vbrMFASettingsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.vbrClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	s, err := c.GetSecuritySettings(ctx)
@@ -141,12 +124,8 @@ func (r *vbrMFASettingsResource) Read(ctx context.Context, req resource.ReadRequ
 
 func (r *vbrMFASettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan vbrMFASettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.vbrClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.Plan, &plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
