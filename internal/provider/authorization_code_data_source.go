@@ -42,10 +42,9 @@ func (d *authorizationCodeDataSource) Schema(_ context.Context, _ datasource.Sch
 			"The code is stored in state (sensitive) and expires quickly; prefer the ephemeral resource of the same name on Terraform 1.10+, "+
 			"which keeps it out of state.", string(d.product.id), d.product.authorizationCode.endpoint),
 		Attributes: map[string]schema.Attribute{
-			"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "When the code was issued (RFC 3339)."},
-			"code": schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The authorization code. Usable once."},
-			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("When the code stops working (RFC 3339), from the "+
-				"documented lifetime of %g seconds: an appliance configured otherwise may differ.", d.product.authorizationCode.lifetime.Seconds())},
+			"id":         schema.StringAttribute{Computed: true, MarkdownDescription: "When the code was issued (RFC 3339)."},
+			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},
+			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: d.product.authorizationCode.expiresDescription()},
 		},
 	}
 }
@@ -62,7 +61,7 @@ func (d *authorizationCodeDataSource) Read(ctx context.Context, _ datasource.Rea
 	m := authorizationCodeModel{
 		ID:        types.StringValue(issued.UTC().Format(time.RFC3339Nano)),
 		Code:      types.StringValue(code),
-		ExpiresAt: types.StringValue(issued.Add(d.product.authorizationCode.lifetime).UTC().Format(time.RFC3339)),
+		ExpiresAt: d.product.authorizationCode.expiry(issued),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

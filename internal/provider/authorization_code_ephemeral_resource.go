@@ -26,6 +26,19 @@ type authorizationCodeSpec struct {
 	lifetime time.Duration // the documented lifetime of a code
 }
 
+// codeDescription describes the code attribute.
+const codeDescription = "The authorization code. Usable once."
+
+// expiresDescription describes the expires_at attribute.
+func (s *authorizationCodeSpec) expiresDescription() string {
+	return fmt.Sprintf("When the code stops working (RFC 3339), from the documented lifetime of %g seconds: an appliance configured otherwise may differ.", s.lifetime.Seconds())
+}
+
+// expiry is when a code issued at issued stops working, as expires_at shows it.
+func (s *authorizationCodeSpec) expiry(issued time.Time) types.String {
+	return types.StringValue(issued.Add(s.lifetime).UTC().Format(time.RFC3339))
+}
+
 // newAuthorizationCodeEphemeralResource is the ephemeral authorization code of p.
 func newAuthorizationCodeEphemeralResource(p *product) func() ephemeral.EphemeralResource {
 	return func() ephemeral.EphemeralResource { return &authorizationCodeEphemeral{product: p} }
@@ -76,9 +89,8 @@ func (e *authorizationCodeEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 			"there is nothing to close (an unused code expires). Needs Terraform 1.10 or newer.",
 			string(e.product.id), e.product.authorizationCode.endpoint, string(e.product.id), title),
 		Attributes: map[string]schema.Attribute{
-			"code": schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The authorization code. Usable once."},
-			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("When the code stops working (RFC 3339), from the "+
-				"documented lifetime of %g seconds: an appliance configured otherwise may differ.", e.product.authorizationCode.lifetime.Seconds())},
+			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},
+			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: e.product.authorizationCode.expiresDescription()},
 		},
 	}
 }
@@ -94,7 +106,7 @@ func (e *authorizationCodeEphemeral) Open(ctx context.Context, _ ephemeral.OpenR
 	}
 	m := authorizationCodeEphemeralModel{
 		Code:      types.StringValue(code),
-		ExpiresAt: types.StringValue(issued.Add(e.product.authorizationCode.lifetime).UTC().Format(time.RFC3339)),
+		ExpiresAt: e.product.authorizationCode.expiry(issued),
 	}
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 }

@@ -165,18 +165,29 @@ func (e *tokenEphemeral) Open(ctx context.Context, _ ephemeral.OpenRequest, resp
 	resp.RenewAt = renewAt(tok)
 }
 
-func (e *tokenEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	b, diags := req.Private.GetKey(ctx, privateKey)
-	resp.Diagnostics.Append(diags...)
+// resume is a session of its own holding the token Open kept in private data; nil when there is
+// none.
+func (e *tokenEphemeral) resume(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}, diags *diag.Diagnostics) *client.Session {
+	b, d := private.GetKey(ctx, privateKey)
+	diags.Append(d...)
 	tok, err := tokenFromPrivate(b)
 	if err != nil {
-		return
+		return nil
 	}
-	s, _ := e.session(&resp.Diagnostics)
+	s, _ := e.session(diags)
+	if s != nil {
+		s.Resume(tok)
+	}
+	return s
+}
+
+func (e *tokenEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
+	s := e.resume(ctx, req.Private, &resp.Diagnostics)
 	if s == nil {
 		return
 	}
-	s.Resume(tok)
 	nt, err := s.Credential(ctx) // refreshes when due
 	if err != nil {
 		resp.Diagnostics.AddWarning("Renewing the token failed", err.Error())
@@ -187,17 +198,10 @@ func (e *tokenEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, 
 }
 
 func (e *tokenEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	b, diags := req.Private.GetKey(ctx, privateKey)
-	resp.Diagnostics.Append(diags...)
-	tok, err := tokenFromPrivate(b)
-	if err != nil {
-		return
-	}
-	s, _ := e.session(&resp.Diagnostics)
+	s := e.resume(ctx, req.Private, &resp.Diagnostics)
 	if s == nil {
 		return
 	}
-	s.Resume(tok)
 	if err := s.Logout(ctx); err != nil {
 		// The token expires on its own; a failed logout must not fail the run.
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Logging out the %s failed", "veeam_"+e.product.token.typeName), err.Error())

@@ -94,16 +94,24 @@ func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.Create
 		r.addSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
 		return
 	}
-	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
-	if err != nil {
-		r.addSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
+	if !r.set(ctx, c, &plan, &resp.Diagnostics) {
 		return
 	}
 	b, _ := json.Marshal(vbrMFASettingsPrivate{Before: before.MFAEnabled})
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, vbrMFASettingsPrivateKey, b)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// set applies the planned switch and puts the value in force into plan.
+func (r *vbrMFASettingsResource) set(ctx context.Context, c *client.VBRClient, plan *vbrMFASettingsModel, diags *diag.Diagnostics) bool {
+	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
+	if err != nil {
+		r.addSettingsError(diags, "Changing the MFA setting failed", err)
+		return false
+	}
 	plan.ID = types.StringValue(vbrMFASettingsID)
 	plan.MFAEnabled = types.BoolValue(got.MFAEnabled)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	return true
 }
 
 func (r *vbrMFASettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -128,14 +136,9 @@ func (r *vbrMFASettingsResource) Update(ctx context.Context, req resource.Update
 	if !ok {
 		return
 	}
-	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
-	if err != nil {
-		r.addSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
-		return
+	if r.set(ctx, c, &plan, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
-	plan.ID = types.StringValue(vbrMFASettingsID)
-	plan.MFAEnabled = types.BoolValue(got.MFAEnabled)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // Delete leaves the setting as it is (see the resource description) and warns.
@@ -145,19 +148,11 @@ func (r *vbrMFASettingsResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	now := "enabled"
-	if !state.MFAEnabled.ValueBool() {
-		now = "disabled"
-	}
-	detail := fmt.Sprintf("Terraform no longer manages the multi-factor authentication setting of Veeam Backup & Replication; it stays %s on the server.", now)
+	detail := fmt.Sprintf("Terraform no longer manages the multi-factor authentication setting of Veeam Backup & Replication; it stays %s on the server.", enabledOrDisabled(state.MFAEnabled.ValueBool()))
 	if b, diags := req.Private.GetKey(ctx, vbrMFASettingsPrivateKey); !diags.HasError() && len(b) > 0 {
 		var p vbrMFASettingsPrivate
 		if json.Unmarshal(b, &p) == nil && p.Before != state.MFAEnabled.ValueBool() {
-			before := "enabled"
-			if !p.Before {
-				before = "disabled"
-			}
-			detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", before, p.Before)
+			detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", enabledOrDisabled(p.Before), p.Before)
 		}
 	}
 	resp.Diagnostics.AddWarning("MFA setting left unchanged", detail)
@@ -166,4 +161,11 @@ func (r *vbrMFASettingsResource) Delete(ctx context.Context, req resource.Delete
 // ImportState accepts any id (the server has one settings object) and reads the value.
 func (r *vbrMFASettingsResource) ImportState(ctx context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), vbrMFASettingsID)...)
+}
+
+func enabledOrDisabled(on bool) string {
+	if on {
+		return "enabled"
+	}
+	return "disabled"
 }
