@@ -27,27 +27,17 @@ const (
 )
 
 // AWSFlavor describes Backup for AWS to the lifecycle.
-var AWSFlavor = &Flavor{
-	Product:          AWS,
-	DefaultPort:      11005,
-	VersionHeader:    "x-api-version",
-	DefaultVersion:   AWSDefaultVersion,
-	CredentialHeader: "Authorization",
-	CredentialPrefix: "Bearer ",
-	DecodeError:      decodeJSONError,
-	CheckCredentials: func(c Credentials) error {
-		if c.SAMLResponse != "" || c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "") {
-			return nil
-		}
-		return requirePassword(c)
-	},
-	Login:   awsLogin,
-	Refresh: refreshGrant(awsTokenPath),
+var AWSFlavor = oauthFlavor(Flavor{
+	Product:        AWS,
+	DefaultPort:    11005,
+	VersionHeader:  "x-api-version",
+	DefaultVersion: AWSDefaultVersion,
+	Login:          awsLogin,
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: awsTokenPath}, t)
 		return err
 	},
-}
+}, awsTokenPath)
 
 func awsLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -48,17 +49,27 @@ type Flavor struct {
 
 // Credentials are everything a user may configure to log in. Each product reads what it knows.
 type Credentials struct {
-	Username            string
-	Password            string
-	TOTPSecret          string // AWS: base32 secret; the code is computed at login time
-	MFACode             string // AWS: a one-shot TOTP code or an 8-digit scratch code
-	AuthorizationCode   string // AWS, VBR: single-use code from another session
-	RefreshToken        string // AWS, VBR, VRO, VAO: start from an existing refresh token
-	SAMLResponse        string // AWS: SAMLResponse from the identity provider
-	ClientID            string // VRO: client_credentials
-	ClientSecret        string
-	UseShortTermRefresh bool // VBR
-	Tenant              bool // EM: log on as a tenant (LoginSpec body)
+	Username            string `field:"username"`
+	Password            string `field:"password"`
+	TOTPSecret          string `field:"totp_secret"`        // AWS: base32 secret; the code is computed at login time
+	MFACode             string `field:"mfa_code"`           // AWS: a one-shot TOTP code or an 8-digit scratch code
+	AuthorizationCode   string `field:"authorization_code"` // AWS, VBR: single-use code from another session
+	RefreshToken        string `field:"refresh_token"`      // AWS, VBR, VRO, VAO: start from an existing refresh token
+	SAMLResponse        string `field:"saml_response"`      // AWS: SAMLResponse from the identity provider
+	ClientID            string `field:"client_id"`          // VRO: client_credentials
+	ClientSecret        string `field:"client_secret"`
+	UseShortTermRefresh bool   // VBR
+	Tenant              bool   // EM: log on as a tenant (LoginSpec body)
+}
+
+// Set puts v in the credential field f (its `field` tag); other fields are ignored.
+func (c *Credentials) Set(f Field, v string) {
+	rv := reflect.ValueOf(c).Elem()
+	for i := range rv.NumField() {
+		if rv.Type().Field(i).Tag.Get("field") == string(f) {
+			rv.Field(i).SetString(v)
+		}
+	}
 }
 
 // Config configures one product's session.

@@ -153,6 +153,29 @@ func authorizationCode(ctx context.Context, s *Session, path string) (string, er
 	return r.Code, nil
 }
 
+// oauthFlavor completes f for a product with an OAuth-style token endpoint at tokenPath:
+// bearer tokens, JSON errors, and the refresh_token grant unless f has its own Refresh.
+func oauthFlavor(f Flavor, tokenPath string) *Flavor {
+	f.CredentialHeader, f.CredentialPrefix = "Authorization", "Bearer "
+	f.DecodeError = decodeJSONError
+	if f.Refresh == nil {
+		f.Refresh = refreshGrant(tokenPath)
+	}
+	if f.CheckCredentials == nil {
+		f.CheckCredentials = checkSingleUseOrPassword
+	}
+	return &f
+}
+
+// checkSingleUseOrPassword: a single-use credential (SAML response, authorization code,
+// initial refresh token) logs in alone; anything else needs username and password.
+func checkSingleUseOrPassword(c Credentials) error {
+	if c.SAMLResponse != "" || c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "") {
+		return nil
+	}
+	return requirePassword(c)
+}
+
 // requirePassword checks that a password login has what it needs, naming the fields.
 func requirePassword(c Credentials) error {
 	switch {

@@ -19,25 +19,18 @@ var VAOUsernamePattern = regexp.MustCompile(`^[^\\\s]+\\[^\\\s][^\\]*$`)
 
 // VAOFlavor describes Availability Orchestrator to the lifecycle. The default port is the
 // emulator's choice: the reference documents name none.
-var VAOFlavor = &Flavor{
-	Product:          VAO,
-	DefaultPort:      9899,
-	CredentialHeader: "Authorization",
-	CredentialPrefix: "Bearer ",
-	DecodeError:      decodeJSONError,
+var VAOFlavor = oauthFlavor(Flavor{
+	Product:     VAO,
+	DefaultPort: 9899,
 	CheckCredentials: func(c Credentials) error {
-		if c.RefreshToken != "" && c.Password == "" {
-			return nil
-		}
-		if err := requirePassword(c); err != nil {
+		if err := checkSingleUseOrPassword(c); err != nil || c.Password == "" {
 			return err
 		}
 		return CheckVAOUsername(c.Username)
 	},
-	Login:   vaoLogin,
-	Refresh: refreshGrant(vaoTokenPath),
-	Logout:  orchestratorLogout,
-}
+	Login:  vaoLogin,
+	Logout: orchestratorLogout,
+}, vaoTokenPath)
 
 // CheckVAOUsername returns a ConfigError on FieldUsername unless name is DOMAIN\USERNAME.
 func CheckVAOUsername(name string) error {

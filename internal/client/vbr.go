@@ -24,30 +24,20 @@ const (
 )
 
 // VBRFlavor describes Backup & Replication to the lifecycle.
-var VBRFlavor = &Flavor{
-	Product:          VBR,
-	DefaultPort:      9419,
-	VersionHeader:    "x-api-version",
-	DefaultVersion:   VBRDefaultVersion,
-	CredentialHeader: "Authorization",
-	CredentialPrefix: "Bearer ",
-	DecodeError:      decodeJSONError,
-	CheckCredentials: func(c Credentials) error {
-		if c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "") {
-			return nil
-		}
-		return requirePassword(c)
-	},
-	Login: vbrLogin,
-	// The reference spells the grant in lower case; newer appliances also accept
-	// "Refresh_token" (the emulator matches case-insensitively).
-	Refresh: refreshGrant(vbrTokenPath),
+// The reference spells the refresh grant in lower case; newer appliances also accept
+// "Refresh_token" (the emulator matches case-insensitively).
+var VBRFlavor = oauthFlavor(Flavor{
+	Product:        VBR,
+	DefaultPort:    9419,
+	VersionHeader:  "x-api-version",
+	DefaultVersion: VBRDefaultVersion,
+	Login:          vbrLogin,
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		// Not retry-safe (docs/design/retries.md): after a lost answer the token is dead.
 		_, err := s.Send(ctx, Request{Method: http.MethodPost, Path: "/api/oauth2/logout"}, t)
 		return err
 	},
-}
+}, vbrTokenPath)
 
 // vbrLogin logs in with, in this order, an authorization code, an initial refresh token or a
 // password. The provider makes sure exactly one is configured.

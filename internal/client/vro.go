@@ -19,26 +19,19 @@ const (
 )
 
 // VROFlavor describes Recovery Orchestrator to the lifecycle.
-var VROFlavor = &Flavor{
-	Product:          VRO,
-	DefaultPort:      9898,
-	DefaultVersion:   VRODefaultVersion,
-	CredentialHeader: "Authorization",
-	CredentialPrefix: "Bearer ",
-	DecodeError:      decodeJSONError,
+var VROFlavor = oauthFlavor(Flavor{
+	Product:        VRO,
+	DefaultPort:    9898,
+	DefaultVersion: VRODefaultVersion,
 	CheckCredentials: func(c Credentials) error {
-		switch {
-		case c.ClientID != "" || c.ClientSecret != "":
+		if c.ClientID != "" || c.ClientSecret != "" {
 			return vroCheckClient(c)
-		case c.RefreshToken != "" && c.Password == "":
-			return nil
 		}
-		return requirePassword(c)
+		return checkSingleUseOrPassword(c)
 	},
-	Login:   vroLogin,
-	Refresh: refreshGrant(vroTokenPath),
-	Logout:  orchestratorLogout,
-}
+	Login:  vroLogin,
+	Logout: orchestratorLogout,
+}, vroTokenPath)
 
 // orchestratorLogout is DELETE /api/token, for both orchestrators (the Availability
 // Orchestrator's reference says api/token too, although it logs in at /token).

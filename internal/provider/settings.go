@@ -190,7 +190,7 @@ func (r *resolver) resolve(model any) (client.Config, error) {
 	}
 	p.preferBlockLogin(creds)
 	for a, s := range creds {
-		setCredential(&cfg.Credentials, client.Field(a), s.Value)
+		cfg.Credentials.Set(client.Field(a), s.Value)
 	}
 	if len(r.unknown) > before {
 		return cfg, nil // checked again at apply, when every value is known
@@ -204,28 +204,4 @@ func (r *resolver) resolve(model any) (client.Config, error) {
 		}
 	}
 	return cfg, nil
-}
-
-// setCredential puts a credential setting where the client reads it.
-func setCredential(c *client.Credentials, f client.Field, v string) {
-	switch f {
-	case client.FieldUsername:
-		c.Username = v
-	case client.FieldPassword:
-		c.Password = v
-	case client.FieldTOTPSecret:
-		c.TOTPSecret = v
-	case client.FieldMFACode:
-		c.MFACode = v
-	case client.FieldAuthorizationCode:
-		c.AuthorizationCode = v
-	case client.FieldRefreshToken:
-		c.RefreshToken = v
-	case client.FieldSAMLResponse:
-		c.SAMLResponse = v
-	case client.FieldClientID:
-		c.ClientID = v
-	case client.FieldClientSecret:
-		c.ClientSecret = v
-	}
 }
