@@ -22,8 +22,6 @@ const (
 	// AWSDefaultVersion is the x-api-version sent when api_version is not set: the
 	// revision the reference documents use.
 	AWSDefaultVersion = "1.7-rev0"
-	// AWSAuthorizationCodeLifetime is the documented default lifetime of an authorization code.
-	AWSAuthorizationCodeLifetime = 60 * time.Second
 )
 
 // AWSFlavor describes Backup for AWS to the lifecycle.
@@ -335,6 +333,9 @@ func waitNextTOTPStep(ctx context.Context, now time.Time) error {
 		return nil
 	}
 }
+
+// AWSAuthorizationCodeLifetime is the documented default lifetime of an authorization code.
+const AWSAuthorizationCodeLifetime = 60 * time.Second
 
 // AuthorizationCode asks for a single-use code that logs in as this session's user.
 func (c *AWSClient) AuthorizationCode(ctx context.Context) (string, error) {

@@ -19,8 +19,6 @@ const (
 	// VBRDefaultVersion is the x-api-version sent when api_version is not set: the newest
 	// revision the reference lists.
 	VBRDefaultVersion = "1.3-rev1"
-	// VBRAuthorizationCodeLifetime is the documented lifetime of an authorization code.
-	VBRAuthorizationCodeLifetime = 60 * time.Second
 )
 
 // VBRFlavor describes Backup & Replication to the lifecycle.
@@ -99,6 +97,9 @@ func NewVBR(cfg Config) (*VBRClient, error) {
 	}
 	return &VBRClient{s}, nil
 }
+
+// VBRAuthorizationCodeLifetime is the documented lifetime of an authorization code.
+const VBRAuthorizationCodeLifetime = 60 * time.Second
 
 // AuthorizationCode asks for a single-use code that logs in as this session's user.
 func (c *VBRClient) AuthorizationCode(ctx context.Context) (string, error) {

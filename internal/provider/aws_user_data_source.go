@@ -12,11 +12,9 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var _ datasource.DataSourceWithConfigure = &awsUserDataSource{}
-
 // NewAWSUserDataSource is the data source veeam_aws_user.
 func NewAWSUserDataSource() datasource.DataSource {
-	return &awsUserDataSource{productDataSource[*client.AWSClient]{apiOf[*client.AWSClient](client.AWS, "aws_user")}}
+	return &awsUserDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_user")}
 }
 
 type awsUserDataSource struct {

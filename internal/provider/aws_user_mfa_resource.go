@@ -20,15 +20,13 @@ import (
 )
 
 var (
-	_ resource.Resource                = &awsUserMFAResource{}
-	_ resource.ResourceWithConfigure   = &awsUserMFAResource{}
 	_ resource.ResourceWithImportState = &awsUserMFAResource{}
 	_ resource.ResourceWithModifyPlan  = &awsUserMFAResource{}
 )
 
 // NewAWSUserMFAResource is veeam_aws_user_mfa.
 func NewAWSUserMFAResource() resource.Resource {
-	return &awsUserMFAResource{productResource[*client.AWSClient]{apiOf[*client.AWSClient](client.AWS, "aws_user_mfa")}}
+	return &awsUserMFAResource{resourceOf[*client.AWSClient](client.AWS, "aws_user_mfa")}
 }
 
 type awsUserMFAResource struct {

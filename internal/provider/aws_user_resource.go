@@ -23,15 +23,13 @@ import (
 )
 
 var (
-	_ resource.Resource                     = &awsUserResource{}
-	_ resource.ResourceWithConfigure        = &awsUserResource{}
 	_ resource.ResourceWithImportState      = &awsUserResource{}
 	_ resource.ResourceWithConfigValidators = &awsUserResource{}
 )
 
 // NewAWSUserResource is veeam_aws_user.
 func NewAWSUserResource() resource.Resource {
-	return &awsUserResource{productResource[*client.AWSClient]{apiOf[*client.AWSClient](client.AWS, "aws_user")}}
+	return &awsUserResource{resourceOf[*client.AWSClient](client.AWS, "aws_user")}
 }
 
 type awsUserResource struct {
@@ -110,13 +108,14 @@ func (r *awsUserResource) ConfigValidators(_ context.Context) []resource.ConfigV
 
 // fill copies what the appliance reports into the model; the password attributes stay as
 // they are (the appliance never returns a password).
-func (m *awsUserModel) fill(u *client.AWSUser) {
+func (m *awsUserModel) fill(u *client.AWSUser) *awsUserModel {
 	m.ID = types.StringValue(u.Name)
 	m.Name = types.StringValue(u.Name)
 	m.Description = types.StringValue(u.Description)
 	m.MFAEnabled = types.BoolValue(u.MFAEnabled)
 	m.IsDefault = types.BoolValue(u.IsDefault)
 	m.PasswordWO = types.StringNull()
+	return m
 }
 
 // addUserError reports a failed user call, explaining the failures a user can fix.
@@ -153,8 +152,7 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 		r.addUserError(&resp.Diagnostics, "Creating the user failed", name, err)
 		return
 	}
-	plan.fill(u)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan.fill(u))...)
 }
 
 func (r *awsUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -173,8 +171,7 @@ func (r *awsUserResource) Read(ctx context.Context, req resource.ReadRequest, re
 		r.addUserError(&resp.Diagnostics, "Reading the user failed", state.Name.ValueString(), err)
 		return
 	}
-	state.fill(u)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state.fill(u))...)
 }
 
 // newPassword is the password an update must send, or "" when it keeps the current one:
@@ -251,8 +248,7 @@ func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest
 		r.addUserError(&resp.Diagnostics, "Updating the user failed", name, err)
 		return
 	}
-	plan.fill(u)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan.fill(u))...)
 }
 
 func (r *awsUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -13,11 +13,9 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var _ datasource.DataSourceWithConfigure = &awsUsersDataSource{}
-
 // NewAWSUsersDataSource is the data source veeam_aws_users.
 func NewAWSUsersDataSource() datasource.DataSource {
-	return &awsUsersDataSource{productDataSource[*client.AWSClient]{apiOf[*client.AWSClient](client.AWS, "aws_users")}}
+	return &awsUsersDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_users")}
 }
 
 type awsUsersDataSource struct {

@@ -69,7 +69,12 @@ func (d *productDataSource[C]) Configure(_ context.Context, req datasource.Confi
 	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// apiOf is the productAPI of the type veeam_<typeName> of product.
-func apiOf[C session](product client.Product, typeName string) productAPI[C] {
-	return productAPI[C]{product: product, typeName: typeName}
+// resourceOf is the productResource of the type veeam_<typeName> of product.
+func resourceOf[C session](product client.Product, typeName string) productResource[C] {
+	return productResource[C]{productAPI[C]{product: product, typeName: typeName}}
+}
+
+// dataSourceOf is the productDataSource of the type veeam_<typeName> of product.
+func dataSourceOf[C session](product client.Product, typeName string) productDataSource[C] {
+	return productDataSource[C]{productAPI[C]{product: product, typeName: typeName}}
 }

@@ -6,9 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -111,5 +113,20 @@ func TestInsecureWarns(t *testing.T) {
 	}
 	if p, ok := w[0].(diag.DiagnosticWithPath); !ok || !p.Path().Equal(path.Root("aws").AtName("insecure")) {
 		t.Fatalf("the warning must point at aws.insecure, got %v", w[0])
+	}
+}
+
+// Every resource and data source gets the provider's data (productResource, productDataSource).
+func TestEveryResourceAndDataSourceIsConfigured(t *testing.T) {
+	p := &veeamProvider{}
+	for _, f := range p.Resources(context.Background()) {
+		if _, ok := f().(fwresource.ResourceWithConfigure); !ok {
+			t.Errorf("%T has no Configure", f())
+		}
+	}
+	for _, f := range p.DataSources(context.Background()) {
+		if _, ok := f().(datasource.DataSourceWithConfigure); !ok {
+			t.Errorf("%T has no Configure", f())
+		}
 	}
 }

@@ -16,11 +16,7 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var (
-	_ resource.Resource                = &vbrMFASettingsResource{}
-	_ resource.ResourceWithConfigure   = &vbrMFASettingsResource{}
-	_ resource.ResourceWithImportState = &vbrMFASettingsResource{}
-)
+var _ resource.ResourceWithImportState = &vbrMFASettingsResource{}
 
 // vbrMFASettingsID is the id of the one settings object.
 const vbrMFASettingsID = "settings"
@@ -35,7 +31,7 @@ const vbrMFASettingsPrivateKey = "before"
 
 // NewVBRMFASettingsResource is veeam_vbr_mfa_settings.
 func NewVBRMFASettingsResource() resource.Resource {
-	return &vbrMFASettingsResource{productResource[*client.VBRClient]{apiOf[*client.VBRClient](client.VBR, "vbr_mfa_settings")}}
+	return &vbrMFASettingsResource{resourceOf[*client.VBRClient](client.VBR, "vbr_mfa_settings")}
 }
 
 type vbrMFASettingsResource struct {
