@@ -14,6 +14,9 @@ import (
 	"github.com/pquerna/otp/totp"
 )
 
+// AWS is Veeam Backup for AWS.
+const AWS Product = "aws"
+
 // Backup for AWS: OAuth-style /api/v1/token with password, mfa, authorization_code and
 // refresh_token grants; SSO through identityProvider/token; per-user TOTP MFA.
 
@@ -25,7 +28,7 @@ const (
 )
 
 // AWSFlavor describes Backup for AWS to the lifecycle.
-var AWSFlavor = oauthFlavor(Flavor{
+var AWSFlavor = registered(oauthFlavor(Flavor{
 	Product:        AWS,
 	DefaultPort:    11005,
 	VersionHeader:  "x-api-version",
@@ -35,7 +38,7 @@ var AWSFlavor = oauthFlavor(Flavor{
 		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: awsTokenPath}, t)
 		return err
 	},
-}, awsTokenPath)
+}, awsTokenPath), "Veeam Backup for AWS")
 
 func awsLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials

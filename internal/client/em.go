@@ -18,6 +18,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+// EM is Veeam Backup Enterprise Manager.
+const EM Product = "em"
+
 // Veeam Backup Enterprise Manager: a logon session. Login discovers the API versions the server
 // offers (GET /api/, no credential), picks one, and POSTs /api/sessionMngr/?v=… with Basic
 // authentication (or, for a tenant, a LoginSpec body). The session id comes back in the
@@ -45,7 +48,7 @@ const (
 var EMKnownVersions = []string{"v1_5", "v1_6", "v1_7"}
 
 // EMFlavor describes Enterprise Manager to the lifecycle.
-var EMFlavor = &Flavor{
+var EMFlavor = registered(&Flavor{
 	Product:          EM,
 	DefaultPort:      9398,
 	VersionHeader:    "", // the version is the ?v= of the logon
@@ -57,7 +60,7 @@ var EMFlavor = &Flavor{
 	Login:            emLogin,
 	Refresh:          nil,
 	Logout:           emLogout,
-}
+}, "Veeam Backup Enterprise Manager")
 
 // emLogonSession is the LogonSession document (XML; JSON uses the same names).
 type emLogonSession struct {

@@ -7,6 +7,9 @@ import (
 	"regexp"
 )
 
+// VAO is Veeam Availability Orchestrator.
+const VAO Product = "vao"
+
 // Veeam Availability Orchestrator, the Recovery Orchestrator's older name: OAuth 2.0 /token with
 // the password grant (the user name must be DOMAIN\USERNAME) and refresh_token; DELETE
 // /api/token logs out.
@@ -19,7 +22,7 @@ var VAOUsernamePattern = regexp.MustCompile(`^[^\\\s]+\\[^\\\s][^\\]*$`)
 
 // VAOFlavor describes Availability Orchestrator to the lifecycle. The default port is the
 // emulator's choice: the reference documents name none.
-var VAOFlavor = oauthFlavor(Flavor{
+var VAOFlavor = registered(oauthFlavor(Flavor{
 	Product:     VAO,
 	DefaultPort: 9899,
 	CheckCredentials: func(c Credentials) error {
@@ -30,7 +33,7 @@ var VAOFlavor = oauthFlavor(Flavor{
 	},
 	Login:  vaoLogin,
 	Logout: orchestratorLogout,
-}, vaoTokenPath)
+}, vaoTokenPath), "Veeam Availability Orchestrator")
 
 // CheckVAOUsername returns a ConfigError on FieldUsername unless name is DOMAIN\USERNAME.
 func CheckVAOUsername(name string) error {

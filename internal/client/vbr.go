@@ -10,6 +10,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+// VBR is Veeam Backup & Replication.
+const VBR Product = "vbr"
+
 // Veeam Backup & Replication: OAuth-style /api/oauth2/token with password, authorization_code
 // and refresh_token grants (refresh tokens are single use), POST /api/oauth2/logout, and the
 // security endpoints of REST API 1.3 (users, their MFA, the global MFA switch).
@@ -24,7 +27,7 @@ const (
 // VBRFlavor describes Backup & Replication to the lifecycle.
 // The reference spells the refresh grant in lower case; newer appliances also accept
 // "Refresh_token" (the emulator matches case-insensitively).
-var VBRFlavor = oauthFlavor(Flavor{
+var VBRFlavor = registered(oauthFlavor(Flavor{
 	Product:        VBR,
 	DefaultPort:    9419,
 	VersionHeader:  "x-api-version",
@@ -35,7 +38,7 @@ var VBRFlavor = oauthFlavor(Flavor{
 		_, err := s.Send(ctx, Request{Method: http.MethodPost, Path: "/api/oauth2/logout"}, t)
 		return err
 	},
-}, vbrTokenPath)
+}, vbrTokenPath), "Veeam Backup & Replication")
 
 // vbrLogin logs in with, in this order, an authorization code, an initial refresh token or a
 // password. The provider makes sure exactly one is configured.

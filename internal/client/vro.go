@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// VRO is Veeam Recovery Orchestrator.
+const VRO Product = "vro"
+
 // Veeam Recovery Orchestrator: OAuth 2.0 /api/token with the password grant (DOMAIN\USERNAME or
 // USERNAME), the client_credentials grant of a dedicated client account, and refresh_token;
 // DELETE /api/token logs out. Resource paths carry the API version: /api/v7.21/...
@@ -19,7 +22,7 @@ const (
 )
 
 // VROFlavor describes Recovery Orchestrator to the lifecycle.
-var VROFlavor = oauthFlavor(Flavor{
+var VROFlavor = registered(oauthFlavor(Flavor{
 	Product:        VRO,
 	DefaultPort:    9898,
 	DefaultVersion: VRODefaultVersion,
@@ -31,7 +34,7 @@ var VROFlavor = oauthFlavor(Flavor{
 	},
 	Login:  vroLogin,
 	Logout: orchestratorLogout,
-}, vroTokenPath)
+}, vroTokenPath), "Veeam Recovery Orchestrator")
 
 // orchestratorLogout is DELETE /api/token, for both orchestrators (the Availability
 // Orchestrator's reference says api/token too, although it logs in at /token).

@@ -15,6 +15,8 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
+var _ datasource.DataSourceWithConfigure = &awsSSOURLDataSource{}
+
 // NewAWSSSOURLDataSource is the data source veeam_aws_sso_url.
 func NewAWSSSOURLDataSource() datasource.DataSource {
 	return &awsSSOURLDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_sso_url")}

@@ -12,6 +12,8 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
+var _ datasource.DataSourceWithConfigure = &awsUserDataSource{}
+
 // NewAWSUserDataSource is the data source veeam_aws_user.
 func NewAWSUserDataSource() datasource.DataSource {
 	return &awsUserDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_user")}

@@ -20,6 +20,7 @@ import (
 )
 
 var (
+	_ resource.ResourceWithConfigure   = &awsUserMFAResource{}
 	_ resource.ResourceWithImportState = &awsUserMFAResource{}
 	_ resource.ResourceWithModifyPlan  = &awsUserMFAResource{}
 )

@@ -23,6 +23,7 @@ import (
 )
 
 var (
+	_ resource.ResourceWithConfigure        = &awsUserResource{}
 	_ resource.ResourceWithImportState      = &awsUserResource{}
 	_ resource.ResourceWithConfigValidators = &awsUserResource{}
 )

@@ -13,6 +13,8 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
+var _ datasource.DataSourceWithConfigure = &awsUsersDataSource{}
+
 // NewAWSUsersDataSource is the data source veeam_aws_users.
 func NewAWSUsersDataSource() datasource.DataSource {
 	return &awsUsersDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_users")}

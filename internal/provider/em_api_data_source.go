@@ -10,6 +10,8 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
+var _ datasource.DataSourceWithConfigure = &emAPIDataSource{}
+
 // NewEMAPIDataSource is the data source veeam_em_api.
 func NewEMAPIDataSource() datasource.DataSource {
 	return &emAPIDataSource{dataSourceOf[*client.EMClient](client.EM, "em_api")}

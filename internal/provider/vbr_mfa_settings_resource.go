@@ -16,7 +16,10 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var _ resource.ResourceWithImportState = &vbrMFASettingsResource{}
+var (
+	_ resource.ResourceWithConfigure   = &vbrMFASettingsResource{}
+	_ resource.ResourceWithImportState = &vbrMFASettingsResource{}
+)
 
 // vbrMFASettingsID is the id of the one settings object.
 const vbrMFASettingsID = "settings"

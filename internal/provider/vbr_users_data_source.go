@@ -10,6 +10,8 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
+var _ datasource.DataSourceWithConfigure = &vbrUsersDataSource{}
+
 // NewVBRUsersDataSource is the data source veeam_vbr_users.
 func NewVBRUsersDataSource() datasource.DataSource {
 	return &vbrUsersDataSource{dataSourceOf[*client.VBRClient](client.VBR, "vbr_users")}
