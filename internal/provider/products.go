@@ -3,7 +3,9 @@ package provider
 import (
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
@@ -44,6 +46,9 @@ type product struct {
 	// loginFailedHint is added to "check username and password" when the server rejects them.
 	loginFailedHint string
 
+	resources   []func() resource.Resource     // the product's managed resources
+	dataSources []func() datasource.DataSource // its data sources (authorization codes come from authorizationCode)
+
 	token             *tokenSpec             // the veeam_<product>_token (or _session) ephemeral resource
 	authorizationCode *authorizationCodeSpec // nil: the product issues no authorization codes
 }
@@ -80,6 +85,8 @@ var products = []*product{
 			client.FieldTOTPSecret: " (the base32 MFA secret, so codes are computed for you), or mfa_code (a one-shot code or a scratch code)",
 		},
 		loginFailedHint:   " (and, for a user with MFA, totp_secret or mfa_code)",
+		resources:         []func() resource.Resource{NewAWSUserMFAResource, NewAWSUserResource},
+		dataSources:       []func() datasource.DataSource{NewAWSUserDataSource, NewAWSUsersDataSource, NewAWSSSOURLDataSource},
 		token:             &tokenSpec{typeName: "aws_token", what: "access token"},
 		authorizationCode: &authorizationCodeSpec{endpoint: "POST /api/v1/token/authorization_code", lifetime: client.AWSAuthorizationCodeLifetime},
 	},
@@ -97,6 +104,8 @@ var products = []*product{
 			return c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "")
 		},
 		check:             checkCredentials,
+		resources:         []func() resource.Resource{NewVBRMFASettingsResource},
+		dataSources:       []func() datasource.DataSource{NewVBRUsersDataSource},
 		token:             &tokenSpec{typeName: "vbr_token", what: "access token"},
 		authorizationCode: &authorizationCodeSpec{endpoint: "POST /api/oauth2/authorization_code", lifetime: client.VBRAuthorizationCodeLifetime},
 	},
@@ -125,6 +134,7 @@ var products = []*product{
 			return c.Username == "" && c.Password == ""
 		},
 		check:           checkEMAPIVersion,
+		dataSources:     []func() datasource.DataSource{NewEMAPIDataSource},
 		hints:           map[client.Field]string{client.FieldAPIVersion: `, or to "latest" for the server's newest`},
 		loginFailedHint: " (and tenant: true for a tenant account, unset for any other)",
 		// Enterprise Manager has no refresh: the session lasts 15 minutes after its last use, and

@@ -219,22 +219,17 @@ func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
 }
 
 func (p *veeamProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		NewAWSUserMFAResource,
-		NewVBRMFASettingsResource,
-		NewAWSUserResource,
+	var list []func() resource.Resource
+	for _, prod := range products {
+		list = append(list, prod.resources...)
 	}
+	return list
 }
 
 func (p *veeamProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	list := []func() datasource.DataSource{
-		NewAWSUserDataSource,
-		NewVBRUsersDataSource,
-		NewAWSUsersDataSource,
-		NewAWSSSOURLDataSource,
-		NewEMAPIDataSource,
-	}
+	var list []func() datasource.DataSource
 	for _, prod := range products {
+		list = append(list, prod.dataSources...)
 		if prod.authorizationCode != nil {
 			list = append(list, newAuthorizationCodeDataSource(prod))
 		}
