@@ -240,7 +240,9 @@ func (p *veeamProvider) DataSources(_ context.Context) []func() datasource.DataS
 func (p *veeamProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	var list []func() ephemeral.EphemeralResource
 	for _, prod := range products {
-		list = append(list, newTokenEphemeralResource(prod))
+		if prod.token != nil {
+			list = append(list, newTokenEphemeralResource(prod))
+		}
 		if prod.authorizationCode != nil {
 			list = append(list, newAuthorizationCodeEphemeralResource(prod))
 		}
