@@ -14,6 +14,9 @@ import (
 	"github.com/pquerna/otp/totp"
 )
 
+// AWS is Veeam Backup for AWS.
+const AWS Product = "aws"
+
 // Backup for AWS: OAuth-style /api/v1/token with password, mfa, authorization_code and
 // refresh_token grants; SSO through identityProvider/token; per-user TOTP MFA.
 
@@ -22,53 +25,33 @@ const (
 	// AWSDefaultVersion is the x-api-version sent when api_version is not set: the
 	// revision the reference documents use.
 	AWSDefaultVersion = "1.7-rev0"
-	// AWSAuthorizationCodeLifetime is the documented default lifetime of an authorization code.
-	AWSAuthorizationCodeLifetime = 60 * time.Second
 )
 
 // AWSFlavor describes Backup for AWS to the lifecycle.
-var AWSFlavor = &Flavor{
-	Product:          AWS,
-	DefaultPort:      11005,
-	VersionHeader:    "x-api-version",
-	DefaultVersion:   AWSDefaultVersion,
-	CredentialHeader: "Authorization",
-	CredentialPrefix: "Bearer ",
-	DecodeError:      decodeJSONError,
-	Login:            awsLogin,
-	Refresh:          refreshGrant(awsTokenPath),
+var AWSFlavor = registered(oauthFlavor(Flavor{
+	Product:        AWS,
+	DefaultPort:    11005,
+	VersionHeader:  "x-api-version",
+	DefaultVersion: AWSDefaultVersion,
+	Login:          awsLogin,
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: awsTokenPath}, t)
 		return err
 	},
-}
+}, awsTokenPath), "Veeam Backup for AWS")
 
 func awsLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
 	switch {
 	case c.SAMLResponse != "":
-		if err := s.markSingleUseSpent("SAML response", "saml_response"); err != nil {
-			return nil, err
-		}
-		tok, err := awsExchange(ctx, s, "/api/v1/identityProvider/token", url.Values{"SamlResponse": {c.SAMLResponse}})
-		return tok, awsSingleUseRejected(err, "saml_response", "SAML response", "a SAML response is single-use and expires minutes after the identity provider issued it")
+		return singleUseLogin(ctx, s, "/api/v1/identityProvider/token", FieldSAMLResponse, url.Values{"SamlResponse": {c.SAMLResponse}},
+			"the server refused the SAML response: a SAML response is single-use and expires minutes after the identity provider issued it")
 	case c.AuthorizationCode != "":
-		if err := s.markSingleUseSpent("authorization code", "authorization_code"); err != nil {
-			return nil, err
-		}
-		tok, err := awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}})
-		return tok, awsSingleUseRejected(err, "authorization_code", "authorization code", "a code is single-use and expires 60 s (by default) after it was issued; ephemeral.veeam_aws_authorization_code makes a fresh one in every Terraform command")
+		return singleUseLogin(ctx, s, awsTokenPath, FieldAuthorizationCode, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}},
+			"the server refused the authorization code: a code is single-use and expires 60 s (by default) after it was issued")
 	case c.RefreshToken != "" && c.Password == "":
-		if err := s.markSingleUseSpent("refresh token", "refresh_token"); err != nil {
-			return nil, err
-		}
-		tok, err := awsExchange(ctx, s, awsTokenPath, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}})
-		return tok, awsSingleUseRejected(err, "refresh_token", "refresh token", "a refresh token works once, since each refresh returns a new one, and expires 2 h (by default) after it was issued")
-	case c.Username == "" && c.Password == "":
-		return nil, &ConfigError{Attribute: "username", Message: `no credentials: set username and password in the "aws" block (or VEEAM_AWS_USERNAME and VEEAM_AWS_PASSWORD), or one of authorization_code, refresh_token or saml_response`}
-	}
-	if err := requirePassword(AWS, c); err != nil {
-		return nil, err
+		return singleUseLogin(ctx, s, awsTokenPath, FieldRefreshToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}},
+			"the server refused the refresh token: a refresh token works once, since each refresh returns a new one, and expires 2 h (by default) after it was issued")
 	}
 	tok, err := awsPasswordLogin(ctx, s, c)
 	if err != nil && c.TOTPSecret != "" && c.MFACode == "" && errors.Is(err, ErrMFACodeRejected) {
@@ -99,15 +82,14 @@ func awsPasswordLogin(ctx context.Context, s *Session, c Credentials) (*Token, e
 	case c.TOTPSecret != "":
 		code, err = TOTPCode(c.TOTPSecret, s.Now())
 		if err != nil {
-			return nil, &ConfigError{Attribute: "totp_secret", Message: err.Error()}
+			return nil, &ConfigError{Field: FieldTOTPSecret, Detail: err.Error()}
 		}
 	default:
-		return nil, &ConfigError{Attribute: "totp_secret", Message: fmt.Sprintf("user %q has MFA enabled: set totp_secret (the base32 MFA secret, so codes are computed for you) or mfa_code (a one-shot code or a scratch code) in the \"aws\" block", c.Username)}
+		return nil, &ConfigError{Field: FieldTOTPSecret, Reason: ReasonMissing, Detail: fmt.Sprintf("user %q has MFA enabled", c.Username)}
 	}
 	tr2, err := postForm(ctx, s, awsTokenPath, url.Values{"grant_type": {"mfa"}, "mfa_token": {tr.MFAToken}, "mfa_code": {code}})
 	if err != nil {
-		var apiErr *APIError
-		if errors.As(err, &apiErr) && apiErr.Status == http.StatusUnauthorized {
+		if hasStatus(err, http.StatusUnauthorized) {
 			return nil, fmt.Errorf("%w: %w", ErrMFACodeRejected, err)
 		}
 		return nil, err
@@ -117,27 +99,6 @@ func awsPasswordLogin(ctx context.Context, s *Session, c Credentials) (*Token, e
 		t.Username = c.Username
 	}
 	return t, err
-}
-
-// awsSingleUseRejected explains a rejected single-use login credential: the server's answer
-// alone ("401 InvalidToken") does not say that the value was spent or expired, nor what to do.
-// The result is both a *ConfigError naming the attribute and the server's *APIError.
-func awsSingleUseRejected(err error, attr, what, why string) error {
-	var apiErr *APIError
-	if err == nil || !errors.As(err, &apiErr) || (apiErr.Status != http.StatusBadRequest && apiErr.Status != http.StatusUnauthorized) {
-		return err
-	}
-	return fmt.Errorf("%w (%w)", &ConfigError{Attribute: attr, Message: fmt.Sprintf(
-		"the server refused the %s: %s. Every Terraform command that calls the API spends the value it was given: "+
-			"supply a fresh one, or log in with username and password", what, why)}, err)
-}
-
-func awsExchange(ctx context.Context, s *Session, path string, form url.Values) (*Token, error) {
-	tr, err := postForm(ctx, s, path, form)
-	if err != nil {
-		return nil, err
-	}
-	return tr.token(s.Now())
 }
 
 // TOTPCode computes the RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret at t.
@@ -317,7 +278,7 @@ func (c *AWSClient) DisableMFA(ctx context.Context, user string) error {
 	// Retry-safe: disabling twice ends in the same state. Should an appliance refuse the resent
 	// call because MFA is already off, reading the user settles it.
 	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/disableMfa", RetrySafe: true})
-	if isStatusErr(err, http.StatusBadRequest) {
+	if hasStatus(err, http.StatusBadRequest) {
 		if u, gerr := c.GetUser(ctx, user); gerr == nil && !u.MFAEnabled {
 			return nil
 		}
@@ -342,7 +303,7 @@ func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (
 		if err == nil {
 			return e, nil
 		}
-		if !recreate && isStatusErr(err, http.StatusBadRequest) {
+		if !recreate && hasStatus(err, http.StatusBadRequest) {
 			// An acceptMfa whose answer was lost and was resent finds nothing pending: if MFA
 			// is now on, the first one got through with this secret (only this enrollment
 			// was pending).
@@ -358,11 +319,6 @@ func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (
 			return nil, err
 		}
 	}
-}
-
-func isStatusErr(err error, status int) bool {
-	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.Status == status
 }
 
 // ErrMFACodeRejected wraps the server's answer when the mfa grant refused the code.
@@ -381,22 +337,12 @@ func waitNextTOTPStep(ctx context.Context, now time.Time) error {
 	}
 }
 
+// AWSAuthorizationCodeLifetime is the documented default lifetime of an authorization code.
+const AWSAuthorizationCodeLifetime = 60 * time.Second
+
 // AuthorizationCode asks for a single-use code that logs in as this session's user.
 func (c *AWSClient) AuthorizationCode(ctx context.Context) (string, error) {
-	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/token/authorization_code"})
-	if err != nil {
-		return "", err
-	}
-	var r struct {
-		Code string `json:"code"`
-	}
-	if err := resp.Decode(&r); err != nil {
-		return "", err
-	}
-	if r.Code == "" {
-		return "", fmt.Errorf("%s: the authorization code answer has no code", AWS.Title())
-	}
-	return r.Code, nil
+	return authorizationCode(ctx, c.Session, "/api/v1/token/authorization_code")
 }
 
 // SignOnURL asks where an identity-provider user signs on (SSO step one). It needs no token.

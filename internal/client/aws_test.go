@@ -46,8 +46,8 @@ func TestAWSMissingCredentialsNameTheAttribute(t *testing.T) {
 	c := newAWS(t, awsConfig(srv, "administrator", ""))
 	_, err := c.Credential(ctxT(t))
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != "password" || !strings.Contains(err.Error(), "VEEAM_AWS_PASSWORD") {
-		t.Fatalf("want a ConfigError naming password and VEEAM_AWS_PASSWORD, got %v", err)
+	if !errors.As(err, &ce) || ce.Field != FieldPassword || ce.Reason != ReasonMissing {
+		t.Fatalf("want a ConfigError: password missing, got %v", err)
 	}
 }
 
@@ -80,7 +80,7 @@ func TestAWSEnrollMFAThenLoginWithTOTPSecret(t *testing.T) {
 	cfg := awsConfig(srv, "alice", "Alice-Pass1")
 	_, err := newAWS(t, cfg).Credential(ctxT(t))
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != "totp_secret" {
+	if !errors.As(err, &ce) || ce.Field != "totp_secret" {
 		t.Fatalf("want a ConfigError naming totp_secret, got %v", err)
 	}
 
@@ -273,8 +273,8 @@ func TestAWSSpentSingleUseCredentialsNameTheAttribute(t *testing.T) {
 		// A new session (the next Terraform command) with the same value.
 		_, err := newAWS(t, cfg).Credential(ctxT(t))
 		var ce *ConfigError
-		if !errors.As(err, &ce) || ce.Attribute != attr || !strings.Contains(err.Error(), "supply a fresh one") {
-			t.Fatalf("%s, second use: want a ConfigError naming %s and the fix, got %v", attr, attr, err)
+		if !errors.As(err, &ce) || string(ce.Field) != attr || ce.Reason != ReasonRejected || !strings.Contains(err.Error(), "the server refused") {
+			t.Fatalf("%s, second use: want a ConfigError: %s rejected, got %v", attr, attr, err)
 		}
 		if !IsAuthenticationFailed(err) {
 			t.Fatalf("%s, second use: the server's 401 must stay visible, got %v", attr, err)
@@ -297,7 +297,7 @@ func TestAWSSAMLResponseLogsInOnce(t *testing.T) {
 	}
 	_, err = newAWS(t, cfg).Credential(ctxT(t))
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != "saml_response" {
+	if !errors.As(err, &ce) || ce.Field != "saml_response" {
 		t.Fatalf("a spent SAML response: want a ConfigError naming saml_response, got %v", err)
 	}
 }
@@ -338,13 +338,9 @@ func TestAWSNoCredentialsNameEveryLoginMethod(t *testing.T) {
 	srv := startEmulator(t)
 	_, err := newAWS(t, awsConfig(srv, "", "")).Credential(ctxT(t))
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != "username" {
-		t.Fatalf("want a ConfigError naming username, got %v", err)
-	}
-	for _, want := range []string{"VEEAM_AWS_PASSWORD", "authorization_code", "refresh_token", "saml_response"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("the message does not mention %s: %v", want, err)
-		}
+	// The provider names every login method (TestDiagnosticsNameTheSettingAndTheFix).
+	if !errors.As(err, &ce) || ce.Field != FieldUsername || ce.Reason != ReasonNoCredentials {
+		t.Fatalf("want a ConfigError: no credentials, got %v", err)
 	}
 }
 
@@ -402,7 +398,7 @@ func TestAWSUnsupportedAPIVersionNamesTheAttribute(t *testing.T) {
 	cfg.APIVersion = "0.9-rev9"
 	_, err := newAWS(t, cfg).Credential(ctxT(t))
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != "api_version" || !strings.Contains(err.Error(), "VEEAM_AWS_API_VERSION") || !strings.Contains(err.Error(), "1.7-rev0") {
-		t.Fatalf("want a ConfigError on api_version naming the variable and the default, got %v", err)
+	if !errors.As(err, &ce) || ce.Field != FieldAPIVersion || ce.Reason != ReasonUnsupported || !strings.Contains(err.Error(), `"0.9-rev9" is not accepted`) {
+		t.Fatalf("want a ConfigError: api_version unsupported, got %v", err)
 	}
 }

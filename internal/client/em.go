@@ -18,6 +18,9 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+// EM is Veeam Backup Enterprise Manager.
+const EM Product = "em"
+
 // Veeam Backup Enterprise Manager: a logon session. Login discovers the API versions the server
 // offers (GET /api/, no credential), picks one, and POSTs /api/sessionMngr/?v=… with Basic
 // authentication (or, for a tenant, a LoginSpec body). The session id comes back in the
@@ -45,7 +48,7 @@ const (
 var EMKnownVersions = []string{"v1_5", "v1_6", "v1_7"}
 
 // EMFlavor describes Enterprise Manager to the lifecycle.
-var EMFlavor = &Flavor{
+var EMFlavor = registered(&Flavor{
 	Product:          EM,
 	DefaultPort:      9398,
 	VersionHeader:    "", // the version is the ?v= of the logon
@@ -53,10 +56,11 @@ var EMFlavor = &Flavor{
 	CredentialHeader: EMSessionHeader,
 	CredentialPrefix: "",
 	DecodeError:      decodeEMError,
+	CheckCredentials: requirePassword,
 	Login:            emLogin,
 	Refresh:          nil,
 	Logout:           emLogout,
-}
+}, "Veeam Backup Enterprise Manager")
 
 // emLogonSession is the LogonSession document (XML; JSON uses the same names).
 type emLogonSession struct {
@@ -74,9 +78,6 @@ type emLoginSpec struct {
 
 func emLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
-	if err := requirePassword(EM, c); err != nil {
-		return nil, err
-	}
 	version, err := emChooseVersion(ctx, s)
 	if err != nil {
 		return nil, err
@@ -138,8 +139,8 @@ func emChooseVersion(ctx context.Context, s *Session) (string, error) {
 				return v, nil
 			}
 		}
-		return "", &ConfigError{Attribute: "api_version", Message: fmt.Sprintf("%q is not offered by %s at %s, which supports %s: set api_version in the %q block to one of those, to %q, or leave it unset",
-			want, EM.Title(), s.baseURL.Host, offered, EM, EMLatest)}
+		return "", &ConfigError{Field: FieldAPIVersion, Reason: ReasonUnsupported, Detail: fmt.Sprintf("%q is not offered by %s at %s, which supports %s (or %q, the newest)",
+			want, EM.Title(), s.baseURL.Host, offered, EMLatest)}
 	}
 	for _, v := range slices.Backward(EMKnownVersions) {
 		for _, o := range info.SupportedVersions {
@@ -148,8 +149,8 @@ func emChooseVersion(ctx context.Context, s *Session) (string, error) {
 			}
 		}
 	}
-	return "", &ConfigError{Attribute: "api_version", Message: fmt.Sprintf("%s at %s supports API versions %s, and this provider knows %s: none match. Set api_version in the %q block to one of the server's versions (or %q) to try it anyway",
-		EM.Title(), s.baseURL.Host, offered, strings.Join(EMKnownVersions, ", "), EM, EMLatest)}
+	return "", &ConfigError{Field: FieldAPIVersion, Reason: ReasonUnsupported, Detail: fmt.Sprintf("%s at %s supports API versions %s, and this provider knows %s: none match; one of the server's versions (or %q) may work anyway",
+		EM.Title(), s.baseURL.Host, offered, strings.Join(EMKnownVersions, ", "), EMLatest)}
 }
 
 // emLogout deletes the logon session. A session that is already gone (401, 404) counts as

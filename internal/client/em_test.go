@@ -74,7 +74,7 @@ func (rec *emRecorder) start(t *testing.T, srv *emulatortest.Servers) *httptest.
 func emWantConfigError(t *testing.T, err error, attr string, fragments ...string) {
 	t.Helper()
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != attr {
+	if !errors.As(err, &ce) || string(ce.Field) != attr {
 		t.Fatalf("want a ConfigError for %s, got %v", attr, err)
 	}
 	for _, f := range fragments {
@@ -165,7 +165,7 @@ func TestEMVersionNegotiation(t *testing.T) {
 	// A version the server does not offer: no logon, and the error names the server's versions.
 	rec = &emRecorder{}
 	err := login("v1_4", rec)
-	emWantConfigError(t, err, "api_version", `"v1_4" is not offered`, "v1_5, v1_6, v1_7", `"em" block`)
+	emWantConfigError(t, err, "api_version", `"v1_4" is not offered`, "v1_5, v1_6, v1_7")
 	if len(rec.versions) != 0 {
 		t.Errorf("a logon was attempted: %v", rec.versions)
 	}
@@ -358,9 +358,9 @@ func TestEMWrongAndMissingCredentials(t *testing.T) {
 		t.Fatalf("wrong password: %v", err)
 	}
 	_, err = newEM(t, emConfig(srv, "", "")).Credential(ctxT(t))
-	emWantConfigError(t, err, "username", `"em" block`, "VEEAM_EM_USERNAME")
+	emWantConfigError(t, err, "username", "no credentials")
 	_, err = newEM(t, emConfig(srv, "administrator", "")).Credential(ctxT(t))
-	emWantConfigError(t, err, "password", "VEEAM_EM_PASSWORD")
+	emWantConfigError(t, err, "password", "not set")
 	// Credentials are checked before anything is sent.
 	if cnt := srv.Emulator.Counters(emulator.EM); cnt.Endpoints["GET /api/{$}"] != 1 {
 		t.Fatalf("counters = %+v", cnt)

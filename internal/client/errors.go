@@ -53,22 +53,32 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &e) && e.Status == http.StatusNotFound
 }
 
+// IsBadRequest reports whether err is the server refusing a request as malformed or invalid.
+func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
+
 // IsConflict reports whether err is the server refusing a change that clashes with current state.
 func IsConflict(err error) bool {
 	var e *APIError
 	return errors.As(err, &e) && e.Status == http.StatusConflict
 }
 
-// ConfigError is a problem with the client's configuration, found before any request is sent.
-// Attribute names the provider attribute the user must change.
-type ConfigError struct {
-	Attribute string
-	Message   string
+// IsOldPasswordRequired reports whether err is the server refusing a password change because
+// the current password (oldPassword) was missing or wrong.
+func IsOldPasswordRequired(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Status == http.StatusBadRequest && (strings.Contains(e.Message, "oldPassword") || strings.Contains(e.ErrorCode, "oldPassword"))
 }
 
-func (e *ConfigError) Error() string {
-	if e.Attribute == "" {
-		return e.Message
+// hasStatus reports whether err is an APIError with one of statuses.
+func hasStatus(err error, statuses ...int) bool {
+	var e *APIError
+	if !errors.As(err, &e) {
+		return false
 	}
-	return fmt.Sprintf("%s: %s", e.Attribute, e.Message)
+	for _, s := range statuses {
+		if e.Status == s {
+			return true
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -120,7 +121,7 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 // environment is what terraform-plugin-log itself consults.
 func tflogTraceEnabled() bool {
 	for _, k := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_VEEAM", "TF_LOG_PROVIDER_VEEAM_HTTP", "TF_ACC_LOG"} {
-		if strings.EqualFold(lookupEnv(k), "TRACE") {
+		if strings.EqualFold(os.Getenv(k), "TRACE") {
 			return true
 		}
 	}

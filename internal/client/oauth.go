@@ -115,15 +115,76 @@ func refreshGrant(path string) func(context.Context, *Session, *Token) (*Token, 
 	}
 }
 
-// requirePassword checks that a password login has what it needs, naming the attributes.
-func requirePassword(p Product, c Credentials) error {
+// singleUseLogin logs in once with a single-use credential (field) by posting form to path. A
+// second login reports the value as spent; a 400 or 401 becomes a ConfigError (ReasonRejected)
+// on field that keeps the server's answer, since "401 InvalidToken" alone does not say that the
+// value was spent or expired. refused says so, with the API's rule for the value.
+func singleUseLogin(ctx context.Context, s *Session, path string, field Field, form url.Values, refused string) (*Token, error) {
+	if err := s.markSingleUseSpent(field); err != nil {
+		return nil, err
+	}
+	tr, err := postForm(ctx, s, path, form)
+	if err != nil {
+		if !versionRejected(s, err) && hasStatus(err, http.StatusBadRequest, http.StatusUnauthorized) {
+			return nil, &ConfigError{Field: field, Reason: ReasonRejected, Detail: refused, Err: err}
+		}
+		return nil, err
+	}
+	return tr.token(s.Now())
+}
+
+// authorizationCode asks the token service at path for a single-use code that logs in as the
+// session's user. Not retried after a lost connection: each answer is a new code, and a lost
+// one simply expires.
+func authorizationCode(ctx context.Context, s *Session, path string) (string, error) {
+	resp, err := s.Do(ctx, Request{Method: http.MethodPost, Path: path})
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		Code string `json:"code"`
+	}
+	if err := resp.Decode(&r); err != nil {
+		return "", err
+	}
+	if r.Code == "" {
+		return "", fmt.Errorf("%s: the authorization code answer has no code", s.Product().Title())
+	}
+	return r.Code, nil
+}
+
+// oauthFlavor completes f for a product with an OAuth-style token endpoint at tokenPath:
+// bearer tokens, JSON errors, and the refresh_token grant unless f has its own Refresh.
+func oauthFlavor(f Flavor, tokenPath string) *Flavor {
+	f.CredentialHeader, f.CredentialPrefix = "Authorization", "Bearer "
+	f.DecodeError = decodeJSONError
+	if f.Refresh == nil {
+		f.Refresh = refreshGrant(tokenPath)
+	}
+	if f.CheckCredentials == nil {
+		f.CheckCredentials = checkSingleUseOrPassword
+	}
+	return &f
+}
+
+// checkSingleUseOrPassword: a single-use credential (SAML response, authorization code,
+// initial refresh token) logs in alone; anything else needs username and password.
+func checkSingleUseOrPassword(c Credentials) error {
+	if c.SAMLResponse != "" || c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "") {
+		return nil
+	}
+	return requirePassword(c)
+}
+
+// requirePassword checks that a password login has what it needs, naming the fields.
+func requirePassword(c Credentials) error {
 	switch {
 	case c.Username == "" && c.Password == "":
-		return &ConfigError{Attribute: "username", Message: fmt.Sprintf("no credentials: set username and password in the %q block (or VEEAM_%s_USERNAME and VEEAM_%s_PASSWORD)", p, strings.ToUpper(string(p)), strings.ToUpper(string(p)))}
+		return &ConfigError{Field: FieldUsername, Reason: ReasonNoCredentials}
 	case c.Username == "":
-		return &ConfigError{Attribute: "username", Message: fmt.Sprintf("not set: set username in the %q block or VEEAM_%s_USERNAME", p, strings.ToUpper(string(p)))}
+		return &ConfigError{Field: FieldUsername, Reason: ReasonMissing}
 	case c.Password == "":
-		return &ConfigError{Attribute: "password", Message: fmt.Sprintf("not set: set password in the %q block or VEEAM_%s_PASSWORD", p, strings.ToUpper(string(p)))}
+		return &ConfigError{Field: FieldPassword, Reason: ReasonMissing}
 	}
 	return nil
 }

@@ -1,29 +1,22 @@
 package client
 
-// Product names one of the Veeam REST surfaces. Its value is the provider block name.
+// Product names one of the Veeam REST surfaces by its short name (aws, vbr, ...). Each product's
+// flavor file declares its constant and registers its title with its Flavor (see registered).
 type Product string
 
-const (
-	AWS Product = "aws" // Veeam Backup for AWS
-	VBR Product = "vbr" // Veeam Backup & Replication
-	VRO Product = "vro" // Veeam Recovery Orchestrator
-	VAO Product = "vao" // Veeam Availability Orchestrator
-	EM  Product = "em"  // Veeam Backup Enterprise Manager
-)
+// titles are the products' names as Veeam writes them, registered by the flavors.
+var titles = map[Product]string{}
+
+// registered records f's title for Product.Title and returns f.
+func registered(f *Flavor, title string) *Flavor {
+	titles[f.Product] = title
+	return f
+}
 
 // Title is the product's name as Veeam writes it.
 func (p Product) Title() string {
-	switch p {
-	case AWS:
-		return "Veeam Backup for AWS"
-	case VBR:
-		return "Veeam Backup & Replication"
-	case VRO:
-		return "Veeam Recovery Orchestrator"
-	case VAO:
-		return "Veeam Availability Orchestrator"
-	case EM:
-		return "Veeam Backup Enterprise Manager"
+	if t, ok := titles[p]; ok {
+		return t
 	}
 	return string(p)
 }

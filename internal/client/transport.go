@@ -49,15 +49,15 @@ func (c TLSConfig) build() (*tls.Config, error) {
 		pool = x509.NewCertPool()
 	}
 	if c.CACertPEM != "" && !pool.AppendCertsFromPEM([]byte(c.CACertPEM)) {
-		return nil, &ConfigError{Attribute: "ca_cert_pem", Message: "holds no PEM certificate: paste the whole -----BEGIN CERTIFICATE----- block"}
+		return nil, &ConfigError{Field: FieldCACertPEM, Detail: "holds no PEM certificate: paste the whole -----BEGIN CERTIFICATE----- block"}
 	}
 	if c.CACertFile != "" {
 		b, err := os.ReadFile(c.CACertFile)
 		if err != nil {
-			return nil, &ConfigError{Attribute: "ca_cert_file", Message: fmt.Sprintf("cannot be read: %v", err)}
+			return nil, &ConfigError{Field: FieldCACertFile, Detail: fmt.Sprintf("cannot be read: %v", err)}
 		}
 		if !pool.AppendCertsFromPEM(b) {
-			return nil, &ConfigError{Attribute: "ca_cert_file", Message: fmt.Sprintf("%s holds no PEM certificate", c.CACertFile)}
+			return nil, &ConfigError{Field: FieldCACertFile, Detail: fmt.Sprintf("%s holds no PEM certificate", c.CACertFile)}
 		}
 	}
 	cfg.RootCAs = pool
@@ -190,16 +190,16 @@ func newHTTPClient(product Product, tlsCfg TLSConfig, timeout time.Duration, max
 	return rc, nil
 }
 
-// explainTransportError turns an x509 failure into a message naming the options that fix it.
+// explainTransportError turns an x509 failure into a *TLSError.
 func explainTransportError(product Product, host string, err error) error {
 	var certErr *tls.CertificateVerificationError
 	var unknownAuth x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	switch {
 	case errors.As(err, &unknownAuth) || errors.As(err, &certErr):
-		return fmt.Errorf("%s at %s presented a certificate this machine does not trust (%v): set ca_cert_pem or ca_cert_file in the %q block to the server's CA certificate, or insecure = true for a test appliance", product.Title(), host, err, product)
+		return &TLSError{Product: product, Host: host, Err: err}
 	case errors.As(err, &hostErr):
-		return fmt.Errorf("%s at %s presented a certificate for another name (%v): connect by a name the certificate lists, or set insecure = true in the %q block for a test appliance", product.Title(), host, err, product)
+		return &TLSError{Product: product, Host: host, WrongName: true, Err: err}
 	}
 	return fmt.Errorf("%s at %s: %w", product.Title(), host, err)
 }

@@ -7,6 +7,9 @@ import (
 	"regexp"
 )
 
+// VAO is Veeam Availability Orchestrator.
+const VAO Product = "vao"
+
 // Veeam Availability Orchestrator, the Recovery Orchestrator's older name: OAuth 2.0 /token with
 // the password grant (the user name must be DOMAIN\USERNAME) and refresh_token; DELETE
 // /api/token logs out.
@@ -19,23 +22,25 @@ var VAOUsernamePattern = regexp.MustCompile(`^[^\\\s]+\\[^\\\s][^\\]*$`)
 
 // VAOFlavor describes Availability Orchestrator to the lifecycle. The default port is the
 // emulator's choice: the reference documents name none.
-var VAOFlavor = &Flavor{
-	Product:          VAO,
-	DefaultPort:      9899,
-	CredentialHeader: "Authorization",
-	CredentialPrefix: "Bearer ",
-	DecodeError:      decodeJSONError,
-	Login:            vaoLogin,
-	Refresh:          refreshGrant(vaoTokenPath),
-	Logout:           orchestratorLogout,
-}
+var VAOFlavor = registered(oauthFlavor(Flavor{
+	Product:     VAO,
+	DefaultPort: 9899,
+	CheckCredentials: func(c Credentials) error {
+		if err := checkSingleUseOrPassword(c); err != nil || c.Password == "" {
+			return err
+		}
+		return CheckVAOUsername(c.Username)
+	},
+	Login:  vaoLogin,
+	Logout: orchestratorLogout,
+}, vaoTokenPath), "Veeam Availability Orchestrator")
 
-// CheckVAOUsername returns a ConfigError on "username" unless name is DOMAIN\USERNAME.
+// CheckVAOUsername returns a ConfigError on FieldUsername unless name is DOMAIN\USERNAME.
 func CheckVAOUsername(name string) error {
 	if VAOUsernamePattern.MatchString(name) {
 		return nil
 	}
-	return &ConfigError{Attribute: "username", Message: fmt.Sprintf(`%q is not in the DOMAIN\USERNAME format the Availability Orchestrator requires: write the domain, a backslash and the user name, for example VEEAM\administrator (in HCL "VEEAM\\administrator"), in the "vao" block or VEEAM_VAO_USERNAME`, name)}
+	return &ConfigError{Field: FieldUsername, Detail: fmt.Sprintf(`%q is not in the DOMAIN\USERNAME format the Availability Orchestrator requires: write the domain, a backslash and the user name, for example VEEAM\administrator`, name)}
 }
 
 // vaoLogin logs in with an initial refresh token when only that is set, else with username and
@@ -45,14 +50,7 @@ func vaoLogin(ctx context.Context, s *Session) (*Token, error) {
 	if c.RefreshToken != "" && c.Password == "" {
 		return orchestratorRefreshLogin(ctx, s, vaoTokenPath)
 	}
-	if err := requirePassword(VAO, c); err != nil {
-		return nil, err
-	}
-	if err := CheckVAOUsername(c.Username); err != nil {
-		return nil, err
-	}
-	return orchestratorGrant(ctx, s, vaoTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username,
-		`check username and password in the "vao" block (or VEEAM_VAO_USERNAME and VEEAM_VAO_PASSWORD)`)
+	return orchestratorGrant(ctx, s, vaoTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username, FieldPassword, "")
 }
 
 // VAOClient is the typed Availability Orchestrator API over one Session.

@@ -71,14 +71,14 @@ func TestVAOWrongPasswordNamesTheAttribute(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Credential(ctxT(t))
-	wantConfigError(t, err, "password", "VEEAM_VAO_PASSWORD", "invalid_grant")
+	wantConfigError(t, err, "password", "rejected the credentials", "invalid_grant")
 	_, err = NewVAO(orchConfig(srv, emulator.VAO, Credentials{}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	c, _ = NewVAO(orchConfig(srv, emulator.VAO, Credentials{}))
 	_, err = c.Credential(ctxT(t))
-	wantConfigError(t, err, "username", "VEEAM_VAO_USERNAME")
+	wantConfigError(t, err, "username", "no credentials")
 }
 
 func TestVAODefaultPort(t *testing.T) {

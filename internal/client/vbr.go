@@ -2,8 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +9,9 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 )
+
+// VBR is Veeam Backup & Replication.
+const VBR Product = "vbr"
 
 // Veeam Backup & Replication: OAuth-style /api/oauth2/token with password, authorization_code
 // and refresh_token grants (refresh tokens are single use), POST /api/oauth2/logout, and the
@@ -21,69 +22,50 @@ const (
 	// VBRDefaultVersion is the x-api-version sent when api_version is not set: the newest
 	// revision the reference lists.
 	VBRDefaultVersion = "1.3-rev1"
-	// VBRAuthorizationCodeLifetime is the documented lifetime of an authorization code.
-	VBRAuthorizationCodeLifetime = 60 * time.Second
 )
 
 // VBRFlavor describes Backup & Replication to the lifecycle.
-var VBRFlavor = &Flavor{
-	Product:          VBR,
-	DefaultPort:      9419,
-	VersionHeader:    "x-api-version",
-	DefaultVersion:   VBRDefaultVersion,
-	CredentialHeader: "Authorization",
-	CredentialPrefix: "Bearer ",
-	DecodeError:      decodeJSONError,
-	Login:            vbrLogin,
-	// The reference spells the grant in lower case; newer appliances also accept
-	// "Refresh_token" (the emulator matches case-insensitively).
-	Refresh: refreshGrant(vbrTokenPath),
+// The reference spells the refresh grant in lower case; newer appliances also accept
+// "Refresh_token" (the emulator matches case-insensitively).
+var VBRFlavor = registered(oauthFlavor(Flavor{
+	Product:        VBR,
+	DefaultPort:    9419,
+	VersionHeader:  "x-api-version",
+	DefaultVersion: VBRDefaultVersion,
+	Login:          vbrLogin,
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		// Not retry-safe (docs/design/retries.md): after a lost answer the token is dead.
 		_, err := s.Send(ctx, Request{Method: http.MethodPost, Path: "/api/oauth2/logout"}, t)
 		return err
 	},
-}
+}, vbrTokenPath), "Veeam Backup & Replication")
 
 // vbrLogin logs in with, in this order, an authorization code, an initial refresh token or a
 // password. The provider makes sure exactly one is configured.
 func vbrLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
-	var form url.Values
-	var attr, what string // the single-use credential, for errors
+	const refused = "was rejected by the server (it is single use, short-lived and valid only on the server that issued it)"
+	var t *Token
+	var err error
 	switch {
 	case c.AuthorizationCode != "":
-		attr, what = "authorization_code", "authorization code"
-		form = url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}}
+		form := url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}}
+		if c.UseShortTermRefresh {
+			form.Set("use_short_term_refresh", "true")
+		}
+		t, err = singleUseLogin(ctx, s, vbrTokenPath, FieldAuthorizationCode, form, refused)
 	case c.RefreshToken != "" && c.Password == "":
-		attr, what = "refresh_token", "refresh token"
-		form = url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}}
+		t, err = singleUseLogin(ctx, s, vbrTokenPath, FieldRefreshToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}}, refused)
 	default:
-		if err := requirePassword(VBR, c); err != nil {
-			return nil, err
+		form := url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}
+		if c.UseShortTermRefresh {
+			form.Set("use_short_term_refresh", "true")
 		}
-		form = url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}
-	}
-	if attr != "" {
-		if err := s.markSingleUseSpent(what, attr); err != nil {
-			return nil, err
+		var tr *tokenResponse
+		if tr, err = postForm(ctx, s, vbrTokenPath, form); err == nil {
+			t, err = tr.token(s.Now())
 		}
 	}
-	if c.UseShortTermRefresh && attr != "refresh_token" {
-		form.Set("use_short_term_refresh", "true")
-	}
-	tr, err := postForm(ctx, s, vbrTokenPath, form)
-	if err != nil {
-		if versionRejected(s, err) {
-			return nil, err // the lifecycle names api_version
-		}
-		var apiErr *APIError
-		if attr != "" && errors.As(err, &apiErr) && (apiErr.Status == http.StatusBadRequest || apiErr.Status == http.StatusUnauthorized) {
-			return nil, &ConfigError{Attribute: attr, Message: fmt.Sprintf("was rejected by the server (it is single use, short-lived and valid only on the server that issued it): set a fresh %s, or username and password, in the \"vbr\" block.\n\n%s", what, err)}
-		}
-		return nil, err
-	}
-	t, err := tr.token(s.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -119,23 +101,12 @@ func NewVBR(cfg Config) (*VBRClient, error) {
 	return &VBRClient{s}, nil
 }
 
-// AuthorizationCode asks for a single-use code that logs in as this session's user. Not
-// retried after a lost connection: each answer is a new code, and a lost one simply expires.
+// VBRAuthorizationCodeLifetime is the documented lifetime of an authorization code.
+const VBRAuthorizationCodeLifetime = 60 * time.Second
+
+// AuthorizationCode asks for a single-use code that logs in as this session's user.
 func (c *VBRClient) AuthorizationCode(ctx context.Context) (string, error) {
-	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/oauth2/authorization_code"})
-	if err != nil {
-		return "", err
-	}
-	var r struct {
-		Code string `json:"code"`
-	}
-	if err := resp.Decode(&r); err != nil {
-		return "", err
-	}
-	if r.Code == "" {
-		return "", fmt.Errorf("%s: the authorization code answer has no code", VBR.Title())
-	}
-	return r.Code, nil
+	return authorizationCode(ctx, c.Session, "/api/oauth2/authorization_code")
 }
 
 // VBRSecurityUser is a user or group with access to Backup & Replication.

@@ -71,8 +71,8 @@ func TestVBRWrongPasswordIsAuthenticationFailure(t *testing.T) {
 	}
 	_, err = newVBRClient(t, vbrConfig(srv, "", "Password1")).Credential(ctxT(t))
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != "username" || !strings.Contains(err.Error(), "VEEAM_VBR_USERNAME") {
-		t.Fatalf("want a ConfigError naming username and VEEAM_VBR_USERNAME, got %v", err)
+	if !errors.As(err, &ce) || ce.Field != FieldUsername || ce.Reason != ReasonMissing {
+		t.Fatalf("want a ConfigError: username missing, got %v", err)
 	}
 }
 
@@ -82,7 +82,7 @@ func TestVBRVersionRejectionNamesSupportedVersions(t *testing.T) {
 	cfg.APIVersion = "1.7-rev0"
 	_, err := newVBRClient(t, cfg).Credential(ctxT(t))
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != "api_version" ||
+	if !errors.As(err, &ce) || ce.Field != "api_version" ||
 		!strings.Contains(err.Error(), `unsupported x-api-version "1.7-rev0"`) || !strings.Contains(err.Error(), "1.0-rev1, 1.0-rev2, 1.1-rev0, 1.1-rev1, 1.2-rev0, 1.2-rev1, 1.3-rev0, 1.3-rev1") {
 		t.Fatalf("want a ConfigError on api_version listing the supported versions, got %v", err)
 	}
@@ -216,7 +216,7 @@ func TestVBRAuthorizationCodeLogsInOnce(t *testing.T) {
 	}
 	_, err = newVBRClient(t, cfg).Credential(ctxT(t))
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != "authorization_code" || !strings.Contains(err.Error(), "InvalidToken") {
+	if !errors.As(err, &ce) || ce.Field != "authorization_code" || !strings.Contains(err.Error(), "InvalidToken") {
 		t.Fatalf("a used code must be a ConfigError naming authorization_code, got %v", err)
 	}
 }
@@ -245,7 +245,7 @@ func TestVBRInitialRefreshToken(t *testing.T) {
 	srv.Emulator.Clock().Advance(16 * time.Minute)
 	_, err = b.GetSecuritySettings(ctxT(t))
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != "refresh_token" || !strings.Contains(err.Error(), "already used") {
+	if !errors.As(err, &ce) || ce.Field != "refresh_token" || !strings.Contains(err.Error(), "already used") {
 		t.Fatalf("want a ConfigError naming refresh_token, got %v", err)
 	}
 }

@@ -2,12 +2,13 @@ package client
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 )
+
+// VRO is Veeam Recovery Orchestrator.
+const VRO Product = "vro"
 
 // Veeam Recovery Orchestrator: OAuth 2.0 /api/token with the password grant (DOMAIN\USERNAME or
 // USERNAME), the client_credentials grant of a dedicated client account, and refresh_token;
@@ -21,17 +22,19 @@ const (
 )
 
 // VROFlavor describes Recovery Orchestrator to the lifecycle.
-var VROFlavor = &Flavor{
-	Product:          VRO,
-	DefaultPort:      9898,
-	DefaultVersion:   VRODefaultVersion,
-	CredentialHeader: "Authorization",
-	CredentialPrefix: "Bearer ",
-	DecodeError:      decodeJSONError,
-	Login:            vroLogin,
-	Refresh:          refreshGrant(vroTokenPath),
-	Logout:           orchestratorLogout,
-}
+var VROFlavor = registered(oauthFlavor(Flavor{
+	Product:        VRO,
+	DefaultPort:    9898,
+	DefaultVersion: VRODefaultVersion,
+	CheckCredentials: func(c Credentials) error {
+		if c.ClientID != "" || c.ClientSecret != "" {
+			return vroCheckClient(c)
+		}
+		return checkSingleUseOrPassword(c)
+	},
+	Login:  vroLogin,
+	Logout: orchestratorLogout,
+}, vroTokenPath), "Veeam Recovery Orchestrator")
 
 // orchestratorLogout is DELETE /api/token, for both orchestrators (the Availability
 // Orchestrator's reference says api/token too, although it logs in at /token).
@@ -46,55 +49,37 @@ func vroLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
 	switch {
 	case c.ClientID != "" || c.ClientSecret != "":
-		if err := vroCheckClient(c); err != nil {
-			return nil, err
-		}
 		return orchestratorGrant(ctx, s, vroTokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}, c.ClientID,
-			`check client_id and client_secret in the "vro" block (or VEEAM_VRO_CLIENT_ID and VEEAM_VRO_CLIENT_SECRET); a lost client secret cannot be recovered: create a new client account`)
+			FieldClientSecret, "a lost client secret cannot be recovered: create a new client account")
 	case c.RefreshToken != "" && c.Password == "":
 		return orchestratorRefreshLogin(ctx, s, vroTokenPath)
 	}
-	if err := vroRequirePassword(c); err != nil {
-		return nil, err
-	}
 	return orchestratorGrant(ctx, s, vroTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username,
-		`check username and password in the "vro" block (or VEEAM_VRO_USERNAME and VEEAM_VRO_PASSWORD); the user name is DOMAIN\USERNAME or USERNAME`)
+		FieldPassword, `the user name is DOMAIN\USERNAME or USERNAME`)
 }
 
 // vroCheckClient checks a client-account login: both halves, and no password beside them.
 func vroCheckClient(c Credentials) error {
 	switch {
 	case c.Username != "" || c.Password != "":
-		return &ConfigError{Attribute: "client_id", Message: `conflicts with username/password: the "vro" block logs in either as a user (username and password) or as a client account (client_id and client_secret); remove one pair (check VEEAM_VRO_* too)`}
+		return &ConfigError{Field: FieldClientID, Reason: ReasonConflict, Other: FieldPassword,
+			Detail: "conflicts with username/password: log in either as a user (username and password) or as a client account (client_id and client_secret)"}
 	case c.ClientID == "":
-		return &ConfigError{Attribute: "client_id", Message: `not set: client_secret needs the client_id of the same client account; set client_id in the "vro" block or VEEAM_VRO_CLIENT_ID`}
+		return &ConfigError{Field: FieldClientID, Reason: ReasonMissing, Detail: "client_secret needs the client_id of the same client account"}
 	case c.ClientSecret == "":
-		return &ConfigError{Attribute: "client_secret", Message: `not set: client_id needs the client_secret of the same client account; set client_secret in the "vro" block or VEEAM_VRO_CLIENT_SECRET`}
+		return &ConfigError{Field: FieldClientSecret, Reason: ReasonMissing, Detail: "client_id needs the client_secret of the same client account"}
 	}
 	return nil
 }
 
-// vroRequirePassword is requirePassword with the client-account alternative in the message.
-func vroRequirePassword(c Credentials) error {
-	if c.Username == "" && c.Password == "" {
-		return &ConfigError{Attribute: "username", Message: `no credentials: set username and password, or client_id and client_secret of a dedicated client account (which other logins of the same user cannot log out), in the "vro" block (or VEEAM_VRO_USERNAME and VEEAM_VRO_PASSWORD, or VEEAM_VRO_CLIENT_ID and VEEAM_VRO_CLIENT_SECRET)`}
-	}
-	return requirePassword(VRO, c)
-}
-
 // orchestratorGrant posts a login grant to path. A 400 or 401 (the OAuth 2.0 invalid_grant and
-// invalid_client) becomes a ConfigError on the credential's attribute with fix, the advice to
-// give; the server's answer is kept in the message.
-func orchestratorGrant(ctx context.Context, s *Session, path string, form url.Values, name, fix string) (*Token, error) {
+// invalid_client) becomes a ConfigError (ReasonRejected) on field, with hint, the API's advice;
+// the server's answer is kept.
+func orchestratorGrant(ctx context.Context, s *Session, path string, form url.Values, name string, field Field, hint string) (*Token, error) {
 	tr, err := postForm(ctx, s, path, form)
 	if err != nil {
-		var apiErr *APIError
-		if errors.As(err, &apiErr) && (apiErr.Status == http.StatusBadRequest || apiErr.Status == http.StatusUnauthorized) {
-			attr := "password"
-			if form.Get("grant_type") == "client_credentials" {
-				attr = "client_secret"
-			}
-			return nil, &ConfigError{Attribute: attr, Message: fmt.Sprintf("the server rejected the credentials: %s.\n\n%s", fix, err)}
+		if hasStatus(err, http.StatusBadRequest, http.StatusUnauthorized) {
+			return nil, &ConfigError{Field: field, Reason: ReasonRejected, Detail: "the server rejected the credentials", Hint: hint, Err: err}
 		}
 		return nil, err
 	}
@@ -107,7 +92,7 @@ func orchestratorGrant(ctx context.Context, s *Session, path string, form url.Va
 
 // orchestratorRefreshLogin starts the session from Credentials.RefreshToken, once.
 func orchestratorRefreshLogin(ctx context.Context, s *Session, path string) (*Token, error) {
-	if err := s.markSingleUseSpent("refresh token", "refresh_token"); err != nil {
+	if err := s.markSingleUseSpent(FieldRefreshToken); err != nil {
 		return nil, err
 	}
 	tr, err := postForm(ctx, s, path, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {s.cfg.Credentials.RefreshToken}})

@@ -36,7 +36,7 @@ var vroClientCreds = Credentials{ClientID: "terraform-client", ClientSecret: "Cl
 func wantConfigError(t *testing.T, err error, attr string, fragments ...string) {
 	t.Helper()
 	var ce *ConfigError
-	if !errors.As(err, &ce) || ce.Attribute != attr {
+	if !errors.As(err, &ce) || string(ce.Field) != attr {
 		t.Fatalf("want a ConfigError on %q, got %v", attr, err)
 	}
 	for _, f := range fragments {
@@ -121,14 +121,14 @@ func TestVROCredentialErrorsNameTheAttributes(t *testing.T) {
 		attr  string
 		frags []string
 	}{
-		{"nothing", Credentials{}, "username", []string{"client_id and client_secret", "VEEAM_VRO_PASSWORD"}},
-		{"no password", Credentials{Username: "administrator"}, "password", []string{"VEEAM_VRO_PASSWORD"}},
-		{"client id only", Credentials{ClientID: "terraform-client"}, "client_secret", []string{"VEEAM_VRO_CLIENT_SECRET"}},
-		{"client secret only", Credentials{ClientSecret: "x"}, "client_id", []string{"VEEAM_VRO_CLIENT_ID"}},
+		{"nothing", Credentials{}, "username", []string{"no credentials"}},
+		{"no password", Credentials{Username: "administrator"}, "password", []string{"not set"}},
+		{"client id only", Credentials{ClientID: "terraform-client"}, "client_secret", []string{"client_id needs the client_secret"}},
+		{"client secret only", Credentials{ClientSecret: "x"}, "client_id", []string{"client_secret needs the client_id"}},
 		{"both pairs", Credentials{Username: "administrator", Password: "Password1", ClientID: "terraform-client", ClientSecret: "Client-Secret1"}, "client_id", []string{"conflicts with username/password"}},
-		{"wrong password", Credentials{Username: "administrator", Password: "wrong"}, "password", []string{"check username and password", "invalid_grant"}},
+		{"wrong password", Credentials{Username: "administrator", Password: "wrong"}, "password", []string{"rejected the credentials", "invalid_grant"}},
 		{"wrong domain", Credentials{Username: `CORP\administrator`, Password: "Password1"}, "password", []string{"DOMAIN\\USERNAME or USERNAME"}},
-		{"wrong secret", Credentials{ClientID: "terraform-client", ClientSecret: "wrong"}, "client_secret", []string{"check client_id and client_secret", "invalid_client"}},
+		{"wrong secret", Credentials{ClientID: "terraform-client", ClientSecret: "wrong"}, "client_secret", []string{"rejected the credentials", "invalid_client"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

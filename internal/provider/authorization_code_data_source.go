@@ -14,8 +14,8 @@ import (
 // veeam_vbr_authorization_code (data sources): the same spec as the ephemeral resources of the
 // same names, but the code lands in state.
 type authorizationCodeDataSource struct {
-	spec authorizationCodeSpec
-	data *providerData
+	product *product
+	data    *providerData
 }
 
 var _ datasource.DataSourceWithConfigure = &authorizationCodeDataSource{}
@@ -26,18 +26,13 @@ type authorizationCodeModel struct {
 	ExpiresAt types.String `tfsdk:"expires_at"`
 }
 
-// NewAWSAuthorizationCodeDataSource is the data source veeam_aws_authorization_code.
-func NewAWSAuthorizationCodeDataSource() datasource.DataSource {
-	return &authorizationCodeDataSource{spec: awsAuthorizationCodeSpec}
-}
-
-// NewVBRAuthorizationCodeDataSource is the data source veeam_vbr_authorization_code.
-func NewVBRAuthorizationCodeDataSource() datasource.DataSource {
-	return &authorizationCodeDataSource{spec: vbrAuthorizationCodeSpec}
+// newAuthorizationCodeDataSource is the authorization code data source of p.
+func newAuthorizationCodeDataSource(p *product) func() datasource.DataSource {
+	return func() datasource.DataSource { return &authorizationCodeDataSource{product: p} }
 }
 
 func (d *authorizationCodeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.spec.product + "_authorization_code"
+	resp.TypeName = req.ProviderTypeName + "_" + string(d.product.id) + "_authorization_code"
 }
 
 func (d *authorizationCodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -45,12 +40,11 @@ func (d *authorizationCodeDataSource) Schema(_ context.Context, _ datasource.Sch
 		MarkdownDescription: fmt.Sprintf("A single-use authorization code for the user of the provider's `%s` block (`%s`): another "+
 			"client exchanges it for tokens with the `authorization_code` grant, without ever seeing the password. "+
 			"The code is stored in state (sensitive) and expires quickly; prefer the ephemeral resource of the same name on Terraform 1.10+, "+
-			"which keeps it out of state.", d.spec.product, d.spec.endpoint),
+			"which keeps it out of state.", string(d.product.id), d.product.authorizationCode.endpoint),
 		Attributes: map[string]schema.Attribute{
-			"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "When the code was issued (RFC 3339)."},
-			"code": schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The authorization code. Usable once."},
-			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: fmt.Sprintf("When the code stops working (RFC 3339), from the "+
-				"documented lifetime of %g seconds: an appliance configured otherwise may differ.", d.spec.lifetime.Seconds())},
+			"id":         schema.StringAttribute{Computed: true, MarkdownDescription: "When the code was issued (RFC 3339)."},
+			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},
+			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: d.product.authorizationCode.expiresDescription()},
 		},
 	}
 }
@@ -60,26 +54,14 @@ func (d *authorizationCodeDataSource) Configure(_ context.Context, req datasourc
 }
 
 func (d *authorizationCodeDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	name := "veeam_" + d.spec.product + "_authorization_code"
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", name+" was read before the provider was configured")
-		return
-	}
-	c, diags := d.spec.issuer(d.data)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	issued := c.Now()
-	code, err := c.AuthorizationCode(ctx)
-	if err != nil {
-		addCallError(&resp.Diagnostics, d.spec.product, "Getting an authorization code failed", err)
+	code, issued, ok := issueAuthorizationCode(ctx, d.data, d.product, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	m := authorizationCodeModel{
 		ID:        types.StringValue(issued.UTC().Format(time.RFC3339Nano)),
 		Code:      types.StringValue(code),
-		ExpiresAt: types.StringValue(issued.Add(d.spec.lifetime).UTC().Format(time.RFC3339)),
+		ExpiresAt: d.product.authorizationCode.expiry(issued),
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

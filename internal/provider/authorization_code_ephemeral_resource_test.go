@@ -92,7 +92,7 @@ resource "echo" "test" {}
 }
 
 func TestAWSAuthorizationCodeEphemeralSchema(t *testing.T) {
-	e := NewAWSAuthorizationCodeEphemeralResource()
+	e := newAuthorizationCodeEphemeralResource(productOf(client.AWS))()
 	var meta ephemeral.MetadataResponse
 	e.Metadata(context.Background(), ephemeral.MetadataRequest{ProviderTypeName: "veeam"}, &meta)
 	if meta.TypeName != "veeam_aws_authorization_code" {

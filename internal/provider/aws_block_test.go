@@ -107,7 +107,7 @@ func TestAWSBlockResolveOneLoginMethod(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			cfg, err := tc.model.resolve(&resolver{product: "aws"})
+			cfg, err := (&resolver{product: "aws"}).resolve(&tc.model)
 			if tc.attribute == "" {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
@@ -117,7 +117,7 @@ func TestAWSBlockResolveOneLoginMethod(t *testing.T) {
 				}
 				return
 			}
-			var ce *client.ConfigError
+			var ce *blockError
 			if !errors.As(err, &ce) || ce.Attribute != tc.attribute {
 				t.Fatalf("want a ConfigError on %s, got %v", tc.attribute, err)
 			}
@@ -141,7 +141,7 @@ func TestAWSBlockLogsInLazilyOnlyWithoutCredentialsOrWithSingleUseOnes(t *testin
 		{TOTPSecret: "JBSWY3DPEHPK3PXP"}:   false, // fails at once: no credentials
 		{Username: "u", MFACode: "123456"}: false,
 	} {
-		if got := (&awsBlockModel{}).loginLazily(client.Config{Credentials: creds}); got != lazy {
+		if got := productOf(client.AWS).lazy(creds); got != lazy {
 			t.Errorf("loginLazily(%+v) = %v, want %v", creds, got, lazy)
 		}
 	}

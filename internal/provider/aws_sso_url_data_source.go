@@ -18,17 +18,17 @@ import (
 var _ datasource.DataSourceWithConfigure = &awsSSOURLDataSource{}
 
 // NewAWSSSOURLDataSource is the data source veeam_aws_sso_url.
-func NewAWSSSOURLDataSource() datasource.DataSource { return &awsSSOURLDataSource{} }
+func NewAWSSSOURLDataSource() datasource.DataSource {
+	return &awsSSOURLDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_sso_url")}
+}
 
-type awsSSOURLDataSource struct{ data *providerData }
+type awsSSOURLDataSource struct {
+	productDataSource[*client.AWSClient]
+}
 
 type awsSSOURLModel struct {
 	UserName      types.String `tfsdk:"user_name"`
 	RedirectToURL types.String `tfsdk:"redirect_to_url"`
-}
-
-func (d *awsSSOURLDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_aws_sso_url"
 }
 
 func (d *awsSSOURLDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -52,32 +52,23 @@ func (d *awsSSOURLDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	}
 }
 
-func (d *awsSSOURLDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-// credentialAttributes are the aws block attributes an unauthenticated call does not need.
-var credentialAttributes = []string{"username", "password", "totp_secret", "mfa_code", "authorization_code", "refresh_token", "saml_response"}
-
 // unauthenticatedAWS returns a client for calls that need no login: the provider's own, or,
 // when only credentials are still unknown (so Configure could not open one), one built from
 // the block's connection settings.
 func unauthenticatedAWS(d *providerData) (*client.AWSClient, diag.Diagnostics) {
-	const what = "veeam_aws_sso_url"
-	ac := d.aws
-	if ac == nil || len(ac.pending) == 0 {
-		return get(ac, "aws", what)
-	}
-	for _, a := range ac.pending {
-		if !slices.Contains(credentialAttributes, a) {
-			return get(ac, "aws", what)
+	var diags diag.Diagnostics
+	if d != nil {
+		credentials := productOf(client.AWS).credentialAttributes()
+		if ac := d.products[client.AWS]; ac != nil && len(ac.pending) > 0 &&
+			!slices.ContainsFunc(ac.pending, func(a string) bool { return !slices.Contains(credentials, a) }) {
+			c, err := client.NewAWS(ac.config)
+			if err != nil {
+				diags.AddError(`Invalid "aws" block`, ac.resolver.explain(err).Error())
+			}
+			return c, diags
 		}
 	}
-	var diags diag.Diagnostics
-	c, err := client.NewAWS(ac.config)
-	if err != nil {
-		diags.AddError(`Invalid "aws" block`, err.Error())
-	}
+	c, _ := clientOf[*client.AWSClient](d, client.AWS, "veeam_aws_sso_url", &diags)
 	return c, diags
 }
 
@@ -85,10 +76,6 @@ func (d *awsSSOURLDataSource) Read(ctx context.Context, req datasource.ReadReque
 	var m awsSSOURLModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "veeam_aws_sso_url was read before the provider was configured")
 		return
 	}
 	c, diags := unauthenticatedAWS(d.data)

@@ -91,11 +91,12 @@ data "veeam_aws_sso_url" "sara" {
 
 func TestUnauthenticatedAWSWaitsOnlyForConnectionSettings(t *testing.T) {
 	cfg := client.Config{Host: "https://aws.example.com"}
-	d := &providerData{aws: &configured[*client.AWSClient]{pending: []string{"username", "password"}, config: cfg}}
+	aws := &configured{pending: []string{"username", "password"}, config: cfg, resolver: &resolver{product: client.AWS}}
+	d := &providerData{products: map[client.Product]*configured{client.AWS: aws}}
 	if c, diags := unauthenticatedAWS(d); diags.HasError() || c == nil || c.BaseURL() != "https://aws.example.com:11005" {
 		t.Fatalf("unknown credentials must not stop an unauthenticated call: %v", diags)
 	}
-	d.aws.pending = []string{"password", "host"}
+	aws.pending = []string{"password", "host"}
 	if _, diags := unauthenticatedAWS(d); !diags.HasError() || !strings.Contains(diags[0].Detail(), "host") {
 		t.Fatalf("an unknown host must: %v", diags)
 	}

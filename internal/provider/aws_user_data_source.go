@@ -15,9 +15,13 @@ import (
 var _ datasource.DataSourceWithConfigure = &awsUserDataSource{}
 
 // NewAWSUserDataSource is the data source veeam_aws_user.
-func NewAWSUserDataSource() datasource.DataSource { return &awsUserDataSource{} }
+func NewAWSUserDataSource() datasource.DataSource {
+	return &awsUserDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_user")}
+}
 
-type awsUserDataSource struct{ data *providerData }
+type awsUserDataSource struct {
+	productDataSource[*client.AWSClient]
+}
 
 type awsUserDataModel struct {
 	ID          types.String `tfsdk:"id"`
@@ -25,10 +29,6 @@ type awsUserDataModel struct {
 	Description types.String `tfsdk:"description"`
 	MFAEnabled  types.Bool   `tfsdk:"mfa_enabled"`
 	IsDefault   types.Bool   `tfsdk:"is_default"`
-}
-
-func (d *awsUserDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_aws_user"
 }
 
 func (d *awsUserDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -44,19 +44,10 @@ func (d *awsUserDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 	}
 }
 
-func (d *awsUserDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *awsUserDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m awsUserDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || d.data == nil {
-		return
-	}
-	c, diags := get(d.data.aws, "aws", "veeam_aws_user")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	c, ok := d.begin(ctx, req.Config, &m, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	u, err := c.GetUser(ctx, m.Name.ValueString())
@@ -65,7 +56,7 @@ func (d *awsUserDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	if err != nil {
-		addCallError(&resp.Diagnostics, "aws", "Reading the user failed", err)
+		d.callError(&resp.Diagnostics, "Reading the user failed", err)
 		return
 	}
 	m.ID = types.StringValue(u.Name)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"image/png"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -21,16 +20,19 @@ import (
 )
 
 var (
-	_ resource.Resource                = &awsUserMFAResource{}
 	_ resource.ResourceWithConfigure   = &awsUserMFAResource{}
 	_ resource.ResourceWithImportState = &awsUserMFAResource{}
 	_ resource.ResourceWithModifyPlan  = &awsUserMFAResource{}
 )
 
 // NewAWSUserMFAResource is veeam_aws_user_mfa.
-func NewAWSUserMFAResource() resource.Resource { return &awsUserMFAResource{} }
+func NewAWSUserMFAResource() resource.Resource {
+	return &awsUserMFAResource{resourceOf[*client.AWSClient](client.AWS, "aws_user_mfa")}
+}
 
-type awsUserMFAResource struct{ data *providerData }
+type awsUserMFAResource struct {
+	productResource[*client.AWSClient]
+}
 
 type awsUserMFAModel struct {
 	ID               types.String `tfsdk:"id"`
@@ -40,10 +42,6 @@ type awsUserMFAModel struct {
 	OTPAuthURI       types.String `tfsdk:"otpauth_uri"`
 	ScratchCodes     types.List   `tfsdk:"scratch_codes"`
 	QRCodePNG        types.String `tfsdk:"qr_code_png"`
-}
-
-func (r *awsUserMFAResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_aws_user_mfa"
 }
 
 func (r *awsUserMFAResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -84,15 +82,6 @@ func (r *awsUserMFAResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 		},
 	}
-}
-
-func (r *awsUserMFAResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *awsUserMFAResource) awsClient(diags *diag.Diagnostics) *client.AWSClient {
-	c, _ := needAWS(r.data, "veeam_aws_user_mfa", diags)
-	return c
 }
 
 // fill copies an enrollment's secrets into the model.
@@ -155,12 +144,8 @@ func (r *awsUserMFAResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 func (r *awsUserMFAResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan awsUserMFAModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.Plan, &plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	user := plan.UserName.ValueString()
@@ -194,12 +179,8 @@ func mfaErrorDetail(user string, err error) string {
 
 func (r *awsUserMFAResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state awsUserMFAModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	u, err := c.GetUser(ctx, state.UserName.ValueString())
@@ -227,8 +208,8 @@ func (r *awsUserMFAResource) Update(ctx context.Context, req resource.UpdateRequ
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.client(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	user := plan.UserName.ValueString()
@@ -246,12 +227,8 @@ func (r *awsUserMFAResource) Update(ctx context.Context, req resource.UpdateRequ
 
 func (r *awsUserMFAResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state awsUserMFAModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if err := c.DisableMFA(ctx, state.UserName.ValueString()); err != nil && !client.IsNotFound(err) {

@@ -2,9 +2,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -25,16 +23,19 @@ import (
 )
 
 var (
-	_ resource.Resource                     = &awsUserResource{}
 	_ resource.ResourceWithConfigure        = &awsUserResource{}
 	_ resource.ResourceWithImportState      = &awsUserResource{}
 	_ resource.ResourceWithConfigValidators = &awsUserResource{}
 )
 
 // NewAWSUserResource is veeam_aws_user.
-func NewAWSUserResource() resource.Resource { return &awsUserResource{} }
+func NewAWSUserResource() resource.Resource {
+	return &awsUserResource{resourceOf[*client.AWSClient](client.AWS, "aws_user")}
+}
 
-type awsUserResource struct{ data *providerData }
+type awsUserResource struct {
+	productResource[*client.AWSClient]
+}
 
 type awsUserModel struct {
 	ID                types.String `tfsdk:"id"`
@@ -45,10 +46,6 @@ type awsUserModel struct {
 	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
 	MFAEnabled        types.Bool   `tfsdk:"mfa_enabled"`
 	IsDefault         types.Bool   `tfsdk:"is_default"`
-}
-
-func (r *awsUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_aws_user"
 }
 
 func (r *awsUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -110,35 +107,27 @@ func (r *awsUserResource) ConfigValidators(_ context.Context) []resource.ConfigV
 	}
 }
 
-func (r *awsUserResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *awsUserResource) awsClient(diags *diag.Diagnostics) *client.AWSClient {
-	c, _ := needAWS(r.data, "veeam_aws_user", diags)
-	return c
-}
-
 // fill copies what the appliance reports into the model; the password attributes stay as
 // they are (the appliance never returns a password).
-func (m *awsUserModel) fill(u *client.AWSUser) {
+func (m *awsUserModel) fill(u *client.AWSUser) *awsUserModel {
 	m.ID = types.StringValue(u.Name)
 	m.Name = types.StringValue(u.Name)
 	m.Description = types.StringValue(u.Description)
 	m.MFAEnabled = types.BoolValue(u.MFAEnabled)
 	m.IsDefault = types.BoolValue(u.IsDefault)
 	m.PasswordWO = types.StringNull()
+	return m
 }
 
 // addUserError reports a failed user call, explaining the failures a user can fix.
-func addUserError(diags *diag.Diagnostics, summary, name string, err error) {
+func (r *awsUserResource) addUserError(diags *diag.Diagnostics, summary, name string, err error) {
 	switch {
 	case client.IsForbidden(err):
 		diags.AddError(summary, fmt.Sprintf("The provider's user may not manage user %q: log in as a Portal Administrator in the \"aws\" block.\n\n%s", name, err))
 	case client.IsConflict(err):
 		diags.AddError(summary, fmt.Sprintf("User %q already exists: import it (terraform import veeam_aws_user.NAME %s) or choose another name.\n\n%s", name, name, err))
 	default:
-		addCallError(diags, "aws", summary, err)
+		r.callError(diags, summary, err)
 	}
 }
 
@@ -150,8 +139,8 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.client(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	password := plan.Password.ValueString()
@@ -161,21 +150,16 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 	name := plan.Name.ValueString()
 	u, err := c.CreateUser(ctx, name, plan.Description.ValueString(), password)
 	if err != nil {
-		addUserError(&resp.Diagnostics, "Creating the user failed", name, err)
+		r.addUserError(&resp.Diagnostics, "Creating the user failed", name, err)
 		return
 	}
-	plan.fill(u)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan.fill(u))...)
 }
 
 func (r *awsUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state awsUserModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	u, err := c.GetUser(ctx, state.Name.ValueString())
@@ -185,11 +169,10 @@ func (r *awsUserResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	if err != nil {
-		addUserError(&resp.Diagnostics, "Reading the user failed", state.Name.ValueString(), err)
+		r.addUserError(&resp.Diagnostics, "Reading the user failed", state.Name.ValueString(), err)
 		return
 	}
-	state.fill(u)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state.fill(u))...)
 }
 
 // newPassword is the password an update must send, or "" when it keeps the current one:
@@ -237,8 +220,8 @@ func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.client(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	name := plan.Name.ValueString()
@@ -250,35 +233,29 @@ func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest
 	var old string
 	if password != "" {
 		if old, err = r.oldPassword(ctx, c, name, state); err != nil {
-			addCallError(&resp.Diagnostics, "aws", "Updating the user failed", err)
+			r.callError(&resp.Diagnostics, "Updating the user failed", err)
 			return
 		}
 	}
 	u, err := c.UpdateUser(ctx, name, plan.Description.ValueString(), password, old)
 	if err != nil {
-		var apiErr *client.APIError
-		if password != "" && errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest && (old != "" || strings.Contains(err.Error(), "oldPassword")) {
+		if password != "" && (client.IsOldPasswordRequired(err) || (old != "" && client.IsBadRequest(err))) {
 			resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "Changing the password failed", fmt.Sprintf(
 				"User %q is the provider's own user: changing its own password needs the current one, which the provider takes from "+
 					"the \"aws\" block's password (or the previous `password` in state). The appliance refused the change; set the "+
 					"password with another Portal Administrator in the \"aws\" block.\n\n%s", name, err))
 			return
 		}
-		addUserError(&resp.Diagnostics, "Updating the user failed", name, err)
+		r.addUserError(&resp.Diagnostics, "Updating the user failed", name, err)
 		return
 	}
-	plan.fill(u)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan.fill(u))...)
 }
 
 func (r *awsUserResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state awsUserModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.awsClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	name := state.Name.ValueString()
@@ -289,7 +266,7 @@ func (r *awsUserResource) Delete(ctx context.Context, req resource.DeleteRequest
 		resp.Diagnostics.AddError("Deleting the user failed", fmt.Sprintf("%q is the appliance's built-in administrator, which cannot be deleted: "+
 			"take it out of Terraform's hands with a `removed` block (or terraform state rm) instead.\n\n%s", name, err))
 	default:
-		addUserError(&resp.Diagnostics, "Deleting the user failed", name, err)
+		r.addUserError(&resp.Diagnostics, "Deleting the user failed", name, err)
 	}
 }
 

@@ -16,9 +16,13 @@ import (
 var _ datasource.DataSourceWithConfigure = &awsUsersDataSource{}
 
 // NewAWSUsersDataSource is the data source veeam_aws_users.
-func NewAWSUsersDataSource() datasource.DataSource { return &awsUsersDataSource{} }
+func NewAWSUsersDataSource() datasource.DataSource {
+	return &awsUsersDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_users")}
+}
 
-type awsUsersDataSource struct{ data *providerData }
+type awsUsersDataSource struct {
+	productDataSource[*client.AWSClient]
+}
 
 type awsUsersDataModel struct {
 	SearchPattern types.String    `tfsdk:"search_pattern"`
@@ -31,10 +35,6 @@ type awsUsersEntry struct {
 	Description types.String `tfsdk:"description"`
 	MFAEnabled  types.Bool   `tfsdk:"mfa_enabled"`
 	IsDefault   types.Bool   `tfsdk:"is_default"`
-}
-
-func (d *awsUsersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_aws_users"
 }
 
 func (d *awsUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -65,23 +65,10 @@ func (d *awsUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	}
 }
 
-func (d *awsUsersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *awsUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m awsUsersDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "veeam_aws_users was read before the provider was configured")
-		return
-	}
-	c, diags := get(d.data.aws, "aws", "veeam_aws_users")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	c, ok := d.begin(ctx, req.Config, &m, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	users, err := c.ListAllUsers(ctx, client.AWSUserQuery{SearchPattern: m.SearchPattern.ValueString(), Sort: m.Sort.ValueString()})
@@ -90,7 +77,7 @@ func (d *awsUsersDataSource) Read(ctx context.Context, req datasource.ReadReques
 			resp.Diagnostics.AddError("Listing users failed", "Listing users needs a Portal Administrator: log in as one in the provider's \"aws\" block.\n\n"+err.Error())
 			return
 		}
-		addCallError(&resp.Diagnostics, "aws", "Listing users failed", err)
+		d.callError(&resp.Diagnostics, "Listing users failed", err)
 		return
 	}
 	m.Users = make([]awsUsersEntry, 0, len(users))

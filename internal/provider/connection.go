@@ -2,9 +2,11 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -69,47 +71,43 @@ func connectionAttributes(product string, defaultPort int, versionDoc string) ma
 	}
 }
 
-// resolve fills the transport part of a client configuration.
-func (m *connectionModel) resolve(r *resolver) (client.Config, error) {
+// connection resolves the settings every product block has: the transport part of a client
+// configuration.
+func (r *resolver) connection(values map[string]attr.Value) (client.Config, error) {
 	var cfg client.Config
-	host := r.str("host", m.Host)
-	if host.Value == "" && !contains(r.unknown, "host") {
-		return cfg, &client.ConfigError{Attribute: "host", Message: fmt.Sprintf("not set: set host in the %q block or %s", r.product, envName(r.product, "host"))}
+	str := func(a string) setting { v, _ := values[a].(types.String); return r.str(a, v) }
+	host := str("host")
+	if host.Value == "" && !slices.Contains(r.unknown, "host") {
+		return cfg, &blockError{Attribute: "host", Message: fmt.Sprintf("not set: set host in the %q block or %s", r.product, envName(r.product, "host"))}
 	}
 	cfg.Host = host.Value
-	cfg.APIVersion = r.str("api_version", m.APIVersion).Value
-	cfg.TLS.CACertPEM = r.str("ca_cert_pem", m.CACertPEM).Value
-	cfg.TLS.CACertFile = r.str("ca_cert_file", m.CACertFile).Value
-	insecure, err := r.boolean("insecure", m.Insecure)
+	cfg.APIVersion = str("api_version").Value
+	cfg.TLS.CACertPEM = str("ca_cert_pem").Value
+	cfg.TLS.CACertFile = str("ca_cert_file").Value
+	insecureValue, _ := values["insecure"].(types.Bool)
+	insecure, err := r.boolean("insecure", insecureValue)
 	if err != nil {
-		return cfg, &client.ConfigError{Attribute: "insecure", Message: err.Error()}
+		return cfg, err
 	}
 	cfg.TLS.Insecure = insecure
 	if insecure && (cfg.TLS.CACertPEM != "" || cfg.TLS.CACertFile != "") {
-		return cfg, &client.ConfigError{Attribute: "insecure", Message: "conflicts with ca_cert_pem / ca_cert_file (one of them may come from the environment): trust the CA, or skip verification, not both"}
+		return cfg, &blockError{Attribute: "insecure", Message: "conflicts with ca_cert_pem / ca_cert_file (one of them may come from the environment): trust the CA, or skip verification, not both"}
 	}
-	if cfg.RequestTimeout, err = r.duration("request_timeout", m.RequestTimeout); err != nil {
-		return cfg, &client.ConfigError{Attribute: "request_timeout", Message: err.Error()}
+	timeout, _ := values["request_timeout"].(types.String)
+	if cfg.RequestTimeout, err = r.duration("request_timeout", timeout); err != nil {
+		return cfg, err
 	}
-	retries, err := r.integer("max_retries", m.MaxRetries, int64(client.DefaultMaxRetries))
+	retriesValue, _ := values["max_retries"].(types.Int64)
+	retries, err := r.integer("max_retries", retriesValue, int64(client.DefaultMaxRetries))
 	if err != nil {
-		return cfg, &client.ConfigError{Attribute: "max_retries", Message: err.Error()}
+		return cfg, err
 	}
 	if retries < 0 || retries > 20 {
-		return cfg, &client.ConfigError{Attribute: "max_retries", Message: fmt.Sprintf("%d is out of range: use 0 to 20", retries)}
+		return cfg, &blockError{Attribute: "max_retries", Message: fmt.Sprintf("%d is out of range: use 0 to 20", retries)}
 	}
 	cfg.MaxRetries = int(retries)
 	if retries == 0 {
 		cfg.MaxRetries = -1 // the client reads 0 as "default"
 	}
 	return cfg, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

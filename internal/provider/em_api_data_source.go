@@ -6,22 +6,24 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
 var _ datasource.DataSourceWithConfigure = &emAPIDataSource{}
 
 // NewEMAPIDataSource is the data source veeam_em_api.
-func NewEMAPIDataSource() datasource.DataSource { return &emAPIDataSource{} }
+func NewEMAPIDataSource() datasource.DataSource {
+	return &emAPIDataSource{dataSourceOf[*client.EMClient](client.EM, "em_api")}
+}
 
-type emAPIDataSource struct{ data *providerData }
+type emAPIDataSource struct {
+	productDataSource[*client.EMClient]
+}
 
 type emAPIModel struct {
 	SupportedVersions []types.String `tfsdk:"supported_versions"`
 	Latest            types.String   `tfsdk:"latest"`
-}
-
-func (d *emAPIDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_em_api"
 }
 
 func (d *emAPIDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -43,18 +45,9 @@ func (d *emAPIDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-func (d *emAPIDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *emAPIDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "veeam_em_api was read before the provider was configured")
-		return
-	}
-	c, diags := get(d.data.em, "em", "veeam_em_api")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	c, ok := d.client(&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	info, err := c.APIInfo(ctx)

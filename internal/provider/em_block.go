@@ -12,11 +12,6 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var (
-	_ productBlock   = &emBlockModel{}
-	_ lazyLoginBlock = &emBlockModel{}
-)
-
 // emBlockModel is the provider's `em` block: Veeam Backup Enterprise Manager.
 type emBlockModel struct {
 	connectionModel
@@ -59,31 +54,4 @@ func emBlockSchema() schema.SingleNestedBlock {
 			"`data.veeam_em_api` works.", client.EMSessionHeader, client.EMIdleTimeout.Round(time.Minute)),
 		Attributes: attrs,
 	}
-}
-
-// loginLazily tells Configure not to log on when the block has no credentials: GET /api/
-// (veeam_em_api) needs none, and whatever needs a session reports the missing attributes.
-func (m *emBlockModel) loginLazily(cfg client.Config) bool {
-	return cfg.Credentials.Username == "" && cfg.Credentials.Password == ""
-}
-
-func (m *emBlockModel) resolve(r *resolver) (client.Config, error) {
-	cfg, err := m.connectionModel.resolve(r)
-	if err != nil {
-		return cfg, err
-	}
-	if v := cfg.APIVersion; v != "" && !emAPIVersion.MatchString(v) {
-		src := r.str("api_version", m.APIVersion).Source
-		return cfg, &client.ConfigError{Attribute: "api_version", Message: fmt.Sprintf("%q (from %s) is not an Enterprise Manager API version: %s", v, src, emAPIVersionHint)}
-	}
-	tenant, err := r.boolean("tenant", m.Tenant)
-	if err != nil {
-		return cfg, &client.ConfigError{Attribute: "tenant", Message: err.Error()}
-	}
-	cfg.Credentials = client.Credentials{
-		Username: r.str("username", m.Username).Value,
-		Password: r.str("password", m.Password).Value,
-		Tenant:   tenant,
-	}
-	return cfg, nil
 }

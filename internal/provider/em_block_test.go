@@ -111,25 +111,25 @@ func TestEMBlockResolve(t *testing.T) {
 	t.Setenv("VEEAM_EM_PASSWORD", "env-password")
 	t.Setenv("VEEAM_EM_TENANT", "true")
 	m := emBlockModel{Username: types.StringValue("tenant01"), connectionModel: connectionModel{APIVersion: types.StringValue("LATEST")}}
-	cfg, err := m.resolve(&resolver{product: "em"})
+	cfg, err := (&resolver{product: "em"}).resolve(&m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.Host != "em.example.com" || cfg.APIVersion != "LATEST" || cfg.Credentials != (client.Credentials{Username: "tenant01", Password: "env-password", Tenant: true}) {
 		t.Fatalf("cfg = %+v", cfg)
 	}
-	if m.loginLazily(cfg) {
+	if productOf(client.EM).lazy(cfg.Credentials) {
 		t.Error("credentials are set: the login must not be deferred")
 	}
-	if !m.loginLazily(client.Config{}) {
+	if !productOf(client.EM).lazy(client.Credentials{}) {
 		t.Error("no credentials: the login must be deferred (veeam_em_api needs none)")
 	}
 	// Wrong values from the environment name the attribute and the variable.
 	for env, attr := range map[string]string{"VEEAM_EM_API_VERSION": "api_version", "VEEAM_EM_TENANT": "tenant"} {
 		t.Run(attr, func(t *testing.T) {
 			t.Setenv(env, "bogus")
-			_, err := (&emBlockModel{}).resolve(&resolver{product: "em"})
-			var ce *client.ConfigError
+			_, err := (&resolver{product: "em"}).resolve(&emBlockModel{})
+			var ce *blockError
 			if !errors.As(err, &ce) || ce.Attribute != attr || !strings.Contains(err.Error(), env) {
 				t.Fatalf("want a ConfigError for %s naming %s, got %v", attr, env, err)
 			}
@@ -143,7 +143,7 @@ func TestEMSchemasKeepSecretsSensitive(t *testing.T) {
 		t.Error("em.password is not sensitive")
 	}
 	var resp ephemeral.SchemaResponse
-	NewEMSessionEphemeralResource().Schema(context.Background(), ephemeral.SchemaRequest{}, &resp)
+	newTokenEphemeralResource(productOf(client.EM))().Schema(context.Background(), ephemeral.SchemaRequest{}, &resp)
 	for _, a := range []string{"token", "header_value"} {
 		if attr, ok := resp.Schema.Attributes[a].(schema.StringAttribute); !ok || !attr.Sensitive {
 			t.Errorf("veeam_em_session.%s is not sensitive", a)

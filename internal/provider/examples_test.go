@@ -159,10 +159,8 @@ func examplesEmulator(t *testing.T) *emulatortest.Servers {
 	if err := os.WriteFile(caFile, []byte(srv.CACertPEM), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// Every product logs in as administrator unless listed here.
 	users := map[emulator.Product][2]string{
-		emulator.AWS: {"USERNAME", "administrator"},
-		emulator.VBR: {"USERNAME", "administrator"},
-		emulator.EM:  {"USERNAME", "administrator"},
 		emulator.VAO: {"USERNAME", `VEEAM\administrator`},
 		emulator.VRO: {"CLIENT_ID", "terraform-client"},
 	}
@@ -170,7 +168,10 @@ func examplesEmulator(t *testing.T) *emulatortest.Servers {
 		prefix := "VEEAM_" + strings.ToUpper(string(p)) + "_"
 		t.Setenv(prefix+"HOST", srv.URL[p])
 		t.Setenv(prefix+"CA_CERT_FILE", caFile)
-		u := users[p]
+		u, ok := users[p]
+		if !ok {
+			u = [2]string{"USERNAME", "administrator"}
+		}
 		t.Setenv(prefix+u[0], u[1])
 		if p == emulator.VRO {
 			t.Setenv(prefix+"CLIENT_SECRET", "Client-Secret1")

@@ -3,9 +3,7 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -15,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
@@ -34,15 +34,6 @@ func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &veeamProvider{version: version} }
 }
 
-// providerModel is the provider block: one optional nested block per product.
-type providerModel struct {
-	AWS *awsBlockModel `tfsdk:"aws"`
-	VBR *vbrBlockModel `tfsdk:"vbr"`
-	VRO *vroBlockModel `tfsdk:"vro"`
-	VAO *vaoBlockModel `tfsdk:"vao"`
-	EM  *emBlockModel  `tfsdk:"em"`
-}
-
 func (p *veeamProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "veeam"
 	resp.Version = p.version
@@ -54,20 +45,11 @@ func (p *veeamProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"Each product block is optional; the provider logs in once per configured block each time Terraform configures it " +
 			"(once per plan or apply walk), and every resource of that product shares the session. Every attribute can also be set with an environment " +
 			"variable `VEEAM_<PRODUCT>_<ATTRIBUTE>`, for example `VEEAM_AWS_PASSWORD`.",
-		Blocks: map[string]schema.Block{
-			"aws": awsBlockSchema(),
-			"vbr": vbrBlockSchema(),
-			"vro": vroBlockSchema(),
-			"vao": vaoBlockSchema(),
-			"em":  emBlockSchema(),
-		},
+		Blocks: map[string]schema.Block{},
 	}
-}
-
-// productBlock is a product's provider block.
-type productBlock interface {
-	// resolve turns the block (and the environment) into a client configuration.
-	resolve(r *resolver) (client.Config, error)
+	for _, p := range products {
+		resp.Schema.Blocks[string(p.id)] = p.schema()
+	}
 }
 
 // session is the part of a product client the provider needs generically.
@@ -77,54 +59,48 @@ type session interface {
 }
 
 // configured is a product whose block was present.
-type configured[C session] struct {
-	client  C
-	config  client.Config // for ephemeral logins with the same credentials
-	pending []string      // attributes unknown at plan time: login deferred
+type configured struct {
+	client   session       // nil while pending
+	config   client.Config // for ephemeral logins with the same credentials
+	resolver *resolver     // the settings' sources, for diagnostics
+	pending  []string      // attributes unknown at plan time: login deferred
 }
 
 // configureProduct resolves a product block and logs in once. Unknown values defer the login
 // (Terraform configures again at apply with known values).
-func configureProduct[C session](ctx context.Context, version, product string, block productBlock, open func(client.Config) (C, error), diags *diag.Diagnostics) *configured[C] {
-	r := &resolver{product: product}
-	cfg, err := block.resolve(r)
+func configureProduct(ctx context.Context, version string, p *product, model any, diags *diag.Diagnostics) *configured {
+	r := &resolver{product: p.id}
+	cfg, err := r.resolve(model)
 	if err != nil {
-		addConfigError(diags, product, err)
+		addConfigError(diags, p.id, err)
 		return nil
 	}
 	cfg.UserAgent = "terraform-provider-veeam/" + version
 	if cfg.TLS.Insecure {
-		tflog.Warn(ctx, "TLS certificate verification is disabled (insecure = true): anyone on the network path can read the credentials; trust the appliance's CA with ca_cert_pem or ca_cert_file instead", map[string]any{"product": product})
-		diags.AddAttributeWarning(path.Root(product).AtName("insecure"), "TLS verification is off",
-			fmt.Sprintf("The %q block has insecure = true: the provider does not check who it sends the credentials to. Use it for test appliances only; set ca_cert_pem or ca_cert_file to trust the appliance's certificate instead.", product))
+		tflog.Warn(ctx, "TLS certificate verification is disabled (insecure = true): anyone on the network path can read the credentials; trust the appliance's CA with ca_cert_pem or ca_cert_file instead", map[string]any{"product": string(p.id)})
+		diags.AddAttributeWarning(path.Root(string(p.id)).AtName("insecure"), "TLS verification is off",
+			fmt.Sprintf("The %q block has insecure = true: the provider does not check who it sends the credentials to. Use it for test appliances only; set ca_cert_pem or ca_cert_file to trust the appliance's certificate instead.", p.id))
 	}
 	if len(r.unknown) > 0 {
-		tflog.Info(ctx, "provider configuration not known yet; login deferred", map[string]any{"product": product, "unknown": r.unknown})
-		return &configured[C]{pending: r.unknown, config: cfg}
+		tflog.Info(ctx, "provider configuration not known yet; login deferred", map[string]any{"product": string(p.id), "unknown": r.unknown})
+		return &configured{pending: r.unknown, config: cfg, resolver: r}
 	}
-	c, err := open(cfg)
+	c, err := p.open(cfg)
 	if err != nil {
-		addConfigError(diags, product, err)
+		addConfigError(diags, p.id, r.explain(err))
 		return nil
 	}
-	if lb, ok := block.(lazyLoginBlock); ok && lb.loginLazily(cfg) {
-		tflog.Debug(ctx, "login deferred to the first call that needs it", map[string]any{"product": product})
+	if p.lazy != nil && p.lazy(cfg.Credentials) {
+		tflog.Debug(ctx, "login deferred to the first call that needs it", map[string]any{"product": string(p.id)})
 		openSessions.add(c) // logging out a session that never logged in does nothing
-		return &configured[C]{client: c, config: cfg}
+		return &configured{client: c, config: cfg, resolver: r}
 	}
 	if _, err := c.Credential(ctx); err != nil {
-		addLoginError(diags, product, err)
+		addLoginError(diags, p.id, r.explain(err))
 		return nil
 	}
 	openSessions.add(c)
-	return &configured[C]{client: c, config: cfg}
-}
-
-// lazyLoginBlock is a product block that can ask Configure not to log in up front: with no
-// credentials (only unauthenticated calls can work) or a single-use one (an eager login would
-// spend it even in a command that calls nothing).
-type lazyLoginBlock interface {
-	loginLazily(cfg client.Config) bool
+	return &configured{client: c, config: cfg, resolver: r}
 }
 
 // openSessions are the sessions Configure logged in, so the process can log them out when
@@ -159,123 +135,66 @@ func LogoutAll(ctx context.Context) int {
 	return n
 }
 
-// get returns the product's client, or a diagnostic saying which block to add or why it is
-// not ready.
-func get[C session](c *configured[C], product, what string) (C, diag.Diagnostics) {
-	var zero C
-	var diags diag.Diagnostics
+// ready returns the product's configuration when its client is ready for what (a type
+// name), or adds why not: provider not configured, block missing, values not known yet.
+func (d *providerData) ready(product client.Product, what string, diags *diag.Diagnostics) (*configured, bool) {
+	if d == nil {
+		diags.Append(notConfigured(what))
+		return nil, false
+	}
+	c := d.products[product]
 	switch {
 	case c == nil:
-		diags.AddError(fmt.Sprintf("Missing %q block in the provider configuration", product),
-			fmt.Sprintf("%s talks to %s: add\n\n  provider \"veeam\" {\n    %s {\n      host = \"https://...\"\n      ...\n    }\n  }\n\nor set the VEEAM_%s_* environment variables and an empty %s {} block.",
-				what, client.Product(product).Title(), product, strings.ToUpper(product), product))
-		return zero, diags
+		diags.Append(missingBlock(product, what))
+		return nil, false
 	case len(c.pending) > 0:
-		diags.AddError(fmt.Sprintf("The %q block is not known yet", product),
-			fmt.Sprintf("%s needs a login, but these attributes of the %q block are only known after apply: %s. Apply the resources they depend on first (terraform apply -target=...).",
-				what, product, strings.Join(c.pending, ", ")))
-		return zero, diags
+		diags.Append(notKnownYet(product, what, c.pending))
+		return nil, false
 	}
-	return c.client, nil
+	return c, true
 }
 
-// need returns the product client a resource, data source or ephemeral resource needs, or adds
-// to diags why there is none (provider not configured, block missing, values not known yet).
-func need[C session](d *providerData, product, what string, pick func(*providerData) *configured[C], diags *diag.Diagnostics) (C, bool) {
+// clientOf returns the product's client as the type C its constructor returns (for example
+// *client.AWSClient for client.AWS), or adds to diags why there is none.
+func clientOf[C session](d *providerData, product client.Product, what string, diags *diag.Diagnostics) (C, *configured) {
 	var zero C
-	if d == nil {
-		diags.AddError("Provider not configured", what+" was used before the provider was configured: this is a bug in the provider")
-		return zero, false
+	c, ok := d.ready(product, what, diags)
+	if !ok {
+		return zero, nil
 	}
-	c, ds := get(pick(d), product, what)
-	diags.Append(ds...)
-	return c, !ds.HasError()
-}
-
-func needAWS(d *providerData, what string, diags *diag.Diagnostics) (*client.AWSClient, bool) {
-	return need(d, "aws", what, func(d *providerData) *configured[*client.AWSClient] { return d.aws }, diags)
-}
-
-func needVBR(d *providerData, what string, diags *diag.Diagnostics) (*client.VBRClient, bool) {
-	return need(d, "vbr", what, func(d *providerData) *configured[*client.VBRClient] { return d.vbr }, diags)
-}
-
-func asConfigError(err error, target **client.ConfigError) bool { return errors.As(err, target) }
-
-func addConfigError(diags *diag.Diagnostics, product string, err error) {
-	var ce *client.ConfigError
-	p := path.Root(product)
-	if asConfigError(err, &ce) && ce.Attribute != "" {
-		p = p.AtName(ce.Attribute)
+	typed, ok := c.client.(C)
+	if !ok {
+		diags.AddError("Unexpected client", fmt.Sprintf("%s: the %q client is a %T: this is a bug in the provider", what, product, c.client))
+		return zero, nil
 	}
-	diags.AddAttributeError(p, fmt.Sprintf("Invalid %q block", product), err.Error())
-}
-
-func addLoginError(diags *diag.Diagnostics, product string, err error) {
-	var ce *client.ConfigError
-	if asConfigError(err, &ce) {
-		addConfigError(diags, product, err)
-		return
-	}
-	p := path.Root(product)
-	detail := err.Error()
-	if client.IsAuthenticationFailed(err) {
-		p = p.AtName("password")
-		hint := "" // the MFA attributes exist in the aws block only
-		if product == "aws" {
-			hint = " (and, for a user with MFA, totp_secret or mfa_code)"
-		}
-		if product == "em" {
-			hint = " (and tenant: true for a tenant account, unset for any other)"
-		}
-		detail = fmt.Sprintf("The server rejected the credentials of the %q block: check username and password%s.\n\n%s", product, hint, err)
-	}
-	diags.AddAttributeError(p, fmt.Sprintf("%s login failed (%q block)", client.Product(product).Title(), product), detail)
-}
-
-// addCallError reports a failed API call of a resource, data source or ephemeral resource.
-// A *client.ConfigError there comes from a deferred login (see lazyLoginBlock): it is about the
-// provider block, not the resource.
-func addCallError(diags *diag.Diagnostics, product, summary string, err error) {
-	var ce *client.ConfigError
-	if asConfigError(err, &ce) {
-		diags.AddError(summary, fmt.Sprintf("The provider's %q block cannot log in: %s", product, err))
-		return
-	}
-	diags.AddError(summary, err.Error())
+	return typed, c
 }
 
 // providerData is what Configure hands every resource, data source and ephemeral resource.
 type providerData struct {
-	version string
-	aws     *configured[*client.AWSClient]
-	vbr     *configured[*client.VBRClient]
-	vro     *configured[*client.VROClient]
-	vao     *configured[*client.VAOClient]
-	em      *configured[*client.EMClient]
+	version  string
+	products map[client.Product]*configured // the blocks that were present
 }
 
 func (p *veeamProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
-	var cfg providerModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	data := &providerData{version: p.version}
-	if cfg.AWS != nil {
-		data.aws = configureProduct(ctx, p.version, "aws", cfg.AWS, client.NewAWS, &resp.Diagnostics)
-	}
-	if cfg.VBR != nil {
-		data.vbr = configureProduct(ctx, p.version, "vbr", cfg.VBR, client.NewVBR, &resp.Diagnostics)
-	}
-	if cfg.VRO != nil {
-		data.vro = configureProduct(ctx, p.version, "vro", cfg.VRO, client.NewVRO, &resp.Diagnostics)
-	}
-	if cfg.VAO != nil {
-		data.vao = configureProduct(ctx, p.version, "vao", cfg.VAO, client.NewVAO, &resp.Diagnostics)
-	}
-	if cfg.EM != nil {
-		data.em = configureProduct(ctx, p.version, "em", cfg.EM, client.NewEM, &resp.Diagnostics)
+	data := &providerData{version: p.version, products: map[client.Product]*configured{}}
+	for _, prod := range products {
+		var block types.Object
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(string(prod.id)), &block)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if block.IsNull() {
+			continue
+		}
+		model := prod.model()
+		resp.Diagnostics.Append(block.As(ctx, model, basetypes.ObjectAsOptions{})...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if c := configureProduct(ctx, p.version, prod, model, &resp.Diagnostics); c != nil {
+			data.products[prod.id] = c
+		}
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -300,33 +219,33 @@ func providerDataFrom(v any, diags *diag.Diagnostics) *providerData {
 }
 
 func (p *veeamProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{
-		NewAWSUserMFAResource,
-		NewVBRMFASettingsResource,
-		NewAWSUserResource,
+	var list []func() resource.Resource
+	for _, prod := range products {
+		list = append(list, prod.resources...)
 	}
+	return list
 }
 
 func (p *veeamProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{
-		NewAWSAuthorizationCodeDataSource,
-		NewAWSUserDataSource,
-		NewVBRAuthorizationCodeDataSource,
-		NewVBRUsersDataSource,
-		NewAWSUsersDataSource,
-		NewAWSSSOURLDataSource,
-		NewEMAPIDataSource,
+	var list []func() datasource.DataSource
+	for _, prod := range products {
+		list = append(list, prod.dataSources...)
+		if prod.authorizationCode != nil {
+			list = append(list, newAuthorizationCodeDataSource(prod))
+		}
 	}
+	return list
 }
 
 func (p *veeamProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
-	return []func() ephemeral.EphemeralResource{
-		NewAWSTokenEphemeralResource,
-		NewVBRTokenEphemeralResource,
-		NewVROTokenEphemeralResource,
-		NewVAOTokenEphemeralResource,
-		NewEMSessionEphemeralResource,
-		NewAWSAuthorizationCodeEphemeralResource,
-		NewVBRAuthorizationCodeEphemeralResource,
+	var list []func() ephemeral.EphemeralResource
+	for _, prod := range products {
+		if prod.token != nil {
+			list = append(list, newTokenEphemeralResource(prod))
+		}
+		if prod.authorizationCode != nil {
+			list = append(list, newAuthorizationCodeEphemeralResource(prod))
+		}
 	}
+	return list
 }

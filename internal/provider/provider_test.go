@@ -1,14 +1,22 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	tfstate "github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
 )
@@ -53,3 +61,72 @@ func addAWSUser(t *testing.T, srv *emulatortest.Servers, name, password, role st
 
 // terraformState is the state the testing framework hands to check functions.
 type terraformState = tfstate.State
+
+// A provider block whose values are only known after apply (here: from terraform_data) must
+// plan without error and log in at apply, when Terraform configures it again.
+func TestAccProvider_valuesUnknownAtPlanDeferTheLogin(t *testing.T) {
+	srv := testEmulator(t)
+	addAWSUser(t, srv, "alice", "Alice-Pass1", "Portal Operator")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+resource "terraform_data" "endpoint" {
+  input = %q
+}
+
+provider "veeam" {
+  aws {
+    host        = terraform_data.endpoint.output
+    username    = "administrator"
+    password    = "Password1"
+    ca_cert_pem = %s
+  }
+}
+
+resource "veeam_aws_user_mfa" "test" {
+  user_name = "alice"
+}
+`, srv.URL[emulator.AWS], heredoc(srv.CACertPEM)),
+			Check: secretMatchesEmulator(srv, "alice", nil),
+		}},
+	})
+}
+
+// insecure = true works against a self-signed appliance and warns, naming the attribute and
+// the safer settings.
+func TestInsecureWarns(t *testing.T) {
+	srv := testEmulator(t)
+	block := &awsBlockModel{
+		connectionModel: connectionModel{Host: types.StringValue(srv.URL[emulator.AWS]), Insecure: types.BoolValue(true)},
+		Username:        types.StringValue("administrator"),
+		Password:        types.StringValue("Password1"),
+	}
+	var diags diag.Diagnostics
+	c := configureProduct(context.Background(), "test", productOf(client.AWS), block, &diags)
+	if diags.HasError() || c == nil || c.client == nil {
+		t.Fatalf("insecure login failed: %v", diags)
+	}
+	w := diags.Warnings()
+	if len(w) != 1 || !strings.Contains(w[0].Detail(), "ca_cert_pem or ca_cert_file") {
+		t.Fatalf("want one warning naming ca_cert_pem/ca_cert_file, got %v", w)
+	}
+	if p, ok := w[0].(diag.DiagnosticWithPath); !ok || !p.Path().Equal(path.Root("aws").AtName("insecure")) {
+		t.Fatalf("the warning must point at aws.insecure, got %v", w[0])
+	}
+}
+
+// Every resource and data source gets the provider's data (productResource, productDataSource).
+func TestEveryResourceAndDataSourceIsConfigured(t *testing.T) {
+	p := &veeamProvider{}
+	for _, f := range p.Resources(context.Background()) {
+		if _, ok := f().(fwresource.ResourceWithConfigure); !ok {
+			t.Errorf("%T has no Configure", f())
+		}
+	}
+	for _, f := range p.DataSources(context.Background()) {
+		if _, ok := f().(datasource.DataSourceWithConfigure); !ok {
+			t.Errorf("%T has no Configure", f())
+		}
+	}
+}

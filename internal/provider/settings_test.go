@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
 func TestSettingsAttributeThenEnvironmentThenDefault(t *testing.T) {
@@ -18,7 +16,7 @@ func TestSettingsAttributeThenEnvironmentThenDefault(t *testing.T) {
 	t.Setenv("VEEAM_AWS_REQUEST_TIMEOUT", "45s")
 	m := awsBlockModel{Password: types.StringValue("attr-password")}
 	r := &resolver{product: "aws"}
-	cfg, err := m.resolve(r)
+	cfg, err := r.resolve(&m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,11 +29,11 @@ func TestSettingsAttributeThenEnvironmentThenDefault(t *testing.T) {
 	if cfg.MaxRetries != 7 || cfg.RequestTimeout != 45*time.Second {
 		t.Errorf("max_retries/request_timeout from the environment: %d, %v", cfg.MaxRetries, cfg.RequestTimeout)
 	}
-	if s := r.str("password", m.Password); s.Source != `password in the "aws" block` {
-		t.Errorf("source = %q", s.Source)
+	if s := r.str("password", m.Password); s.Source.String() != `password in the "aws" block` {
+		t.Errorf("source = %q", s.Source.String())
 	}
-	if s := r.str("host", m.Host); s.Source != "VEEAM_AWS_HOST" {
-		t.Errorf("source = %q", s.Source)
+	if s := r.str("host", m.Host); s.Source.String() != "VEEAM_AWS_HOST" {
+		t.Errorf("source = %q", s.Source.String())
 	}
 }
 
@@ -62,8 +60,8 @@ func TestSettingsErrorsNameTheAttributeAndTheFix(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			_, err := tc.model.resolve(&resolver{product: "aws"})
-			var ce *client.ConfigError
+			_, err := (&resolver{product: "aws"}).resolve(&tc.model)
+			var ce *blockError
 			if !errors.As(err, &ce) || ce.Attribute != tc.attribute || !strings.Contains(err.Error(), tc.message) {
 				t.Fatalf("want a ConfigError on %s mentioning %q, got %v", tc.attribute, tc.message, err)
 			}
@@ -74,7 +72,7 @@ func TestSettingsErrorsNameTheAttributeAndTheFix(t *testing.T) {
 func TestSettingsUnknownValuesDeferLogin(t *testing.T) {
 	m := awsBlockModel{connectionModel: connectionModel{Host: types.StringUnknown()}, Password: types.StringUnknown()}
 	r := &resolver{product: "aws"}
-	if _, err := m.resolve(r); err != nil {
+	if _, err := r.resolve(&m); err != nil {
 		t.Fatalf("unknown values must not be an error at plan time: %v", err)
 	}
 	if strings.Join(r.unknown, ",") != "host,password" {

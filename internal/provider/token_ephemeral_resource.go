@@ -15,23 +15,25 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-// tokenEphemeral is the one implementation behind veeam_aws_token, veeam_vbr_token,
-// veeam_vro_token, veeam_vao_token and veeam_em_session: Open logs in with the product block's
+// tokenEphemeral is the one implementation behind every product's token (veeam_aws_token, ...,
+// veeam_em_session), one per entry of products with a tokenSpec: Open logs in with the product block's
 // credentials (a session of its own, so Close can end it without ending the provider's),
 // Renew refreshes, Close logs out. The token never reaches state or plan.
 type tokenEphemeral struct {
-	spec tokenSpec
-	data *providerData
+	product *product
+	data    *providerData
 }
 
-// tokenSpec is what differs per product.
+// tokenSpec is what a product's entry says about its token.
 type tokenSpec struct {
-	product  string // provider block
 	typeName string // suffix after "veeam_"
 	what     string // "access token", "session id"
 	note     string // product-specific advice appended to the description
-	flavor   *client.Flavor
-	config   func(d *providerData) (client.Config, []string, bool) // config, pending attributes, block present
+}
+
+// newTokenEphemeralResource is the token ephemeral resource of p.
+func newTokenEphemeralResource(p *product) func() ephemeral.EphemeralResource {
+	return func() ephemeral.EphemeralResource { return &tokenEphemeral{product: p} }
 }
 
 var (
@@ -64,17 +66,17 @@ const privateKey = "token"
 var ephemeralOpened, ephemeralClosed atomic.Int64
 
 func (e *tokenEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + e.spec.typeName
+	resp.TypeName = req.ProviderTypeName + "_" + e.product.token.typeName
 }
 
 func (e *tokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	title := client.Product(e.spec.product).Title()
+	title := e.product.id.Title()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("A fresh %s %s, for another provider or a script, that never reaches plan or state. "+
 			"Opening it logs in with the credentials of the provider's `%s` block (its own session); Terraform closes it at the end "+
-			"of the run, which logs that session out. Needs Terraform 1.10 or newer.%s", title, e.spec.what, e.spec.product, e.spec.note),
+			"of the run, which logs that session out. Needs Terraform 1.10 or newer.%s", title, e.product.token.what, e.product.id, e.product.token.note),
 		Attributes: map[string]schema.Attribute{
-			"token":        schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The " + e.spec.what + "."},
+			"token":        schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The " + e.product.token.what + "."},
 			"header_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The request header that carries it, e.g. `Authorization`."},
 			"header_value": schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The header's full value, e.g. `Bearer <token>`."},
 			"expires_at":   schema.StringAttribute{Computed: true, MarkdownDescription: "When it stops working (RFC 3339); empty when the server does not say."},
@@ -88,29 +90,18 @@ func (e *tokenEphemeral) Configure(_ context.Context, req ephemeral.ConfigureReq
 	e.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (e *tokenEphemeral) session(diags interface{ AddError(string, string) }) *client.Session {
-	name := "veeam_" + e.spec.typeName
-	if e.data == nil {
-		diags.AddError("Provider not configured", name+" was opened before the provider was configured")
-		return nil
+// session is a session of its own with the credentials of the product's block.
+func (e *tokenEphemeral) session(diags *diag.Diagnostics) (*client.Session, *configured) {
+	c, ok := e.data.ready(e.product.id, "veeam_"+e.product.token.typeName, diags)
+	if !ok {
+		return nil, nil
 	}
-	cfg, pending, present := e.spec.config(e.data)
-	if !present {
-		_, d := get[*client.Session](nil, e.spec.product, name)
-		diags.AddError(d[0].Summary(), d[0].Detail())
-		return nil
-	}
-	if len(pending) > 0 {
-		_, d := get(&configured[*client.Session]{pending: pending}, e.spec.product, name)
-		diags.AddError(d[0].Summary(), d[0].Detail())
-		return nil
-	}
-	s, err := client.NewSession(e.spec.flavor, cfg)
+	s, err := client.NewSession(e.product.flavor, c.config)
 	if err != nil {
-		diags.AddError(fmt.Sprintf("Invalid %q block", e.spec.product), err.Error())
-		return nil
+		diags.AddError(fmt.Sprintf("Invalid %q block", e.product.id), c.resolver.explain(err).Error())
+		return nil, nil
 	}
-	return s
+	return s, c
 }
 
 func (e *tokenEphemeral) fill(s *client.Session, tok *client.Token) tokenModel {
@@ -152,7 +143,7 @@ func renewAt(tok *client.Token) time.Time {
 }
 
 func (e *tokenEphemeral) Open(ctx context.Context, _ ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	s := e.session(&resp.Diagnostics)
+	s, c := e.session(&resp.Diagnostics)
 	if s == nil {
 		return
 	}
@@ -161,7 +152,7 @@ func (e *tokenEphemeral) Open(ctx context.Context, _ ephemeral.OpenRequest, resp
 		// The same message as a provider login failure, without the provider block's
 		// attribute path, which does not exist in this resource's schema.
 		var d diag.Diagnostics
-		addLoginError(&d, e.spec.product, err)
+		addLoginError(&d, e.product.id, c.resolver.explain(err))
 		for _, x := range d {
 			resp.Diagnostics.AddError(x.Summary(), x.Detail())
 		}
@@ -174,18 +165,29 @@ func (e *tokenEphemeral) Open(ctx context.Context, _ ephemeral.OpenRequest, resp
 	resp.RenewAt = renewAt(tok)
 }
 
-func (e *tokenEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	b, diags := req.Private.GetKey(ctx, privateKey)
-	resp.Diagnostics.Append(diags...)
+// resume is a session of its own holding the token Open kept in private data; nil when there is
+// none.
+func (e *tokenEphemeral) resume(ctx context.Context, private interface {
+	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
+}, diags *diag.Diagnostics) *client.Session {
+	b, d := private.GetKey(ctx, privateKey)
+	diags.Append(d...)
 	tok, err := tokenFromPrivate(b)
 	if err != nil {
-		return
+		return nil
 	}
-	s := e.session(&resp.Diagnostics)
+	s, _ := e.session(diags)
+	if s != nil {
+		s.Resume(tok)
+	}
+	return s
+}
+
+func (e *tokenEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
+	s := e.resume(ctx, req.Private, &resp.Diagnostics)
 	if s == nil {
 		return
 	}
-	s.Resume(tok)
 	nt, err := s.Credential(ctx) // refreshes when due
 	if err != nil {
 		resp.Diagnostics.AddWarning("Renewing the token failed", err.Error())
@@ -196,94 +198,14 @@ func (e *tokenEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, 
 }
 
 func (e *tokenEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	b, diags := req.Private.GetKey(ctx, privateKey)
-	resp.Diagnostics.Append(diags...)
-	tok, err := tokenFromPrivate(b)
-	if err != nil {
-		return
-	}
-	s := e.session(&resp.Diagnostics)
+	s := e.resume(ctx, req.Private, &resp.Diagnostics)
 	if s == nil {
 		return
 	}
-	s.Resume(tok)
 	if err := s.Logout(ctx); err != nil {
 		// The token expires on its own; a failed logout must not fail the run.
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Logging out the %s failed", "veeam_"+e.spec.typeName), err.Error())
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Logging out the %s failed", "veeam_"+e.product.token.typeName), err.Error())
 		return
 	}
 	ephemeralClosed.Add(1)
 }
-
-// NewAWSTokenEphemeralResource is veeam_aws_token.
-func NewAWSTokenEphemeralResource() ephemeral.EphemeralResource {
-	return &tokenEphemeral{spec: tokenSpec{
-		product: "aws", typeName: "aws_token", what: "access token", flavor: client.AWSFlavor,
-		config: func(d *providerData) (client.Config, []string, bool) {
-			if d.aws == nil {
-				return client.Config{}, nil, false
-			}
-			return d.aws.config, d.aws.pending, true
-		},
-	}}
-}
-
-// NewVROTokenEphemeralResource is veeam_vro_token.
-func NewVROTokenEphemeralResource() ephemeral.EphemeralResource {
-	return &tokenEphemeral{spec: tokenSpec{
-		product: "vro", typeName: "vro_token", what: "access token", flavor: client.VROFlavor, note: orchestratorInterference,
-		config: func(d *providerData) (client.Config, []string, bool) {
-			if d.vro == nil {
-				return client.Config{}, nil, false
-			}
-			return d.vro.config, d.vro.pending, true
-		},
-	}}
-}
-
-// NewVAOTokenEphemeralResource is veeam_vao_token.
-func NewVAOTokenEphemeralResource() ephemeral.EphemeralResource {
-	return &tokenEphemeral{spec: tokenSpec{
-		product: "vao", typeName: "vao_token", what: "access token", flavor: client.VAOFlavor, note: orchestratorInterference,
-		config: func(d *providerData) (client.Config, []string, bool) {
-			if d.vao == nil {
-				return client.Config{}, nil, false
-			}
-			return d.vao.config, d.vao.pending, true
-		},
-	}}
-}
-
-// NewVBRTokenEphemeralResource is veeam_vbr_token.
-func NewVBRTokenEphemeralResource() ephemeral.EphemeralResource {
-	return &tokenEphemeral{spec: tokenSpec{
-		product: "vbr", typeName: "vbr_token", what: "access token", flavor: client.VBRFlavor,
-		config: func(d *providerData) (client.Config, []string, bool) {
-			if d.vbr == nil {
-				return client.Config{}, nil, false
-			}
-			return d.vbr.config, d.vbr.pending, true
-		},
-	}}
-}
-
-// NewEMSessionEphemeralResource is veeam_em_session: an Enterprise Manager logon session id
-// (header X-RestSvcSessionId). It cannot be renewed (Enterprise Manager has no refresh): it
-// lasts 15 minutes after its last use, and Close deletes the logon session.
-func NewEMSessionEphemeralResource() ephemeral.EphemeralResource {
-	return &tokenEphemeral{spec: tokenSpec{
-		product: "em", typeName: "em_session", what: "logon session id", flavor: client.EMFlavor,
-		config: func(d *providerData) (client.Config, []string, bool) {
-			if d.em == nil {
-				return client.Config{}, nil, false
-			}
-			return d.em.config, d.em.pending, true
-		},
-	}}
-}
-
-// orchestratorInterference is the orchestrators' documented warning, for their token docs.
-const orchestratorInterference = "\n\n~> **Sessions of the same user may interfere.** The orchestrator's documentation warns that " +
-	"simultaneous sessions under the same credentials can end each other, and this token is a second session beside the " +
-	"provider's own. Prefer a dedicated client account for the block whose sessions other logins cannot end " +
-	"(for Recovery Orchestrator: `client_id` and `client_secret`)."

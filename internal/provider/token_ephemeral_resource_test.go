@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
 )
 
 // withEcho adds echoprovider, which copies an ephemeral value into state so a test can see it.
@@ -57,4 +58,139 @@ resource "echo" "test" {}
 	if got := srv.Emulator.Counters(emulator.AWS).Logouts; int64(got) != closed {
 		t.Fatalf("the emulator saw %d logouts, want %d", got, closed)
 	}
+}
+
+func TestAccVBRTokenEphemeral(t *testing.T) {
+	srv := testEmulator(t)
+	opened, closed := ephemeralOpened.Load(), ephemeralClosed.Load()
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{{
+			Config: vbrProviderConfig(srv, "administrator", "Password1", "use_short_term_refresh = true") + `
+ephemeral "veeam_vbr_token" "test" {}
+
+provider "echo" {
+  data = ephemeral.veeam_vbr_token.test
+}
+
+resource "echo" "test" {}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("header_name"), knownvalue.StringExact("Authorization")),
+				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("header_value"), knownvalue.StringRegexp(regexp.MustCompile(`^Bearer [\w-]+\.[\w-]+\.[\w-]+$`))),
+				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("token"), knownvalue.StringRegexp(regexp.MustCompile(`^[\w-]+\.[\w-]+\.[\w-]+$`))),
+				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("username"), knownvalue.StringExact("administrator")),
+				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("expires_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT`))),
+				statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("base_url"), knownvalue.StringExact(srv.URL[emulator.VBR])),
+			},
+		}},
+	})
+	// Every Open of this test was matched by a Close that logged its own session out (counted
+	// as deltas: other tests open and close ephemeral tokens too).
+	dOpened, dClosed := ephemeralOpened.Load()-opened, ephemeralClosed.Load()-closed
+	if dOpened == 0 || dOpened != dClosed {
+		t.Fatalf("ephemeral tokens opened %d, closed (logged out) %d", dOpened, dClosed)
+	}
+	if got := srv.Emulator.Counters(emulator.VBR).Logouts; int64(got) != dClosed {
+		t.Fatalf("the emulator saw %d logouts, want %d", got, dClosed)
+	}
+}
+
+const emSessionEcho = `
+ephemeral "veeam_em_session" "test" {}
+
+provider "echo" {
+  data = ephemeral.veeam_em_session.test
+}
+
+resource "echo" "test" {}
+`
+
+// emSessionID matches an X-RestSvcSessionId: base64 of 16 bytes.
+var emSessionID = regexp.MustCompile(`^[A-Za-z0-9+/]{22}==$`)
+
+func emSessionChecks(srv *emulatortest.Servers, user string) []statecheck.StateCheck {
+	data := tfjsonpath.New("data")
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("echo.test", data.AtMapKey("header_name"), knownvalue.StringExact("X-RestSvcSessionId")),
+		statecheck.ExpectKnownValue("echo.test", data.AtMapKey("header_value"), knownvalue.StringRegexp(emSessionID)),
+		statecheck.ExpectKnownValue("echo.test", data.AtMapKey("token"), knownvalue.StringRegexp(emSessionID)),
+		statecheck.ExpectKnownValue("echo.test", data.AtMapKey("username"), knownvalue.StringExact(user)),
+		statecheck.ExpectKnownValue("echo.test", data.AtMapKey("expires_at"), knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+		statecheck.ExpectKnownValue("echo.test", data.AtMapKey("base_url"), knownvalue.StringExact(srv.URL[emulator.EM])),
+	}
+}
+
+// emExpectClosed runs test and checks that every veeam_em_session it opened was closed with a
+// DELETE of its logon session that the emulator saw.
+func emExpectClosed(t *testing.T, srv *emulatortest.Servers, test func()) {
+	t.Helper()
+	opened0, closed0 := ephemeralOpened.Load(), ephemeralClosed.Load() // other tests' ephemerals count too
+	test()
+	opened, closed := ephemeralOpened.Load()-opened0, ephemeralClosed.Load()-closed0
+	if opened == 0 || opened != closed {
+		t.Fatalf("sessions opened %d, closed (logged out) %d", opened, closed)
+	}
+	if got := srv.Emulator.Counters(emulator.EM).Logouts; int64(got) != closed {
+		t.Fatalf("the emulator saw %d logouts, want %d", got, closed)
+	}
+}
+
+func TestAccEMSessionEphemeral(t *testing.T) {
+	srv := testEmulator(t)
+	emExpectClosed(t, srv, func() {
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+			ProtoV6ProviderFactories: withEcho(),
+			Steps: []resource.TestStep{{
+				Config:            emProviderConfig(srv, emCredentials("administrator", "Password1")) + emSessionEcho,
+				ConfigStateChecks: emSessionChecks(srv, "administrator"),
+			}},
+		})
+	})
+	// Only the provider's own logon sessions (one per Configure) may remain: every ephemeral
+	// session was deleted.
+	c := srv.Emulator.Counters(emulator.EM)
+	if live := len(srv.Emulator.Sessions(emulator.EM)); live != c.Logins-c.Logouts || c.Logouts == 0 {
+		t.Fatalf("live sessions %d, logons %d, logouts %d", live, c.Logins, c.Logouts)
+	}
+}
+
+func TestAccEMSessionEphemeral_tenant(t *testing.T) {
+	srv := testEmulator(t)
+	emExpectClosed(t, srv, func() {
+		resource.Test(t, resource.TestCase{
+			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+			ProtoV6ProviderFactories: withEcho(),
+			Steps: []resource.TestStep{{
+				Config:            emProviderConfig(srv, emCredentials("tenant01", "Password1"), "    tenant = true", `    api_version = "latest"`) + emSessionEcho,
+				ConfigStateChecks: emSessionChecks(srv, "tenant01"),
+			}},
+		})
+	})
+}
+
+func TestAccEMSessionEphemeral_needsCredentials(t *testing.T) {
+	srv := testEmulator(t)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{{
+			Config:      emProviderConfig(srv) + emSessionEcho,
+			ExpectError: emOutput(`Invalid "em" block`, `username: no credentials: set username and password in the "em" block`, "VEEAM_EM_USERNAME"),
+		}},
+	})
+}
+
+func TestAccEMSessionEphemeral_wrongCredentials(t *testing.T) {
+	srv := testEmulator(t)
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		ProtoV6ProviderFactories: withEcho(),
+		Steps: []resource.TestStep{{
+			Config:      emProviderConfig(srv, emCredentials("tenant01", "Password1")) + emSessionEcho, // a tenant without tenant = true
+			ExpectError: emOutput(`login failed ("em" block)`, `rejected the credentials of the "em" block`, "tenant: true for a tenant account"),
+		}},
+	})
 }

@@ -39,15 +39,3 @@ func vaoBlockSchema() schema.SingleNestedBlock {
 		Attributes: attrs,
 	}
 }
-
-func (m *vaoBlockModel) resolve(r *resolver) (client.Config, error) {
-	cfg, err := m.connectionModel.resolve(r)
-	if err != nil {
-		return cfg, err
-	}
-	cfg.Credentials = client.Credentials{
-		Username: r.str("username", m.Username).Value,
-		Password: r.str("password", m.Password).Value,
-	}
-	return cfg, nil
-}

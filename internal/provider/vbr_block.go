@@ -1,21 +1,11 @@
 package provider
 
 import (
-	"fmt"
-	"strings"
-
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
-)
-
-var (
-	_ productBlock   = &vbrBlockModel{}
-	_ lazyLoginBlock = &vbrBlockModel{}
 )
 
 // vbrBlockModel is the provider's `vbr` block: Veeam Backup & Replication.
@@ -30,18 +20,6 @@ type vbrBlockModel struct {
 
 // vbrCredentialAttributes are the ways to log in; exactly one is used.
 var vbrCredentialAttributes = []string{"password", "authorization_code", "refresh_token"}
-
-// vbrConflicts is the schema validator that allows at most one credential attribute in the
-// block. "At least one" cannot be a schema validator: the value may come from the environment.
-func vbrConflicts(self string) validator.String {
-	var others []path.Expression
-	for _, a := range vbrCredentialAttributes {
-		if a != self {
-			others = append(others, path.MatchRelative().AtParent().AtName(a))
-		}
-	}
-	return stringvalidator.ConflictsWith(others...)
-}
 
 func vbrBlockSchema() schema.SingleNestedBlock {
 	attrs := connectionAttributes("vbr", 9419, "Value of the `x-api-version` header: one of `1.0-rev1` … `1.3-rev1`; default `"+client.VBRDefaultVersion+"`.")
@@ -85,78 +63,4 @@ func vbrBlockSchema() schema.SingleNestedBlock {
 			"password, authorization_code or refresh_token grant; refresh tokens are single use and rotated on every refresh.",
 		Attributes: attrs,
 	}
-}
-
-// loginLazily defers the login of a single-use credential (authorization_code, refresh_token)
-// to the first call that needs it, so a command that calls nothing does not spend it.
-func (m *vbrBlockModel) loginLazily(cfg client.Config) bool {
-	c := cfg.Credentials
-	return c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "")
-}
-
-func (m *vbrBlockModel) resolve(r *resolver) (client.Config, error) {
-	cfg, err := m.connectionModel.resolve(r)
-	if err != nil {
-		return cfg, err
-	}
-	before := len(r.unknown)
-	user := r.str("username", m.Username)
-	creds := map[string]setting{
-		"password":           r.str("password", m.Password),
-		"authorization_code": r.str("authorization_code", m.AuthorizationCode),
-		"refresh_token":      r.str("refresh_token", m.RefreshToken),
-	}
-	short, err := r.boolean("use_short_term_refresh", m.UseShortTermRefresh)
-	if err != nil {
-		return cfg, &client.ConfigError{Attribute: "use_short_term_refresh", Message: err.Error()}
-	}
-	cfg.Credentials = client.Credentials{
-		Username:            user.Value,
-		Password:            creds["password"].Value,
-		AuthorizationCode:   creds["authorization_code"].Value,
-		RefreshToken:        creds["refresh_token"].Value,
-		UseShortTermRefresh: short,
-	}
-	if len(r.unknown) > before {
-		return cfg, nil // checked again at apply, when every value is known
-	}
-	// A credential set in the block wins over credentials from the environment: a
-	// VEEAM_VBR_PASSWORD exported for other configurations does not clash with an
-	// authorization_code written here.
-	inBlock := map[string]bool{
-		"password":           !m.Password.IsNull() && m.Password.ValueString() != "",
-		"authorization_code": !m.AuthorizationCode.IsNull() && m.AuthorizationCode.ValueString() != "",
-		"refresh_token":      !m.RefreshToken.IsNull() && m.RefreshToken.ValueString() != "",
-	}
-	anyInBlock := inBlock["password"] || inBlock["authorization_code"] || inBlock["refresh_token"]
-	var set []string
-	for _, a := range vbrCredentialAttributes {
-		if anyInBlock && !inBlock[a] {
-			creds[a] = setting{}
-		}
-		if creds[a].Value != "" {
-			set = append(set, a)
-		}
-	}
-	cfg.Credentials.Password = creds["password"].Value
-	cfg.Credentials.AuthorizationCode = creds["authorization_code"].Value
-	cfg.Credentials.RefreshToken = creds["refresh_token"].Value
-	switch {
-	case len(set) == 0:
-		return cfg, &client.ConfigError{Attribute: "password", Message: fmt.Sprintf(
-			"no credentials: set username and password (or authorization_code, or refresh_token) in the \"vbr\" block, or %s and %s",
-			envName("vbr", "username"), envName("vbr", "password"))}
-	case len(set) > 1:
-		var from []string
-		for _, a := range set {
-			from = append(from, creds[a].Source)
-		}
-		return cfg, &client.ConfigError{Attribute: set[1], Message: fmt.Sprintf(
-			"conflicts with %s: set exactly one of password, authorization_code and refresh_token (found %s)",
-			set[0], strings.Join(from, ", "))}
-	case set[0] == "password" && user.Value == "":
-		return cfg, &client.ConfigError{Attribute: "username", Message: fmt.Sprintf(
-			"not set: password (%s) needs username: set username in the \"vbr\" block or %s", creds["password"].Source, envName("vbr", "username"))}
-	}
-	return cfg, nil
 }

@@ -100,14 +100,14 @@ func TestVBRBlockResolve(t *testing.T) {
 				t.Setenv(k, v)
 			}
 			tc.model.Host = host
-			cfg, err := tc.model.resolve(&resolver{product: "vbr"})
+			cfg, err := (&resolver{product: "vbr"}).resolve(&tc.model)
 			if tc.attribute == "" {
 				if err != nil || !tc.check(cfg.Credentials) {
 					t.Fatalf("resolve: %v, credentials ok = %v", err, err == nil && tc.check(cfg.Credentials))
 				}
 				return
 			}
-			var ce *client.ConfigError
+			var ce *blockError
 			if !errors.As(err, &ce) || ce.Attribute != tc.attribute || !strings.Contains(err.Error(), tc.message) {
 				t.Fatalf("want a ConfigError on %s mentioning %q, got %v", tc.attribute, tc.message, err)
 			}
@@ -119,7 +119,7 @@ func TestVBRBlockUnknownCredentialsDeferTheChecks(t *testing.T) {
 	clearVBREnv(t)
 	m := vbrBlockModel{connectionModel: connectionModel{Host: types.StringValue("h")}, Password: types.StringUnknown(), AuthorizationCode: types.StringValue("c")}
 	r := &resolver{product: "vbr"}
-	if _, err := m.resolve(r); err != nil {
+	if _, err := r.resolve(&m); err != nil {
 		t.Fatalf("unknown values must not be an error at plan time: %v", err)
 	}
 	if strings.Join(r.unknown, ",") != "password" {

@@ -17,7 +17,6 @@ import (
 )
 
 var (
-	_ resource.Resource                = &vbrMFASettingsResource{}
 	_ resource.ResourceWithConfigure   = &vbrMFASettingsResource{}
 	_ resource.ResourceWithImportState = &vbrMFASettingsResource{}
 )
@@ -34,17 +33,17 @@ type vbrMFASettingsPrivate struct {
 const vbrMFASettingsPrivateKey = "before"
 
 // NewVBRMFASettingsResource is veeam_vbr_mfa_settings.
-func NewVBRMFASettingsResource() resource.Resource { return &vbrMFASettingsResource{} }
+func NewVBRMFASettingsResource() resource.Resource {
+	return &vbrMFASettingsResource{resourceOf[*client.VBRClient](client.VBR, "vbr_mfa_settings")}
+}
 
-type vbrMFASettingsResource struct{ data *providerData }
+type vbrMFASettingsResource struct {
+	productResource[*client.VBRClient]
+}
 
 type vbrMFASettingsModel struct {
 	ID         types.String `tfsdk:"id"`
 	MFAEnabled types.Bool   `tfsdk:"mfa_enabled"`
-}
-
-func (r *vbrMFASettingsResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_vbr_mfa_settings"
 }
 
 func (r *vbrMFASettingsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -71,67 +70,58 @@ func (r *vbrMFASettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 	}
 }
 
-func (r *vbrMFASettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *vbrMFASettingsResource) vbrClient(diags *diag.Diagnostics) *client.VBRClient {
-	c, _ := needVBR(r.data, "veeam_vbr_mfa_settings", diags)
-	return c
-}
-
 // addVBRSettingsError explains a failed settings call.
-func addVBRSettingsError(diags *diag.Diagnostics, summary string, err error) {
+func (r *vbrMFASettingsResource) addSettingsError(diags *diag.Diagnostics, summary string, err error) {
 	switch {
 	case client.IsForbidden(err):
 		diags.AddAttributeError(path.Root("mfa_enabled"), summary, fmt.Sprintf("The provider's \"vbr\" user may not change security settings: log in as a user with the Veeam Backup Administrator role.\n\n%s", err))
 	case client.IsNotFound(err):
 		diags.AddError(summary, fmt.Sprintf("The server has no /api/v1/security/settings: it needs Veeam Backup & Replication 13 (REST API 1.3); set api_version in the \"vbr\" block to 1.3-rev0 or newer.\n\n%s", err))
 	default:
-		addCallError(diags, "vbr", summary, err)
+		r.callError(diags, summary, err)
 	}
 }
 
 func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan vbrMFASettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.vbrClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.Plan, &plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	before, err := c.GetSecuritySettings(ctx)
 	if err != nil {
-		addVBRSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
+		r.addSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
 		return
 	}
-	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
-	if err != nil {
-		addVBRSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
+	if !r.set(ctx, c, &plan, &resp.Diagnostics) {
 		return
 	}
 	b, _ := json.Marshal(vbrMFASettingsPrivate{Before: before.MFAEnabled})
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, vbrMFASettingsPrivateKey, b)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// set applies the planned switch and puts the value in force into plan.
+func (r *vbrMFASettingsResource) set(ctx context.Context, c *client.VBRClient, plan *vbrMFASettingsModel, diags *diag.Diagnostics) bool {
+	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
+	if err != nil {
+		r.addSettingsError(diags, "Changing the MFA setting failed", err)
+		return false
+	}
 	plan.ID = types.StringValue(vbrMFASettingsID)
 	plan.MFAEnabled = types.BoolValue(got.MFAEnabled)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	return true
 }
 
 func (r *vbrMFASettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state vbrMFASettingsModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c := r.vbrClient(&resp.Diagnostics)
-	if c == nil {
+	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	s, err := c.GetSecuritySettings(ctx)
 	if err != nil {
-		addVBRSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
+		r.addSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
 		return
 	}
 	state.ID = types.StringValue(vbrMFASettingsID)
@@ -141,22 +131,13 @@ func (r *vbrMFASettingsResource) Read(ctx context.Context, req resource.ReadRequ
 
 func (r *vbrMFASettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan vbrMFASettingsModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	c, ok := r.begin(ctx, req.Plan, &plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	c := r.vbrClient(&resp.Diagnostics)
-	if c == nil {
-		return
+	if r.set(ctx, c, &plan, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
-	got, err := c.SetMFAEnabled(ctx, plan.MFAEnabled.ValueBool())
-	if err != nil {
-		addVBRSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
-		return
-	}
-	plan.ID = types.StringValue(vbrMFASettingsID)
-	plan.MFAEnabled = types.BoolValue(got.MFAEnabled)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // Delete leaves the setting as it is (see the resource description) and warns.
@@ -166,19 +147,11 @@ func (r *vbrMFASettingsResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	now := "enabled"
-	if !state.MFAEnabled.ValueBool() {
-		now = "disabled"
-	}
-	detail := fmt.Sprintf("Terraform no longer manages the multi-factor authentication setting of Veeam Backup & Replication; it stays %s on the server.", now)
+	detail := fmt.Sprintf("Terraform no longer manages the multi-factor authentication setting of Veeam Backup & Replication; it stays %s on the server.", enabledOrDisabled(state.MFAEnabled.ValueBool()))
 	if b, diags := req.Private.GetKey(ctx, vbrMFASettingsPrivateKey); !diags.HasError() && len(b) > 0 {
 		var p vbrMFASettingsPrivate
 		if json.Unmarshal(b, &p) == nil && p.Before != state.MFAEnabled.ValueBool() {
-			before := "enabled"
-			if !p.Before {
-				before = "disabled"
-			}
-			detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", before, p.Before)
+			detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", enabledOrDisabled(p.Before), p.Before)
 		}
 	}
 	resp.Diagnostics.AddWarning("MFA setting left unchanged", detail)
@@ -187,4 +160,11 @@ func (r *vbrMFASettingsResource) Delete(ctx context.Context, req resource.Delete
 // ImportState accepts any id (the server has one settings object) and reads the value.
 func (r *vbrMFASettingsResource) ImportState(ctx context.Context, _ resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), vbrMFASettingsID)...)
+}
+
+func enabledOrDisabled(on bool) string {
+	if on {
+		return "enabled"
+	}
+	return "disabled"
 }

@@ -13,9 +13,13 @@ import (
 var _ datasource.DataSourceWithConfigure = &vbrUsersDataSource{}
 
 // NewVBRUsersDataSource is the data source veeam_vbr_users.
-func NewVBRUsersDataSource() datasource.DataSource { return &vbrUsersDataSource{} }
+func NewVBRUsersDataSource() datasource.DataSource {
+	return &vbrUsersDataSource{dataSourceOf[*client.VBRClient](client.VBR, "vbr_users")}
+}
 
-type vbrUsersDataSource struct{ data *providerData }
+type vbrUsersDataSource struct {
+	productDataSource[*client.VBRClient]
+}
 
 type vbrUsersModel struct {
 	ID         types.String   `tfsdk:"id"`
@@ -30,10 +34,6 @@ type vbrUserModel struct {
 	IsServiceAccount types.Bool   `tfsdk:"is_service_account"`
 	MFAEnabled       types.Bool   `tfsdk:"mfa_enabled"`
 	Roles            []string     `tfsdk:"roles"`
-}
-
-func (d *vbrUsersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_vbr_users"
 }
 
 func (d *vbrUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -62,23 +62,10 @@ func (d *vbrUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	}
 }
 
-func (d *vbrUsersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *vbrUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m vbrUsersModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "veeam_vbr_users was read before the provider was configured")
-		return
-	}
-	c, diags := get(d.data.vbr, "vbr", "veeam_vbr_users")
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	c, ok := d.begin(ctx, req.Config, &m, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	filter := m.NameFilter.ValueString()
@@ -88,7 +75,7 @@ func (d *vbrUsersDataSource) Read(ctx context.Context, req datasource.ReadReques
 			resp.Diagnostics.AddError("Listing the users failed", "The server has no /api/v1/security/users: it needs Veeam Backup & Replication 13 (REST API 1.3); set api_version in the \"vbr\" block to 1.3-rev0 or newer.\n\n"+err.Error())
 			return
 		}
-		addCallError(&resp.Diagnostics, "vbr", "Listing the users failed", err)
+		d.callError(&resp.Diagnostics, "Listing the users failed", err)
 		return
 	}
 	m.ID = types.StringValue("*")

@@ -1,8 +1,6 @@
 package provider
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -17,16 +15,6 @@ type vroBlockModel struct {
 	Password     types.String `tfsdk:"password"`
 	ClientID     types.String `tfsdk:"client_id"`
 	ClientSecret types.String `tfsdk:"client_secret"`
-}
-
-// vroNotWithUser is the plan-time half of "a user or a client account": both pairs written in
-// the block conflict. That exactly one pair is complete is checked at login, since either may
-// come from the environment.
-func vroNotWithUser() validator.String {
-	return stringvalidator.ConflictsWith(
-		path.MatchRelative().AtParent().AtName("username"),
-		path.MatchRelative().AtParent().AtName("password"),
-	)
 }
 
 func vroBlockSchema() schema.SingleNestedBlock {
@@ -61,18 +49,4 @@ func vroBlockSchema() schema.SingleNestedBlock {
 			"block or the environment. Access tokens last 15 minutes and are refreshed with the refresh_token grant.",
 		Attributes: attrs,
 	}
-}
-
-func (m *vroBlockModel) resolve(r *resolver) (client.Config, error) {
-	cfg, err := m.connectionModel.resolve(r)
-	if err != nil {
-		return cfg, err
-	}
-	cfg.Credentials = client.Credentials{
-		Username:     r.str("username", m.Username).Value,
-		Password:     r.str("password", m.Password).Value,
-		ClientID:     r.str("client_id", m.ClientID).Value,
-		ClientSecret: r.str("client_secret", m.ClientSecret).Value,
-	}
-	return cfg, nil
 }

@@ -1,0 +1,146 @@
+package client
+
+// Configuration: what a product contributes (Flavor), what the user configures (Config,
+// Credentials), what a login yields (Token), and NewSession, which checks it all.
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Token is a credential a product issued: an OAuth access/refresh pair, or an Enterprise
+// Manager session id (AccessToken) with no refresh token.
+type Token struct {
+	AccessToken   string
+	RefreshToken  string
+	Expiry        time.Time // when AccessToken stops working; zero: unknown (treated as valid)
+	RefreshExpiry time.Time // zero: unknown
+	Username      string
+	SessionHref   string // Enterprise Manager: the logon session's URL, for logout
+
+	received time.Time // when the session got it, on the session's clock: for the refresh margin
+}
+
+// Flavor is what a product contributes to the one credential lifecycle: how to log in, how to
+// refresh (nil: log in again), how to log out, and how to put the credential and API version on a
+// request. Everything else (single-flight, proactive refresh, re-login, retry after 401,
+// transport, logging) is Session's.
+type Flavor struct {
+	Product          Product
+	DefaultPort      int
+	VersionHeader    string // "x-api-version", or "" when the version travels another way
+	DefaultVersion   string
+	CredentialHeader string // "Authorization" or "X-RestSvcSessionId"
+	CredentialPrefix string // "Bearer " or ""
+	// ErrorFormat decodes the product's error body into code and message.
+	DecodeError func(status int, contentType string, body []byte) (code, message string)
+
+	// CheckCredentials says what a login with c lacks, before anything is sent: the one
+	// credential check, which the lifecycle runs before Login and the provider may run early.
+	CheckCredentials func(c Credentials) error
+	Login            func(ctx context.Context, s *Session) (*Token, error)
+	Refresh          func(ctx context.Context, s *Session, t *Token) (*Token, error) // nil: no refresh
+	Logout           func(ctx context.Context, s *Session, t *Token) error
+}
+
+// Credentials are everything a user may configure to log in. Each product reads what it knows.
+type Credentials struct {
+	Username            string `field:"username"`
+	Password            string `field:"password"`
+	TOTPSecret          string `field:"totp_secret"`        // AWS: base32 secret; the code is computed at login time
+	MFACode             string `field:"mfa_code"`           // AWS: a one-shot TOTP code or an 8-digit scratch code
+	AuthorizationCode   string `field:"authorization_code"` // AWS, VBR: single-use code from another session
+	RefreshToken        string `field:"refresh_token"`      // AWS, VBR, VRO, VAO: start from an existing refresh token
+	SAMLResponse        string `field:"saml_response"`      // AWS: SAMLResponse from the identity provider
+	ClientID            string `field:"client_id"`          // VRO: client_credentials
+	ClientSecret        string `field:"client_secret"`
+	UseShortTermRefresh bool   // VBR
+	Tenant              bool   // EM: log on as a tenant (LoginSpec body)
+}
+
+// Set puts v in the credential field f (its `field` tag); other fields are ignored.
+func (c *Credentials) Set(f Field, v string) {
+	rv := reflect.ValueOf(c).Elem()
+	for i := range rv.NumField() {
+		if rv.Type().Field(i).Tag.Get("field") == string(f) {
+			rv.Field(i).SetString(v)
+		}
+	}
+}
+
+// Config configures one product's session.
+type Config struct {
+	Host        string // https://host:port, host:port or host
+	APIVersion  string // "" : the flavor's default
+	Credentials Credentials
+	TLS         TLSConfig
+
+	RequestTimeout time.Duration
+	MaxRetries     int // <0: none; 0: DefaultMaxRetries
+	RetryWaitMin   time.Duration
+	RetryWaitMax   time.Duration
+	UserAgent      string
+
+	// RefreshMargin is how long before expiry a token is refreshed; 0: a fifth of its
+	// lifetime, at most one minute.
+	RefreshMargin time.Duration
+	// Now is the clock; nil: time.Now. Tests share the emulator's clock.
+	Now func() time.Time
+}
+
+// NewSession validates cfg and builds the transport. It sends nothing: call Credential (or any
+// API call) to log in.
+func NewSession(f *Flavor, cfg Config) (*Session, error) {
+	u, err := normalizeHost(cfg.Host, f.DefaultPort)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = DefaultMaxRetries
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "terraform-provider-veeam/dev"
+	}
+	if cfg.APIVersion == "" {
+		cfg.APIVersion = f.DefaultVersion
+	}
+	hc, err := newHTTPClient(f.Product, cfg.TLS, cfg.RequestTimeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax)
+	if err != nil {
+		return nil, err
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Session{flavor: f, cfg: cfg, baseURL: u, http: hc, now: now}, nil
+}
+
+func normalizeHost(host string, defaultPort int) (*url.URL, error) {
+	h := strings.TrimSpace(host)
+	if h == "" {
+		return nil, &ConfigError{Field: FieldHost, Detail: "is empty: set it to the appliance's address, for example https://backup.example.com:11005"}
+	}
+	if !strings.Contains(h, "://") {
+		h = "https://" + h
+	}
+	u, err := url.Parse(h)
+	if err != nil || u.Host == "" {
+		return nil, &ConfigError{Field: FieldHost, Detail: fmt.Sprintf("%q is not a URL: use https://HOST[:PORT]", host)}
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return nil, &ConfigError{Field: FieldHost, Detail: fmt.Sprintf("scheme %q is not supported: use https://", u.Scheme)}
+	}
+	if u.Port() == "" && defaultPort > 0 {
+		u.Host = fmt.Sprintf("%s:%d", u.Hostname(), defaultPort)
+		if strings.Contains(u.Hostname(), ":") {
+			u.Host = fmt.Sprintf("[%s]:%d", u.Hostname(), defaultPort)
+		}
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawQuery, u.Fragment = "", ""
+	return u, nil
+}

@@ -1,0 +1,80 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
+)
+
+// productAPI is what every resource and data source of one product shares: its type name,
+// the provider's data, and the way to the product's client (C, e.g. *client.AWSClient).
+type productAPI[C session] struct {
+	product  client.Product
+	typeName string // after "veeam_"
+	data     *providerData
+}
+
+// modelSource is a plan, state or configuration.
+type modelSource interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+}
+
+// begin reads the model from src and returns the product's client; false when either failed
+// (diags says why).
+func (a *productAPI[C]) begin(ctx context.Context, src modelSource, model any, diags *diag.Diagnostics) (C, bool) {
+	var zero C
+	diags.Append(src.Get(ctx, model)...)
+	if diags.HasError() {
+		return zero, false
+	}
+	return a.client(diags)
+}
+
+// client returns the product's client, or false and why there is none.
+func (a *productAPI[C]) client(diags *diag.Diagnostics) (C, bool) {
+	c, conf := clientOf[C](a.data, a.product, "veeam_"+a.typeName, diags)
+	return c, conf != nil
+}
+
+// callError reports a failed API call.
+func (a *productAPI[C]) callError(diags *diag.Diagnostics, summary string, err error) {
+	a.data.addCallError(diags, a.product, summary, err)
+}
+
+// productResource is embedded by a product's managed resources: it gives Metadata and
+// Configure; the resource adds Schema and the CRUD methods.
+type productResource[C session] struct{ productAPI[C] }
+
+func (r *productResource[C]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.typeName
+}
+
+func (r *productResource[C]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// productDataSource is embedded by a product's data sources: it gives Metadata and
+// Configure; the data source adds Schema and Read.
+type productDataSource[C session] struct{ productAPI[C] }
+
+func (d *productDataSource[C]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.typeName
+}
+
+func (d *productDataSource[C]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// resourceOf is the productResource of the type veeam_<typeName> of product.
+func resourceOf[C session](product client.Product, typeName string) productResource[C] {
+	return productResource[C]{productAPI[C]{product: product, typeName: typeName}}
+}
+
+// dataSourceOf is the productDataSource of the type veeam_<typeName> of product.
+func dataSourceOf[C session](product client.Product, typeName string) productDataSource[C] {
+	return productDataSource[C]{productAPI[C]{product: product, typeName: typeName}}
+}

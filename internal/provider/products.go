@@ -1,0 +1,196 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
+)
+
+// product is everything the provider knows about one product, declared once in products: its
+// block, how its settings resolve and which login methods it has, how to open its client, and
+// its token and authorization-code resources. Resources find the product's client with
+// clientOf and its client.Product.
+type product struct {
+	id     client.Product
+	flavor *client.Flavor
+	schema func() schema.SingleNestedBlock
+	model  func() any // a new, empty block model (a pointer to a struct with tfsdk tags)
+	open   func(client.Config) (session, error)
+
+	// logins are the ways to log in, in the order a conflict is compared (and reported on the
+	// later one). A login method written in the block wins over the environment's.
+	logins []loginMethod
+	// oneLogin tells how to choose, for a conflict between login methods.
+	oneLogin string
+	// conflicts are attributes of one login method that exclude each other.
+	conflicts []attributeConflict
+	// noCredentials completes "no credentials: ..." with what to set.
+	noCredentials string
+	// requireLogin: a block without any login method is an error when the provider is
+	// configured (otherwise when a call first needs a login).
+	requireLogin bool
+	// flags are the boolean credential attributes.
+	flags map[string]func(*client.Credentials, bool)
+	// lazy says when Configure must not log in up front: with no credentials (only
+	// unauthenticated calls can work) or a single-use one (an eager login would spend it even
+	// in a command that calls nothing). nil: always log in.
+	lazy func(client.Credentials) bool
+	// check is the product's own check of its resolved settings (nil: none).
+	check func(p *product, r *resolver, cfg client.Config) error
+	// hints are added to a diagnostic about a field.
+	hints map[client.Field]string
+	// loginFailedHint is added to "check username and password" when the server rejects them.
+	loginFailedHint string
+
+	resources   []func() resource.Resource     // the product's managed resources
+	dataSources []func() datasource.DataSource // its data sources (authorization codes come from authorizationCode)
+
+	token             *tokenSpec             // the veeam_<product>_token (or _session) ephemeral resource
+	authorizationCode *authorizationCodeSpec // nil: the product issues no authorization codes
+}
+
+// loginMethod is one way to log in.
+type loginMethod struct {
+	attrs []string // any of them set chooses this method
+	with  []string // attributes that belong to this method only (username, MFA codes)
+	only  []string // of with: an error when set while another method logs in
+}
+
+// attributeConflict is two attributes that cannot both be set, and what to do.
+type attributeConflict struct{ first, second, advice string }
+
+// products are the product blocks.
+var products = []*product{
+	{
+		id: client.AWS, flavor: client.AWSFlavor, schema: awsBlockSchema, model: func() any { return &awsBlockModel{} }, open: opener(client.NewAWS),
+		logins: []loginMethod{
+			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
+			{attrs: []string{"authorization_code"}}, {attrs: []string{"refresh_token"}}, {attrs: []string{"saml_response"}},
+		},
+		oneLogin: "Keep exactly one of password (with username), authorization_code, refresh_token or saml_response, in the block or the environment",
+		conflicts: []attributeConflict{{"totp_secret", "mfa_code",
+			"set totp_secret (the provider computes each code) or mfa_code (one code), not both"}},
+		noCredentials: `set username and password in the "aws" block (or VEEAM_AWS_USERNAME and VEEAM_AWS_PASSWORD), or one of authorization_code, refresh_token or saml_response`,
+		lazy: func(c client.Credentials) bool {
+			if c.AuthorizationCode != "" || c.RefreshToken != "" || c.SAMLResponse != "" {
+				return true
+			}
+			return c.Username == "" && c.Password == "" && c.TOTPSecret == "" && c.MFACode == ""
+		},
+		hints: map[client.Field]string{
+			client.FieldTOTPSecret: " (the base32 MFA secret, so codes are computed for you), or mfa_code (a one-shot code or a scratch code)",
+		},
+		loginFailedHint:   " (and, for a user with MFA, totp_secret or mfa_code)",
+		resources:         []func() resource.Resource{NewAWSUserMFAResource, NewAWSUserResource},
+		dataSources:       []func() datasource.DataSource{NewAWSUserDataSource, NewAWSUsersDataSource, NewAWSSSOURLDataSource},
+		token:             &tokenSpec{typeName: "aws_token", what: "access token"},
+		authorizationCode: &authorizationCodeSpec{endpoint: "POST /api/v1/token/authorization_code", lifetime: client.AWSAuthorizationCodeLifetime},
+	},
+	{
+		id: client.VBR, flavor: client.VBRFlavor, schema: vbrBlockSchema, model: func() any { return &vbrBlockModel{} }, open: opener(client.NewVBR),
+		logins: []loginMethod{
+			{attrs: []string{"password"}, with: []string{"username"}},
+			{attrs: []string{"authorization_code"}}, {attrs: []string{"refresh_token"}},
+		},
+		oneLogin:      "Set exactly one of password, authorization_code and refresh_token, in the block or the environment",
+		noCredentials: `set username and password (or authorization_code, or refresh_token) in the "vbr" block, or VEEAM_VBR_USERNAME and VEEAM_VBR_PASSWORD`,
+		requireLogin:  true,
+		flags:         map[string]func(*client.Credentials, bool){"use_short_term_refresh": func(c *client.Credentials, b bool) { c.UseShortTermRefresh = b }},
+		lazy: func(c client.Credentials) bool {
+			return c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "")
+		},
+		check:             checkCredentials,
+		resources:         []func() resource.Resource{NewVBRMFASettingsResource},
+		dataSources:       []func() datasource.DataSource{NewVBRUsersDataSource},
+		token:             &tokenSpec{typeName: "vbr_token", what: "access token"},
+		authorizationCode: &authorizationCodeSpec{endpoint: "POST /api/oauth2/authorization_code", lifetime: client.VBRAuthorizationCodeLifetime},
+	},
+	{
+		id: client.VRO, flavor: client.VROFlavor, schema: vroBlockSchema, model: func() any { return &vroBlockModel{} }, open: opener(client.NewVRO),
+		logins: []loginMethod{
+			{attrs: []string{"password"}, with: []string{"username"}},
+			{attrs: []string{"client_id", "client_secret"}},
+		},
+		oneLogin: "Log in either as a user (username and password) or as a client account (client_id and client_secret), in the block or the environment",
+		noCredentials: `set username and password, or client_id and client_secret of a dedicated client account (which other logins of the same user cannot log out), ` +
+			`in the "vro" block (or VEEAM_VRO_USERNAME and VEEAM_VRO_PASSWORD, or VEEAM_VRO_CLIENT_ID and VEEAM_VRO_CLIENT_SECRET)`,
+		token: &tokenSpec{typeName: "vro_token", what: "access token", note: orchestratorInterference},
+	},
+	{
+		id: client.VAO, flavor: client.VAOFlavor, schema: vaoBlockSchema, model: func() any { return &vaoBlockModel{} }, open: opener(client.NewVAO),
+		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
+		hints:  map[client.Field]string{client.FieldUsername: ` (in HCL "VEEAM\\administrator")`},
+		token:  &tokenSpec{typeName: "vao_token", what: "access token", note: orchestratorInterference},
+	},
+	{
+		id: client.EM, flavor: client.EMFlavor, schema: emBlockSchema, model: func() any { return &emBlockModel{} }, open: opener(client.NewEM),
+		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
+		flags:  map[string]func(*client.Credentials, bool){"tenant": func(c *client.Credentials, b bool) { c.Tenant = b }},
+		lazy: func(c client.Credentials) bool {
+			return c.Username == "" && c.Password == ""
+		},
+		check:           checkEMAPIVersion,
+		dataSources:     []func() datasource.DataSource{NewEMAPIDataSource},
+		hints:           map[client.Field]string{client.FieldAPIVersion: `, or to "latest" for the server's newest`},
+		loginFailedHint: " (and tenant: true for a tenant account, unset for any other)",
+		// Enterprise Manager has no refresh: the session lasts 15 minutes after its last use, and
+		// closing it deletes the logon session.
+		token: &tokenSpec{typeName: "em_session", what: "logon session id"},
+	},
+}
+
+// checkCredentials runs the client's credential check when the provider is configured.
+func checkCredentials(p *product, _ *resolver, cfg client.Config) error {
+	return p.flavor.CheckCredentials(cfg.Credentials)
+}
+
+// checkEMAPIVersion checks that api_version is a version (or "latest") before any request.
+func checkEMAPIVersion(_ *product, r *resolver, cfg client.Config) error {
+	if v := cfg.APIVersion; v != "" && !emAPIVersion.MatchString(v) {
+		return &blockError{Attribute: "api_version", Message: fmt.Sprintf("%q (from %s) is not an Enterprise Manager API version: %s", v, r.settings["api_version"].Source, emAPIVersionHint)}
+	}
+	return nil
+}
+
+// orchestratorInterference is the orchestrators' documented warning, for their token docs.
+const orchestratorInterference = "\n\n~> **Sessions of the same user may interfere.** The orchestrator's documentation warns that " +
+	"simultaneous sessions under the same credentials can end each other, and this token is a second session beside the " +
+	"provider's own. Prefer a dedicated client account for the block whose sessions other logins cannot end " +
+	"(for Recovery Orchestrator: `client_id` and `client_secret`)."
+
+// noCredentialsSentence completes "no credentials: ...".
+func (p *product) noCredentialsSentence() string {
+	if p.noCredentials != "" {
+		return p.noCredentials
+	}
+	return fmt.Sprintf("set username and password in the %q block (or %s and %s)", p.id, envName(p.id, "username"), envName(p.id, "password"))
+}
+
+// productOf returns the product's entry; it panics for a product without one (a bug).
+func productOf(id client.Product) *product {
+	for _, p := range products {
+		if p.id == id {
+			return p
+		}
+	}
+	panic(fmt.Sprintf("no product %q in the provider's table", id))
+}
+
+// opener adapts a client constructor to product.open.
+func opener[C session](f func(client.Config) (C, error)) func(client.Config) (session, error) {
+	return func(cfg client.Config) (session, error) { return f(cfg) }
+}
+
+// credentialAttributes are the string attributes of the product's login methods.
+func (p *product) credentialAttributes() []string {
+	var out []string
+	for _, m := range p.logins {
+		out = append(out, m.attrs...)
+		out = append(out, m.with...)
+	}
+	return out
+}
