@@ -44,7 +44,7 @@ type Request struct {
 	ContentType string
 	Accept      string
 	Header      http.Header
-	// RetrySafe marks a POST as safe to resend after a lost connection (see docs/design/retries.md).
+	// RetrySafe marks a POST as safe to resend after a lost connection (see design/retries.md).
 	RetrySafe bool
 }
 

@@ -67,7 +67,7 @@ func (c TLSConfig) build() (*tls.Config, error) {
 type retrySafeKey struct{}
 
 // withRetrySafe marks a non-idempotent request as safe to resend after a connection error,
-// because sending it twice ends in the same state as sending it once (see docs/design/retries.md).
+// because sending it twice ends in the same state as sending it once (see design/retries.md).
 func withRetrySafe(ctx context.Context) context.Context {
 	return context.WithValue(ctx, retrySafeKey{}, true)
 }

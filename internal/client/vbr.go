@@ -34,7 +34,7 @@ var VBRFlavor = registered(oauthFlavor(Flavor{
 	DefaultVersion: VBRDefaultVersion,
 	Login:          vbrLogin,
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
-		// Not retry-safe (docs/design/retries.md): after a lost answer the token is dead.
+		// Not retry-safe (design/retries.md): after a lost answer the token is dead.
 		_, err := s.Send(ctx, Request{Method: http.MethodPost, Path: "/api/oauth2/logout"}, t)
 		return err
 	},

@@ -20,7 +20,7 @@ import (
 // so the test checks that the retries are correct (every request retried where it is safe,
 // nothing applied twice) rather than luck. The resources are then forgotten with a `removed`
 // block instead of destroyed: disableMfa is not retry-safe after a lost connection
-// (docs/design/retries.md), so a destroy through dropped connections fails by design.
+// (design/retries.md), so a destroy through dropped connections fails by design.
 func TestReliabilityApplyThroughFaults(t *testing.T) {
 	n := size(10, 50)
 	f := start(t, emulator.Options{Faults: emulator.Faults{ServiceUnavailableRate: 0.10, DropRate: 0.05}})
