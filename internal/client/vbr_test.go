@@ -262,7 +262,7 @@ func TestVBRListSecurityUsers(t *testing.T) {
 		t.Fatalf("filtered listing %+v", p)
 	}
 	u := p.Data[0]
-	if u.Name != "jsmith" || !u.MFAEnabled || u.IsServiceAccount || u.ID != emulator.VBRUserID("jsmith") || u.Type == "" || len(u.Roles) != 1 {
+	if u.Name != "jsmith" || u.MFAEnabled == nil || !*u.MFAEnabled || u.IsServiceAccount || u.ID != emulator.VBRUserID("jsmith") || u.Type == "" || len(u.Roles) != 1 {
 		t.Fatalf("jsmith %+v", u)
 	}
 	for i := range 150 {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
 // authorizationCodeEphemeral is the one implementation behind veeam_aws_authorization_code and
@@ -24,6 +27,9 @@ type authorizationCodeEphemeral struct {
 type authorizationCodeSpec struct {
 	endpoint string        // for the documentation, e.g. "POST /api/v1/token/authorization_code"
 	lifetime time.Duration // the documented lifetime of a code
+	// instead is what to use on a server whose API has no authorization codes (the client's
+	// *client.UnavailableError), e.g. Backup & Replication 13.
+	instead string
 }
 
 // codeDescription describes the code attribute.
@@ -54,6 +60,11 @@ func issueAuthorizationCode(ctx context.Context, d *providerData, p *product, di
 	}
 	issued := c.Now()
 	code, err := c.AuthorizationCode(ctx)
+	var ue *client.UnavailableError
+	if errors.As(err, &ue) && p.authorizationCode.instead != "" {
+		diags.AddError("Authorization codes are not available", fmt.Sprintf("%s: %s.\n\n%s", what, ue, p.authorizationCode.instead))
+		return "", time.Time{}, false
+	}
 	if err != nil {
 		d.addCallError(diags, p.id, "Getting an authorization code failed", err)
 		return "", time.Time{}, false

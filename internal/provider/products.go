@@ -104,10 +104,10 @@ var products = []*product{
 			return c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "")
 		},
 		check:             checkCredentials,
-		resources:         []func() resource.Resource{NewVBRMFASettingsResource},
+		resources:         []func() resource.Resource{NewVBRMFASettingsResource, NewVBRServiceAccountResource},
 		dataSources:       []func() datasource.DataSource{NewVBRUsersDataSource},
 		token:             &tokenSpec{typeName: "vbr_token", what: "access token"},
-		authorizationCode: &authorizationCodeSpec{endpoint: "POST /api/oauth2/authorization_code", lifetime: client.VBRAuthorizationCodeLifetime},
+		authorizationCode: &authorizationCodeSpec{endpoint: "POST /api/oauth2/authorization_code", lifetime: client.VBRAuthorizationCodeLifetime, instead: vbrNoAuthorizationCodes},
 	},
 	{
 		id: client.VRO, flavor: client.VROFlavor, schema: vroBlockSchema, model: func() any { return &vroBlockModel{} }, open: opener(client.NewVRO),

@@ -22,7 +22,9 @@ type vbrBlockModel struct {
 var vbrCredentialAttributes = []string{"password", "authorization_code", "refresh_token"}
 
 func vbrBlockSchema() schema.SingleNestedBlock {
-	attrs := connectionAttributes("vbr", 9419, "Value of the `x-api-version` header: one of `1.0-rev1` … `1.3-rev1`; default `"+client.VBRDefaultVersion+"`.")
+	attrs := connectionAttributes("vbr", 9419, "Value of the `x-api-version` header, one of "+revisionList(client.VBR)+". "+
+		"Unset (recommended): the provider negotiates the newest revision both it and the server know, and logs its choice. "+
+		"Set it only to pin a revision; the security resources need `"+client.VBRSecurityRevision+"` or later.")
 	attrs["username"] = schema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "User name for the password grant, e.g. `administrator` or `DOMAIN\\user` (a Veeam Backup Administrator to manage security settings)." + envNote("vbr", "username"),
