@@ -177,6 +177,22 @@ func checkSingleUseOrPassword(c Credentials) error {
 	return requirePassword(c)
 }
 
+// mfaCode is the code for the second step of an MFA login: mfa_code as given, or the TOTP code
+// of totp_secret now; a ConfigError when neither is set.
+func mfaCode(c Credentials, now time.Time) (string, error) {
+	switch {
+	case c.MFACode != "":
+		return c.MFACode, nil
+	case c.TOTPSecret != "":
+		code, err := TOTPCode(c.TOTPSecret, now)
+		if err != nil {
+			return "", &ConfigError{Field: FieldTOTPSecret, Detail: err.Error()}
+		}
+		return code, nil
+	}
+	return "", &ConfigError{Field: FieldTOTPSecret, Reason: ReasonMissing, Detail: fmt.Sprintf("user %q has MFA enabled", c.Username)}
+}
+
 // requirePassword checks that a password login has what it needs, naming the fields.
 func requirePassword(c Credentials) error {
 	switch {

@@ -96,7 +96,9 @@ func (r *resolver) sentence(ce *client.ConfigError) string {
 		fmt.Fprintf(&b, "%s: set api_version in the %q block (or %s) to a version the server supports%s", ce.Detail, p.id, env, hint)
 		if src.kind != sourceUnset {
 			fmt.Fprintf(&b, ", or leave it unset")
-			if p.flavor.DefaultVersion != "" {
+			if len(client.KnownRevisions(p.id)) > 0 {
+				fmt.Fprintf(&b, " to negotiate the newest revision both the server and the provider know")
+			} else if p.flavor.DefaultVersion != "" {
 				fmt.Fprintf(&b, " for %s", p.flavor.DefaultVersion)
 			}
 		}
