@@ -28,8 +28,16 @@ type authorizationCodeSpec struct {
 	endpoint string        // for the documentation, e.g. "POST /api/v1/token/authorization_code"
 	lifetime time.Duration // the documented lifetime of a code
 	// instead is what to use on a server whose API has no authorization codes (the client's
-	// *client.UnavailableError), e.g. Backup & Replication 13.
+	// *client.UnavailableError), e.g. Backup & Replication 13; also the documentation's warning.
 	instead string
+}
+
+// availability is the documentation's warning about servers without authorization codes.
+func (s *authorizationCodeSpec) availability() string {
+	if s.instead == "" {
+		return ""
+	}
+	return "\n\n~> **Fails while Terraform plans on a server without authorization codes.** " + s.instead
 }
 
 // codeDescription describes the code attribute.
@@ -98,7 +106,7 @@ func (e *authorizationCodeEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 			"without seeing the password; for example a second, aliased `veeam` provider (`%s { authorization_code = ... }`). "+
 			"Terraform opens it anew in every command, so each plan and apply gets a fresh code. It uses the provider's %s session; "+
 			"there is nothing to close (an unused code expires). Needs Terraform 1.10 or newer.",
-			string(e.product.id), e.product.authorizationCode.endpoint, string(e.product.id), title),
+			string(e.product.id), e.product.authorizationCode.endpoint, string(e.product.id), title) + e.product.authorizationCode.availability(),
 		Attributes: map[string]schema.Attribute{
 			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},
 			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: e.product.authorizationCode.expiresDescription()},

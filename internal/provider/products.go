@@ -124,7 +124,7 @@ var products = []*product{
 			client.FieldTOTPSecret: " (the base32 MFA secret, so codes are computed for you), or mfa_code (a one-shot code)",
 		},
 		loginFailedHint: " (and, for a user with MFA, totp_secret or mfa_code)",
-		token: &tokenSpec{typeName: "vro_token", what: "access token", note: orchestratorInterference},
+		token:           &tokenSpec{typeName: "vro_token", what: "access token", note: orchestratorInterference},
 	},
 	{
 		id: client.VAO, flavor: client.VAOFlavor, schema: vaoBlockSchema, model: func() any { return &vaoBlockModel{} }, open: opener(client.NewVAO),
@@ -136,7 +136,7 @@ var products = []*product{
 		noCredentials: `set username and password, or client_id and client_secret of a client account, in the "vao" block ` +
 			`(or VEEAM_VAO_USERNAME and VEEAM_VAO_PASSWORD, or VEEAM_VAO_CLIENT_ID and VEEAM_VAO_CLIENT_SECRET)`,
 		hints: map[client.Field]string{client.FieldUsername: ` (in HCL "VEEAM\\administrator")`},
-		token:  &tokenSpec{typeName: "vao_token", what: "access token", note: orchestratorInterference},
+		token: &tokenSpec{typeName: "vao_token", what: "access token", note: orchestratorInterference},
 	},
 	{
 		id: client.EM, flavor: client.EMFlavor, schema: emBlockSchema, model: func() any { return &emBlockModel{} }, open: opener(client.NewEM),

@@ -44,7 +44,7 @@ func vbrBlockSchema() schema.SingleNestedBlock {
 		Sensitive: true,
 		MarkdownDescription: "A single-use authorization code (for example from `veeam_vbr_authorization_code` in another configuration) " +
 			"to log in with instead of a password. It expires 60 seconds after it was issued, and the session it opens cannot log in " +
-			"again once its refresh token is gone." + envNote("vbr", "authorization_code"),
+			"again once its refresh token is gone. Backup & Replication 12.3 and older: version 13 removed authorization codes." + envNote("vbr", "authorization_code"),
 		Validators: []validator.String{vbrConflicts("authorization_code")},
 	}
 	attrs["refresh_token"] = schema.StringAttribute{

@@ -39,7 +39,7 @@ func revisionList(p client.Product) string {
 
 // vbrNoAuthorizationCodes is what to use instead of veeam_vbr_authorization_code on Backup &
 // Replication 13 and later.
-const vbrNoAuthorizationCodes = "Backup & Replication 13 removed authorization codes. Instead: give the other client an access token " +
-	"from the ephemeral resource veeam_vbr_token (its header_value is the whole Authorization header), or log the other " +
-	"provider configuration in with a refresh token (refresh_token in its \"vbr\" block), or with its own user name and password. " +
-	"To keep authorization codes, pin a Backup & Replication 12.3 server."
+const vbrNoAuthorizationCodes = "Backup & Replication 13 removed authorization codes (REST API 1.3-rev0); they work with 12.3 and older. " +
+	"Instead: give the other client an access token from the ephemeral resource veeam_vbr_token (its header_value is the whole " +
+	"Authorization header), or log the other provider configuration in with a refresh token (refresh_token in its \"vbr\" block), " +
+	"or with its own user name and password."

@@ -161,11 +161,17 @@ func (r *vbrServiceAccountResource) Create(ctx context.Context, req resource.Cre
 	}
 	b, _ := json.Marshal(vbrServiceAccountPrivate{WasServiceAccount: before})
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, vbrServiceAccountPrivateKey, b)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, vbrServiceAccountState(u))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, vbrServiceAccountState(u, plan))...)
 }
 
-func vbrServiceAccountState(u *client.VBRSecurityUser) *vbrServiceAccountModel {
-	return &vbrServiceAccountModel{ID: types.StringValue(u.ID), UserID: types.StringValue(u.ID), UserName: types.StringValue(u.Name), Type: types.StringValue(u.Type)}
+// vbrServiceAccountState is the state of u; a name the server spells in another case than
+// prior (the plan or the state) keeps prior's spelling, since names compare case-insensitively.
+func vbrServiceAccountState(u *client.VBRSecurityUser, prior vbrServiceAccountModel) *vbrServiceAccountModel {
+	name := u.Name
+	if p := prior.UserName.ValueString(); strings.EqualFold(p, name) {
+		name = p
+	}
+	return &vbrServiceAccountModel{ID: types.StringValue(u.ID), UserID: types.StringValue(u.ID), UserName: types.StringValue(name), Type: types.StringValue(u.Type)}
 }
 
 // Read removes the resource from state when the user is gone or no longer a service account,
@@ -185,7 +191,7 @@ func (r *vbrServiceAccountResource) Read(ctx context.Context, req resource.ReadR
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, vbrServiceAccountState(u))...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, vbrServiceAccountState(u, state))...)
 }
 
 // Update has nothing to do: every configurable attribute replaces the resource.
