@@ -50,7 +50,7 @@ data "veeam_vbr_users" "all" {}
 				step.ExpectError = wrapped("Listing the users failed", b.server+" has no security endpoints (/api/v1/security/users)",
 					"they need REST API 1.3-rev1 (Veeam Backup & Replication 13.0.1) or later", "Upgrade the server")
 			} else {
-				mfa := knownvalue.Null()
+				var mfa knownvalue.Check = knownvalue.Null()
 				if b.mfaField {
 					mfa = knownvalue.Bool(true)
 				}
@@ -104,11 +104,7 @@ func TestAccVBRBuilds_tokenAndAuthorizationCode(t *testing.T) {
 	for _, b := range vbrBuilds {
 		t.Run(b.build, func(t *testing.T) {
 			srv := testEmulatorBuild(t, b.build)
-			steps := []resource.TestStep{{
-				// The token works on every build.
-				Config:            vbrProviderConfig(srv, "administrator", "Password1") + echoToken("veeam_vbr_token"),
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("username"), knownvalue.StringExact("administrator"))},
-			}}
+			var steps []resource.TestStep
 			for _, kind := range []string{"data", "ephemeral"} {
 				config := vbrProviderConfig(srv, "administrator", "Password1") + fmt.Sprintf(`
 %s "veeam_vbr_authorization_code" "test" {}
@@ -119,7 +115,7 @@ provider "echo" {
   data = ephemeral.veeam_vbr_authorization_code.test
 }
 
-resource "echo" "test" {}
+resource "echo" "code" {}
 `
 				}
 				step := resource.TestStep{Config: config}
@@ -131,6 +127,11 @@ resource "echo" "test" {}
 				}
 				steps = append(steps, step)
 			}
+			// The token works on every build (last: the destroy runs with this configuration).
+			steps = append(steps, resource.TestStep{
+				Config:            vbrProviderConfig(srv, "administrator", "Password1") + echoToken("veeam_vbr_token"),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("username"), knownvalue.StringExact("administrator"))},
+			})
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
 				ProtoV6ProviderFactories: withEcho(),

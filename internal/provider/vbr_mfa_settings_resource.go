@@ -50,7 +50,7 @@ type vbrMFASettingsModel struct {
 func (r *vbrMFASettingsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The global multi-factor authentication switch of Veeam Backup & Replication " +
-			"(`GET`/`PUT /api/v1/security/settings`, REST API 1.3): when on, every user that is not a service account must " +
+			"(`GET`/`PUT /api/v1/security/settings`, REST API " + client.VBRSecurityRevision + " and later, that is Backup & Replication 13.0.1 and later): when on, every user that is not a service account must " +
 			"confirm console logons with a TOTP code. There is one such setting per server: declare this resource once.\n\n" +
 			"Creating or updating it sets `mfa_enabled`; a change made outside Terraform shows up as drift at the next plan.\n\n" +
 			"**Destroying it leaves the setting as it is** and only warns (naming the value it had before Terraform managed it): " +
@@ -89,9 +89,9 @@ func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.Create
 	if !ok {
 		return
 	}
-	before, err := c.GetSecuritySettings(ctx)
+	before, err := c.GetSecuritySettings(ctx) // for the warning at destroy
 	if err != nil {
-		r.addSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
+		r.addSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
 		return
 	}
 	if plan.MFAEnabled.ValueBool() && r.locksOutProvider(ctx, c, nil, &resp.Diagnostics) {

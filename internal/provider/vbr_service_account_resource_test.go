@@ -50,6 +50,7 @@ resource "veeam_vbr_service_account" "test" {
 `, attr, value)
 	}
 	id := emulator.VBRUserID("jsmith")
+	addVBRUser(t, srv, "svc-other", "Veeam Backup Operator", false)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -88,15 +89,21 @@ resource "veeam_vbr_service_account" "test" {
 				Check: vbrServiceAccountIs(srv, "jsmith", true),
 			},
 			{
-				Config: config("user_id", id),
+				// Naming the same user by id instead changes nothing.
+				Config:           config("user_id", id),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// Another user replaces the resource: jsmith becomes an ordinary account again.
+				Config: config("user_name", "svc-other"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(vbrServiceAccountAddr, plancheck.ResourceActionReplace)},
 				},
-				Check: vbrServiceAccountIs(srv, "jsmith", true),
+				Check: resource.ComposeAggregateTestCheckFunc(vbrServiceAccountIs(srv, "svc-other", true), vbrServiceAccountIs(srv, "jsmith", false)),
 			},
 		},
-		// Destroy makes jsmith an ordinary account again.
-		CheckDestroy: vbrServiceAccountIs(srv, "jsmith", false),
+		// Destroy makes the user an ordinary account again.
+		CheckDestroy: vbrServiceAccountIs(srv, "svc-other", false),
 	})
 }
 
