@@ -1,6 +1,8 @@
 package client
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -9,6 +11,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
 )
 
 // versionServer answers like a server that accepts only accepted (x-api-version), with
@@ -104,6 +111,39 @@ func TestNegotiationStepsDownToTheNewestTheServerAccepts(t *testing.T) {
 				t.Fatalf("then sent %v", vs.seen)
 			}
 		})
+	}
+}
+
+// The choice is logged, with the refused revisions.
+func TestNegotiationIsLogged(t *testing.T) {
+	vs := &versionServer{}
+	srv := httptest.NewServer(vs.handler([]string{"1.3-rev1"}, vbrRefusal))
+	defer srv.Close()
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	if _, err := negotiationClient(t, VBRFlavor, srv.URL, "").Credential(ctx); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e["@message"] == "negotiated the API revision" && e["api_version"] == "1.3-rev1" && e["refused"] == "1.3-rev2" && e["@level"] == "info" {
+			return
+		}
+	}
+	t.Fatalf("no log entry of the choice: %v", entries)
+}
+
+// Against the emulator's oldest Backup for AWS build the client settles on 1.0-rev0.
+func TestNegotiationAgainstAWSBuilds(t *testing.T) {
+	for build, want := range map[string]string{"1.0": "1.0-rev0", "9": "1.7-rev0", "10": "1.8-rev0"} {
+		srv := emulatortest.Start(t, emulator.Options{Clock: emulator.NewClock(t0), Builds: map[emulator.Product]string{emulator.AWS: build}})
+		c := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+		if _, err := c.Credential(ctxT(t)); err != nil || c.APIVersion() != want {
+			t.Fatalf("build %s: %q, %v; want %s", build, c.APIVersion(), err, want)
+		}
 	}
 }
 
