@@ -6,6 +6,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
@@ -90,6 +91,9 @@ type Config struct {
 	RefreshMargin time.Duration
 	// Now is the clock; nil: time.Now. Tests share the emulator's clock.
 	Now func() time.Time
+	// WrapTransport, when set, wraps the HTTP transport under the retry policy and the logging:
+	// tests use it to lose answers on purpose (internal/faultproxy).
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // NewSession validates cfg and builds the transport. It sends nothing: call Credential (or any
@@ -108,7 +112,7 @@ func NewSession(f *Flavor, cfg Config) (*Session, error) {
 	if cfg.APIVersion == "" {
 		cfg.APIVersion = f.DefaultVersion
 	}
-	hc, err := newHTTPClient(f.Product, cfg.TLS, cfg.RequestTimeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax)
+	hc, err := newHTTPClient(f.Product, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -141,8 +141,9 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 
 // httpClient builds go-cleanhttp's pooled transport under go-retryablehttp, behind the
 // redacting logger, so that every request is retried by one policy and logged once per try.
-func newHTTPClient(product Product, tlsCfg TLSConfig, timeout time.Duration, maxRetries int, waitMin, waitMax time.Duration) (*retryablehttp.Client, error) {
-	tc, err := tlsCfg.build()
+func newHTTPClient(product Product, cfg Config) (*retryablehttp.Client, error) {
+	timeout, maxRetries, waitMin, waitMax := cfg.RequestTimeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax
+	tc, err := cfg.TLS.build()
 	if err != nil {
 		return nil, err
 	}
@@ -164,8 +165,12 @@ func newHTTPClient(product Product, tlsCfg TLSConfig, timeout time.Duration, max
 	if waitMax <= 0 {
 		waitMax = defaultRetryWaitMax
 	}
+	var next http.RoundTripper = base
+	if cfg.WrapTransport != nil {
+		next = cfg.WrapTransport(base)
+	}
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: &loggingTransport{product: product, next: base}, Timeout: timeout}
+	rc.HTTPClient = &http.Client{Transport: &loggingTransport{product: product, next: next}, Timeout: timeout}
 	rc.RetryMax = maxRetries
 	rc.RetryWaitMin = waitMin
 	rc.RetryWaitMax = waitMax
