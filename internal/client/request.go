@@ -35,11 +35,13 @@ func (s *Session) secrets(tok *Token) []string {
 // Request is one API call.
 type Request struct {
 	Method string
-	Path   string     // relative to the base URL, e.g. /api/v1/users
-	Query  url.Values // optional
-	Form   url.Values // sent as application/x-www-form-urlencoded
-	JSON   any        // sent as application/json
-	Body   []byte     // sent raw with ContentType
+	// Path is relative to the base URL and already escaped: each name in it goes through
+	// url.PathEscape ("/api/v1/users/" + url.PathEscape(name)), so a name may hold any character.
+	Path  string
+	Query url.Values // optional
+	Form  url.Values // sent as application/x-www-form-urlencoded
+	JSON  any        // sent as application/json
+	Body  []byte     // sent raw with ContentType
 	// ContentType of Body; Accept defaults to application/json.
 	ContentType string
 	Accept      string
@@ -88,13 +90,28 @@ func (s *Session) Do(ctx context.Context, r Request) (*Response, error) {
 	return resp, err
 }
 
+// requestURL joins the base URL and r's escaped path, keeping the escaping: Path is the decoded
+// form and RawPath the escaped one, so "john%20doe" is sent as such and not escaped again.
+func (s *Session) requestURL(r Request) (*url.URL, error) {
+	u := *s.baseURL
+	raw := s.baseURL.EscapedPath() + r.Path
+	p, err := url.PathUnescape(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: request path %q is not escaped correctly: %w", s.Product().Title(), r.Path, err)
+	}
+	u.Path, u.RawPath = p, raw
+	if r.Query != nil {
+		u.RawQuery = r.Query.Encode()
+	}
+	return &u, nil
+}
+
 // Send sends r with tok as the credential (nil: unauthenticated) and decodes a failure into
 // *APIError. Login, refresh and logout implementations use it directly.
 func (s *Session) Send(ctx context.Context, r Request, tok *Token) (*Response, error) {
-	u := *s.baseURL
-	u.Path = s.baseURL.Path + r.Path
-	if r.Query != nil {
-		u.RawQuery = r.Query.Encode()
+	u, err := s.requestURL(r)
+	if err != nil {
+		return nil, err
 	}
 	var body []byte
 	ct := r.ContentType
