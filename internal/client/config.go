@@ -22,8 +22,9 @@ type Token struct {
 	RefreshExpiry time.Time // zero: unknown
 	Username      string
 	SessionHref   string // Enterprise Manager: the logon session's URL, for logout
-
-	received time.Time // when the session got it, on the session's clock: for the refresh margin
+	// Issued is when the session received it, on the session's clock: the refresh margin is a
+	// share of Expiry-Issued. Zero: unknown (Resume then counts from the moment it resumes).
+	Issued time.Time
 }
 
 // Flavor is what a product contributes to the one credential lifecycle: how to log in, how to
@@ -87,7 +88,8 @@ type Config struct {
 	UserAgent      string
 
 	// RefreshMargin is how long before expiry a token is refreshed; 0: a fifth of its
-	// lifetime, at most one minute.
+	// lifetime, at most one minute. Either way the margin grows to twice the slowest recent
+	// round trip, so that a request reaches the server before its token expires.
 	RefreshMargin time.Duration
 	// Now is the clock; nil: time.Now. Tests share the emulator's clock.
 	Now func() time.Time
@@ -112,7 +114,8 @@ func NewSession(f *Flavor, cfg Config) (*Session, error) {
 	if cfg.APIVersion == "" {
 		cfg.APIVersion = f.DefaultVersion
 	}
-	hc, err := newHTTPClient(f.Product, cfg)
+	rtt := &roundTrips{}
+	hc, err := newHTTPClient(f.Product, cfg, rtt)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +123,7 @@ func NewSession(f *Flavor, cfg Config) (*Session, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Session{flavor: f, cfg: cfg, baseURL: u, http: hc, now: now}, nil
+	return &Session{flavor: f, cfg: cfg, baseURL: u, http: hc, now: now, rtt: rtt}, nil
 }
 
 func normalizeHost(host string, defaultPort int) (*url.URL, error) {

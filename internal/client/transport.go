@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -141,7 +143,7 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 
 // httpClient builds go-cleanhttp's pooled transport under go-retryablehttp, behind the
 // redacting logger, so that every request is retried by one policy and logged once per try.
-func newHTTPClient(product Product, cfg Config) (*retryablehttp.Client, error) {
+func newHTTPClient(product Product, cfg Config, rtt *roundTrips) (*retryablehttp.Client, error) {
 	timeout, maxRetries, waitMin, waitMax := cfg.RequestTimeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax
 	tc, err := cfg.TLS.build()
 	if err != nil {
@@ -169,6 +171,7 @@ func newHTTPClient(product Product, cfg Config) (*retryablehttp.Client, error) {
 	if cfg.WrapTransport != nil {
 		next = cfg.WrapTransport(base)
 	}
+	next = &timedTransport{next: next, rtt: rtt}
 	rc := retryablehttp.NewClient()
 	rc.HTTPClient = &http.Client{Transport: &loggingTransport{product: product, next: next}, Timeout: timeout}
 	rc.RetryMax = maxRetries
@@ -207,4 +210,43 @@ func explainTransportError(product Product, host string, err error) error {
 		return &TLSError{Product: product, Host: host, WrongName: true, Err: err}
 	}
 	return fmt.Errorf("%s at %s: %w", product.Title(), host, err)
+}
+
+// roundTrips remembers how long the last few requests took, for the refresh margin.
+type roundTrips struct {
+	mu   sync.Mutex
+	last [8]time.Duration
+	n    int
+}
+
+func (r *roundTrips) add(d time.Duration) {
+	r.mu.Lock()
+	r.last[r.n%len(r.last)] = d
+	r.n++
+	r.mu.Unlock()
+}
+
+// slowest is the longest of the recent round trips (0 before the first).
+func (r *roundTrips) slowest() time.Duration {
+	if r == nil {
+		return 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Max(r.last[:])
+}
+
+// timedTransport times every try that got an answer into rtt.
+type timedTransport struct {
+	next http.RoundTripper
+	rtt  *roundTrips
+}
+
+func (t *timedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	if err == nil && t.rtt != nil {
+		t.rtt.add(time.Since(start))
+	}
+	return resp, err
 }
