@@ -80,6 +80,15 @@ func (s *Session) margin(t *Token) time.Duration {
 	return max(m, 0)
 }
 
+// RefreshAt is when the session would renew t before using it: its expiry less the refresh
+// margin; zero when t does not say when it expires.
+func (s *Session) RefreshAt(t *Token) time.Time {
+	if t == nil || t.Expiry.IsZero() {
+		return time.Time{}
+	}
+	return t.Expiry.Add(-s.margin(t))
+}
+
 func (s *Session) fresh(t *Token) bool {
 	if t == nil {
 		return false

@@ -192,3 +192,14 @@ func notKnownYet(product client.Product, what string, pending []string) diag.Dia
 func notConfigured(what string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Provider not configured", what+" was used before the provider was configured: this is a bug in the provider")
 }
+
+// addLogoutWarning reports a logout that failed or could not be confirmed: a warning, since the
+// token ends on its own and the run must not fail for it.
+func addLogoutWarning(diags *diag.Diagnostics, what string, err error) {
+	var unconfirmed *client.LogoutUnconfirmedError
+	if errors.As(err, &unconfirmed) {
+		diags.AddWarning(fmt.Sprintf("Logout of the %s not confirmed", what), err.Error())
+		return
+	}
+	diags.AddWarning(fmt.Sprintf("Logging out the %s failed", what), err.Error()+"\n\nThe session ends on its own when its tokens expire.")
+}
