@@ -80,6 +80,9 @@ type Config struct {
 	APIVersion  string // "" : the flavor's default
 	Credentials Credentials
 	TLS         TLSConfig
+	// AllowPlaintextHTTP lets Host be http://: credentials and tokens then travel in clear
+	// text. Without it an http:// host is a ConfigError (ReasonPlaintext).
+	AllowPlaintextHTTP bool
 
 	RequestTimeout time.Duration
 	MaxRetries     int // <0: none; 0: DefaultMaxRetries
@@ -104,6 +107,10 @@ func NewSession(f *Flavor, cfg Config) (*Session, error) {
 	u, err := normalizeHost(cfg.Host, f.DefaultPort)
 	if err != nil {
 		return nil, err
+	}
+	if u.Scheme == "http" && !cfg.AllowPlaintextHTTP {
+		return nil, &ConfigError{Field: FieldHost, Reason: ReasonPlaintext, Other: FieldAllowPlaintextHTTP,
+			Detail: fmt.Sprintf("%q is plain http: the password and tokens would cross the network in clear text", cfg.Host)}
 	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = DefaultMaxRetries

@@ -92,6 +92,13 @@ func (r *resolver) sentence(ce *client.ConfigError) string {
 			}
 		}
 		b.WriteString(".")
+	case client.ReasonPlaintext:
+		b.WriteString(ce.Detail)
+		if src.kind != sourceUnset {
+			fmt.Fprintf(&b, " (set by %s)", src)
+		}
+		fmt.Fprintf(&b, ". Use an https:// host (with ca_cert_pem or ca_cert_file for a self-signed certificate), or set %s = true in the %q block (or %s=true) "+
+			"to accept that risk, for an emulator or a test appliance on a trusted network.", ce.Other, p.id, envName(p.id, string(ce.Other)))
 	case client.ReasonUnsupported:
 		fmt.Fprintf(&b, "%s: set api_version in the %q block (or %s) to a version the server supports%s", ce.Detail, p.id, env, hint)
 		if src.kind != sourceUnset {
