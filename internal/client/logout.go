@@ -47,7 +47,7 @@ func (s *Session) Logout(ctx context.Context) error {
 	}
 	err := s.flavor.Logout(ctx, s, t)
 	var apiErr *APIError
-	if err != nil && !errors.As(err, &apiErr) && ctx.Err() == nil {
+	if err != nil && (IsOutcomeUnknown(err) || !errors.As(err, &apiErr)) && ctx.Err() == nil {
 		// The answer was lost (the transport already resent what it may): ask once more. A
 		// session the first attempt ended answers 401 below.
 		err = s.flavor.Logout(ctx, s, t)

@@ -163,7 +163,11 @@ func (s *Session) Send(ctx context.Context, r Request, tok *Token) (*Response, e
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, explainTransportError(s.flavor.Product, s.baseURL.Host, err)
+		err = explainTransportError(s.flavor.Product, s.baseURL.Host, err)
+		if !retrySafe(ctx, r.Method) && !neverSent(err) {
+			return nil, &OutcomeUnknownError{Product: s.flavor.Product, Method: r.Method, Path: r.Path, Err: err}
+		}
+		return nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
@@ -176,6 +180,9 @@ func (s *Session) Send(ctx context.Context, r Request, tok *Token) (*Response, e
 	apiErr := &APIError{Product: s.flavor.Product, Method: r.Method, Path: r.Path, Status: resp.StatusCode}
 	if s.flavor.DecodeError != nil {
 		apiErr.ErrorCode, apiErr.Message = s.flavor.DecodeError(resp.StatusCode, resp.Header.Get("Content-Type"), b)
+	}
+	if gatewayLost(resp.StatusCode) && !retrySafe(ctx, r.Method) {
+		return nil, &OutcomeUnknownError{Product: s.flavor.Product, Method: r.Method, Path: r.Path, Err: apiErr}
 	}
 	return nil, apiErr
 }

@@ -85,9 +85,9 @@ func retrySafe(ctx context.Context, method string) bool {
 
 // checkRetry decides whether a request is sent again:
 //   - never after the caller's context ends;
-//   - 429, 502, 503, 504: the server says it did not do the work, so any method is resent;
-//   - connection errors: only idempotent methods or requests marked retry-safe, because the
-//     server may have done the work before the connection dropped;
+//   - 429, 503: the server says it did not do the work, so any method is resent;
+//   - connection errors, and a gateway's 502 or 504: only idempotent methods or requests marked
+//     retry-safe, because the server may have done the work before the answer was lost;
 //   - TLS verification failures and every other status: never.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
@@ -106,11 +106,28 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		method, _ := ctx.Value(methodKey{}).(string)
 		return retrySafe(ctx, method), nil
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
 		return true, nil
+	case gatewayLost(resp.StatusCode):
+		method, _ := ctx.Value(methodKey{}).(string)
+		return retrySafe(ctx, method), nil
 	}
 	return false, nil
+}
+
+// gatewayLost reports whether status is a gateway's "the upstream answer was lost" (502, 504):
+// the appliance behind it may have done the work, so it counts as a lost connection.
+func gatewayLost(status int) bool {
+	return status == http.StatusBadGateway || status == http.StatusGatewayTimeout
+}
+
+// neverSent reports whether a transport error happened before the request left this machine
+// (no connection, or a certificate refused), so the server cannot have acted on it.
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	var tlsErr *TLSError
+	return errors.As(err, &tlsErr) || (errors.As(err, &opErr) && opErr.Op == "dial")
 }
 
 type methodKey struct{}

@@ -41,8 +41,11 @@ func TestPlaintextHTTPNeedsTheOptInAndWarns(t *testing.T) {
 	}
 
 	for name, optIn := range map[string]func(){
-		"attribute":   func() { block.AllowPlaintextHTTP = types.BoolValue(true) },
-		"environment": func() { block.AllowPlaintextHTTP = types.BoolNull(); t.Setenv("VEEAM_AWS_ALLOW_PLAINTEXT_HTTP", "true") },
+		"attribute": func() { block.AllowPlaintextHTTP = types.BoolValue(true) },
+		"environment": func() {
+			block.AllowPlaintextHTTP = types.BoolNull()
+			t.Setenv("VEEAM_AWS_ALLOW_PLAINTEXT_HTTP", "true")
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			optIn()
