@@ -264,7 +264,7 @@ func TestLostMFAGrantAnswer(t *testing.T) {
 			// 1.5 s before the next TOTP step; the clock runs 2.5 times faster than real time,
 			// so that the client's real-time wait for the next step is short.
 			clock := srv.Emulator.Clock()
-			clock.Advance(clock.Now().Truncate(30*time.Second).Add(30*time.Second - 1500*time.Millisecond).Sub(clock.Now()))
+			clock.Advance(clock.Now().Truncate(30 * time.Second).Add(30*time.Second - 1500*time.Millisecond).Sub(clock.Now()))
 			done := make(chan struct{})
 			defer close(done)
 			go func() {
