@@ -285,3 +285,26 @@ func TestLostMFAGrantAnswer(t *testing.T) {
 		})
 	}
 }
+
+// A lost answer to a single-use grant is resent and refused: the value is spent, and the error
+// names the attribute and says a fresh one is needed.
+func TestLostSingleUseGrantAnswer(t *testing.T) {
+	for _, lost := range lostAnswers {
+		t.Run(lost.String(), func(t *testing.T) {
+			srv := startEmulator(t)
+			code, err := newAWS(t, awsConfig(srv, "administrator", "Password1")).AuthorizationCode(ctxT(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := awsConfig(srv, "", "")
+			cfg.Credentials.AuthorizationCode = code
+			tr := losing(&cfg, faultproxy.Rule{Method: http.MethodPost, Path: awsTokenPath, BodyContains: "grant_type=authorization_code", Nth: 1, Outcome: lost})
+			_, err = newAWS(t, cfg).Credential(ctxT(t))
+			mustLoseOne(t, tr)
+			var ce *ConfigError
+			if !errors.As(err, &ce) || ce.Field != FieldAuthorizationCode || ce.Reason != ReasonRejected {
+				t.Fatalf("want a ConfigError rejecting authorization_code, got %v", err)
+			}
+		})
+	}
+}
