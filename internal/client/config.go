@@ -112,6 +112,9 @@ func NewSession(f *Flavor, cfg Config) (*Session, error) {
 		return nil, &ConfigError{Field: FieldHost, Reason: ReasonPlaintext, Other: FieldAllowPlaintextHTTP,
 			Detail: fmt.Sprintf("%q is plain http: the password and tokens would cross the network in clear text", cfg.Host)}
 	}
+	if err := CheckTOTPSecret(cfg.Credentials.TOTPSecret); err != nil {
+		return nil, err
+	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = DefaultMaxRetries
 	}
@@ -157,4 +160,19 @@ func normalizeHost(host string, defaultPort int) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil
+}
+
+// CheckTOTPSecret returns a ConfigError on FieldTOTPSecret unless secret is "" or a base32 TOTP
+// secret. It runs before anything is sent, whether or not the user has MFA, so that a secret
+// that could never log in is reported when it is configured rather than on the day MFA is
+// turned on.
+func CheckTOTPSecret(secret string) error {
+	if secret == "" {
+		return nil
+	}
+	if _, err := TOTPCode(secret, time.Unix(0, 0)); err != nil {
+		return &ConfigError{Field: FieldTOTPSecret, Reason: ReasonInvalid, Detail: "is not a base32 TOTP secret (letters A-Z and digits 2-7)",
+			Hint: "set it to the secretKey the appliance returned when MFA was enabled (the secret_key of veeam_aws_user_mfa), or remove it for a user without MFA"}
+	}
+	return nil
 }

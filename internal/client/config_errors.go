@@ -102,6 +102,8 @@ func (e *ConfigError) Error() string {
 		msg = "conflicts with " + string(e.Other)
 	case e.Reason == ReasonPlaintext:
 		msg = "plain http needs " + string(e.Other)
+	case e.Reason == ReasonWrongProduct:
+		msg = "answers like another product"
 	default:
 		msg = "invalid"
 	}

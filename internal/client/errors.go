@@ -15,6 +15,11 @@ type APIError struct {
 	Status    int
 	ErrorCode string // the product's errorCode (AccessDenied, NotFound, ...) when it sends one
 	Message   string
+
+	// contentType and body are the raw answer (at most 4 KiB), to tell whose answer it is
+	// (wrong_product.go); never printed.
+	contentType string
+	body        []byte
 }
 
 func (e *APIError) Error() string {

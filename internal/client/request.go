@@ -177,7 +177,8 @@ func (s *Session) Send(ctx context.Context, r Request, tok *Token) (*Response, e
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
 	}
-	apiErr := &APIError{Product: s.flavor.Product, Method: r.Method, Path: r.Path, Status: resp.StatusCode}
+	apiErr := &APIError{Product: s.flavor.Product, Method: r.Method, Path: r.Path, Status: resp.StatusCode,
+		contentType: resp.Header.Get("Content-Type"), body: b[:min(len(b), 4<<10)]}
 	if s.flavor.DecodeError != nil {
 		apiErr.ErrorCode, apiErr.Message = s.flavor.DecodeError(resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}

@@ -209,6 +209,9 @@ func (s *Session) obtain(ctx context.Context, cur *Token) (*Token, error) {
 		}
 	}
 	nt, err := f.Login(ctx, s)
+	if wrong := s.wrongProduct(err); wrong != nil {
+		return nil, wrong
+	}
 	if versionRejected(s, err) {
 		return nil, &ConfigError{Field: FieldAPIVersion, Reason: ReasonUnsupported, Detail: fmt.Sprintf("%q is not accepted by the server", s.cfg.APIVersion), Err: err}
 	}

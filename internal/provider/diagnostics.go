@@ -99,6 +99,12 @@ func (r *resolver) sentence(ce *client.ConfigError) string {
 		}
 		fmt.Fprintf(&b, ". Use an https:// host (with ca_cert_pem or ca_cert_file for a self-signed certificate), or set %s = true in the %q block (or %s=true) "+
 			"to accept that risk, for an emulator or a test appliance on a trusted network.", ce.Other, p.id, envName(p.id, string(ce.Other)))
+	case client.ReasonWrongProduct:
+		fmt.Fprintf(&b, "%s: check host and port in the %q block", ce.Detail, p.id)
+		if src.kind != sourceUnset {
+			fmt.Fprintf(&b, " (set by %s)", src)
+		}
+		fmt.Fprintf(&b, "; %s listens on port %d by default.", p.id.Title(), p.flavor.DefaultPort)
 	case client.ReasonUnsupported:
 		fmt.Fprintf(&b, "%s: set api_version in the %q block (or %s) to a version the server supports%s", ce.Detail, p.id, env, hint)
 		if src.kind != sourceUnset {
@@ -113,9 +119,10 @@ func (r *resolver) sentence(ce *client.ConfigError) string {
 		if src.kind != sourceUnset {
 			fmt.Fprintf(&b, " (set by %s)", src)
 		}
-		b.WriteString(hint)
-		if ce.Hint != "" {
+		if ce.Hint != "" { // the client's fix is the specific one
 			b.WriteString(": " + ce.Hint)
+		} else {
+			b.WriteString(hint)
 		}
 	}
 	if ce.Err != nil {
