@@ -164,6 +164,11 @@ func TestAccProvider_productFromEnvironmentAlone(t *testing.T) {
 						ConfigStateChecks: baseURL,
 					},
 					{
+						// No provider block at all: the same.
+						Config:            echoToken(typ),
+						ConfigStateChecks: baseURL,
+					},
+					{
 						// A block wins per attribute: its host, although the variable points
 						// elsewhere (nothing listens there); the credentials still come from the
 						// environment.
