@@ -192,6 +192,22 @@ func fromEnvironment(p *product, diags diag.Diagnostics) diag.Diagnostics {
 	return out
 }
 
+// errorAdvice is what to tell the user when a failed API call's error is of one kind.
+type errorAdvice struct {
+	fits func(error) bool
+	text string
+}
+
+// whenForbidden is advice for a call the user's role does not allow.
+func whenForbidden(text string) errorAdvice { return errorAdvice{client.IsForbidden, text} }
+
+// needsVBR13 is advice for an endpoint of Backup & Replication's REST API 1.3 that the server
+// does not have (404).
+func needsVBR13(endpoint string) errorAdvice {
+	return errorAdvice{client.IsNotFound, fmt.Sprintf("The server has no %s: it needs Veeam Backup & Replication 13 (REST API 1.3); "+
+		"set api_version in the \"vbr\" block to 1.3-rev0 or newer.", endpoint)}
+}
+
 // missingBlock says which block to add (or which variable to set) for what (a resource type
 // name) to work.
 func missingBlock(product client.Product, what string) diag.Diagnostic {
