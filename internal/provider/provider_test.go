@@ -143,7 +143,11 @@ func TestAccProvider_productFromEnvironmentAlone(t *testing.T) {
 		t.Run(string(p), func(t *testing.T) {
 			srv := examplesEmulator(t) // sets every product's VEEAM_<PRODUCT>_* for the emulator
 			host := envName(p, "host")
-			typ := "veeam_" + productOf(client.Product(p)).token.typeName
+			prod := productOf(client.Product(p))
+			if prod.token == nil {
+				t.Fatalf("%s has no token resource, which this test uses to see which host the product was configured with: give the test another way for it", p)
+			}
+			typ := "veeam_" + prod.token.typeName
 			baseURL := []statecheck.StateCheck{statecheck.ExpectKnownValue("echo.test",
 				tfjsonpath.New("data").AtMapKey("base_url"), knownvalue.StringExact(srv.URL[p]))}
 			resource.Test(t, resource.TestCase{
