@@ -42,12 +42,13 @@ func (s *tokenSpec) description(p *product) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "A fresh %s %s, for another provider or a script, that never reaches plan or state. "+
 		"Opening it logs in with the credentials of the provider's `%s` block (its own session); Terraform closes it at the end "+
-		"of the run, which logs that session out (refreshing an expired token first, so the session is closed, not left open). ", p.id.Title(), s.what, p.id)
+		"of the run, which logs that session out", p.id.Title(), s.what, p.id)
 	if f.Refresh != nil {
-		b.WriteString("Terraform renews the session before the token expires, but does not pass renewed values on: whatever consumes the " +
-			"token keeps the value from the moment it was opened, so use it within its lifetime (`expires_at`). ")
+		b.WriteString(" (refreshing an expired token first, so the session is closed rather than left open). Terraform renews the session " +
+			"before the token expires, but does not pass renewed values on: whatever consumes the token keeps the value from the moment " +
+			"it was opened, so use it within its lifetime (`expires_at`). ")
 	} else {
-		b.WriteString("The session is not renewed: use the value within its lifetime (`expires_at`). ")
+		b.WriteString(". ")
 	}
 	b.WriteString("Needs Terraform 1.10 or newer.\n\n")
 	if f.CredentialPrefix == "" {
