@@ -27,6 +27,9 @@ func refreshingProducts(srv *emulatortest.Servers) map[emulator.Product]func() (
 		emulator.VRO: func() (*Session, error) {
 			return NewSession(VROFlavor, orchConfig(srv, emulator.VRO, Credentials{Username: "administrator", Password: "Password1"}))
 		},
+		emulator.VAO: func() (*Session, error) {
+			return NewSession(VAOFlavor, orchConfig(srv, emulator.VAO, Credentials{Username: `VEEAM\administrator`, Password: "Password1"}))
+		},
 	}
 }
 

@@ -47,6 +47,7 @@ func tokenProducts(srv *emulatortest.Servers) map[emulator.Product]struct {
 		emulator.AWS: {AWSFlavor, awsConfig(srv, "administrator", "Password1"), awsTokenPath},
 		emulator.VBR: {VBRFlavor, vbrConfig(srv, "administrator", "Password1"), vbrTokenPath},
 		emulator.VRO: {VROFlavor, orchConfig(srv, emulator.VRO, Credentials{Username: "administrator", Password: "Password1"}), vroTokenPath},
+		emulator.VAO: {VAOFlavor, orchConfig(srv, emulator.VAO, Credentials{Username: `VEEAM\administrator`, Password: "Password1"}), vaoTokenPath},
 	}
 }
 
@@ -109,23 +110,28 @@ func TestLostRefreshAnswerLogsInAgain(t *testing.T) {
 				if st := s.Stats(); st.Logins != 2 {
 					t.Fatalf("stats %+v: want a second login after the refused resend", st)
 				}
-				if _, err := s.Send(ctx, Request{Method: http.MethodGet, Path: probePath(p)}, nt); err != nil {
-					t.Fatalf("the new token does not work: %v", err)
+				if probe := probePath(p); probe != "" {
+					if _, err := s.Send(ctx, Request{Method: http.MethodGet, Path: probe}, nt); err != nil {
+						t.Fatalf("the new token does not work: %v", err)
+					}
 				}
 			})
 		}
 	}
 }
 
-// probePath is a GET any logged-in user may send.
+// probePath is a GET any logged-in user may send; "" for a product with none (VAO: only its
+// token endpoint is emulated).
 func probePath(p emulator.Product) string {
 	switch p {
 	case emulator.AWS:
 		return "/api/v1/users/administrator"
 	case emulator.VBR:
 		return "/api/v1/security/settings"
+	case emulator.VRO:
+		return "/api/v2/Clients"
 	}
-	return "/api/v2/Clients" // VRO
+	return ""
 }
 
 // A lost logout answer is resent: the resend finds the session gone (401) and Logout says the
@@ -137,8 +143,11 @@ func TestLostLogoutAnswer(t *testing.T) {
 			t.Run(string(p)+"/"+lost.String(), func(t *testing.T) {
 				method := http.MethodDelete
 				path := tp.path
-				if p == emulator.VBR {
+				switch p {
+				case emulator.VBR:
 					method, path = http.MethodPost, "/api/oauth2/logout"
+				case emulator.VAO:
+					path = vroTokenPath // both orchestrators log out at /api/token
 				}
 				tr := losing(&tp.cfg, faultproxy.Rule{Method: method, Path: path, Nth: 1, Outcome: lost})
 				s, err := NewSession(tp.flavor, tp.cfg)
