@@ -5,7 +5,9 @@ package emulator
 // sign-on in aws_sso.go; the domain (sessions, tokens, MFA) is package core.
 
 import (
+	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -14,12 +16,35 @@ import (
 
 // awsWire is Backup for AWS as the emulator serves it.
 var awsWire = productWire{
-	name:         "Backup for AWS (aws)",
-	routes:       (*Emulator).awsRoutes,
-	errorBody:    awsErrorBody,
-	bearer:       true,
-	lifetimes:    lifetimes(time.Hour, 2*time.Hour),
-	accountFlags: []string{"mfaSecret", "identityProvider"},
+	name:           "Backup for AWS (aws)",
+	routes:         (*Emulator).awsRoutes,
+	errorBody:      awsErrorBody,
+	bearer:         true,
+	lifetimes:      lifetimes(time.Hour, 2*time.Hour),
+	accountFlags:   []string{"mfaSecret", "identityProvider"},
+	versionRefusal: awsVersionRefusal,
+}
+
+// awsRevisionSyntax is the shape of an x-api-version value: 1.8-rev0.
+var awsRevisionSyntax = regexp.MustCompile(`^[0-9]+\.[0-9]+-rev[0-9]+$`)
+
+// awsVersionRefusal answers a missing, malformed or unsupported
+// x-api-version with the problem type the 1.0-rev0 specification names for
+// it (apiVersionUnspecified, invalidApiVersion, unsupportedApiVersion);
+// the status (400) and the list are the emulator's (DECISIONS.md).
+func awsVersionRefusal(got string, supported []string) *apiError {
+	list := strings.Join(supported, ", ")
+	e := errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", got, list))
+	switch {
+	case got == "":
+		e.ProblemType, e.Detail = "apiVersionUnspecified", "the x-api-version header is required; supported versions: "+list
+	case !awsRevisionSyntax.MatchString(got):
+		e.ProblemType = "invalidApiVersion"
+	default:
+		e.ProblemType = "unsupportedApiVersion"
+	}
+	e.Supported = supported
+	return e
 }
 
 // awsTimeLayout is the layout of ".issued" and ".expires" in the Backup for
@@ -115,7 +140,7 @@ func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 
 // awsVersioned rejects requests without a supported x-api-version.
 func (e *Emulator) awsVersioned(h http.HandlerFunc) http.HandlerFunc {
-	return versioned(AWS, e.awsVersions, h)
+	return e.versioned(AWS, h)
 }
 
 // awsAuthScheme is how Backup for AWS requests carry their session.

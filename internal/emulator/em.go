@@ -66,7 +66,7 @@ func emWrite(w http.ResponseWriter, r *http.Request, status int, v any) {
 	}
 	out, err := xml.MarshalIndent(v, "", " ")
 	if err != nil { // only for values the emulator builds itself: a bug
-		writeError(w, r, EM, &apiError{http.StatusInternalServerError, CodeUnknownError, "response encoding failed"})
+		writeError(w, r, EM, &apiError{Status: http.StatusInternalServerError, Code: CodeUnknownError, Detail: "response encoding failed"})
 		return
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")

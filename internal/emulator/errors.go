@@ -35,30 +35,36 @@ type apiError struct {
 	Status int
 	Code   ErrorCode
 	Detail string
+	// ProblemType, when set, names the Backup for AWS problem page of the
+	// error (GET /api/v1/problems/<name>): its "type" URI.
+	ProblemType string
+	// Supported lists the revisions the server accepts, on an answer to a
+	// missing or unsupported one (an extra field; see DECISIONS.md).
+	Supported []string
 }
 
 func (a *apiError) Error() string { return string(a.Code) + ": " + a.Detail }
 
 func errBadRequest(detail string) *apiError {
-	return &apiError{http.StatusBadRequest, CodeUnexpectedContent, detail}
+	return &apiError{Status: http.StatusBadRequest, Code: CodeUnexpectedContent, Detail: detail}
 }
 func errAccessDenied(detail string) *apiError {
-	return &apiError{http.StatusUnauthorized, CodeAccessDenied, detail}
+	return &apiError{Status: http.StatusUnauthorized, Code: CodeAccessDenied, Detail: detail}
 }
 func errForbidden(detail string) *apiError {
-	return &apiError{http.StatusForbidden, CodeAccessDenied, detail}
+	return &apiError{Status: http.StatusForbidden, Code: CodeAccessDenied, Detail: detail}
 }
 func errInvalidToken(detail string) *apiError {
-	return &apiError{http.StatusUnauthorized, CodeInvalidToken, detail}
+	return &apiError{Status: http.StatusUnauthorized, Code: CodeInvalidToken, Detail: detail}
 }
 func errExpiredToken(detail string) *apiError {
-	return &apiError{http.StatusUnauthorized, CodeExpiredToken, detail}
+	return &apiError{Status: http.StatusUnauthorized, Code: CodeExpiredToken, Detail: detail}
 }
 func errNotFound(detail string) *apiError {
-	return &apiError{http.StatusNotFound, CodeNotFound, detail}
+	return &apiError{Status: http.StatusNotFound, Code: CodeNotFound, Detail: detail}
 }
 func errConflict(detail string) *apiError {
-	return &apiError{http.StatusConflict, CodeUnexpectedContent, detail}
+	return &apiError{Status: http.StatusConflict, Code: CodeUnexpectedContent, Detail: detail}
 }
 
 // fromCore is the answer to a domain error of package core: its kind
@@ -69,12 +75,12 @@ func fromCore(err error) *apiError {
 	}
 	var ce *core.Error
 	if !errors.As(err, &ce) {
-		return &apiError{http.StatusInternalServerError, CodeUnknownError, err.Error()}
+		return &apiError{Status: http.StatusInternalServerError, Code: CodeUnknownError, Detail: err.Error()}
 	}
 	if mk, ok := fromKind[ce.Kind]; ok {
 		return mk(ce.Detail)
 	}
-	return &apiError{http.StatusInternalServerError, CodeUnknownError, ce.Detail}
+	return &apiError{Status: http.StatusInternalServerError, Code: CodeUnknownError, Detail: ce.Detail}
 }
 
 // fromKind gives each kind of domain error its status and error code.
@@ -112,6 +118,8 @@ type AWSProblem struct {
 	Details   string         `json:"details"`
 	Instance  string         `json:"instance"`
 	Data      map[string]any `json:"data"`
+	// SupportedVersions: as VBRError's.
+	SupportedVersions []string `json:"supportedVersions,omitempty"`
 }
 
 // VBRError is the Backup & Replication error body.
@@ -119,6 +127,9 @@ type VBRError struct {
 	ErrorCode  string `json:"errorCode"`
 	Message    string `json:"message"`
 	ResourceID string `json:"resourceId,omitempty"`
+	// SupportedVersions is the emulator's extra field on an unsupported
+	// x-api-version answer (the published body has none; DECISIONS.md).
+	SupportedVersions []string `json:"supportedVersions,omitempty"`
 }
 
 // emError is the Enterprise Manager error body (XML by default, JSON when
@@ -146,6 +157,9 @@ func writeError(w http.ResponseWriter, r *http.Request, p Product, err *apiError
 // awsErrorBody is the Backup for AWS error body: problem+json.
 func awsErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
 	typ := problemTypes[err.Status]
+	if err.ProblemType != "" {
+		typ = requestBase(r) + "/api/v1/problems/" + err.ProblemType
+	}
 	if typ == "" {
 		typ = "about:blank"
 	}
@@ -157,12 +171,14 @@ func awsErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
 		Details:   err.Detail,
 		Instance:  r.URL.Path,
 		Data:      map[string]any{},
+
+		SupportedVersions: err.Supported,
 	})
 }
 
 // vbrErrorBody is the Backup & Replication error body.
 func vbrErrorBody(w http.ResponseWriter, _ *http.Request, err *apiError) {
-	writeJSON(w, err.Status, VBRError{ErrorCode: string(err.Code), Message: err.Detail})
+	writeJSON(w, err.Status, VBRError{ErrorCode: string(err.Code), Message: err.Detail, SupportedVersions: err.Supported})
 }
 
 // emErrorBody is the Enterprise Manager Error element (JSON when the client

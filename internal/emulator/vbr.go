@@ -20,12 +20,13 @@ import (
 
 // vbrWire is Backup & Replication as the emulator serves it.
 var vbrWire = productWire{
-	name:         "Backup & Replication (vbr)",
-	routes:       (*Emulator).vbrRoutes,
-	errorBody:    vbrErrorBody,
-	bearer:       true,
-	lifetimes:    lifetimes(15*time.Minute, 14*24*time.Hour),
-	accountFlags: []string{"mfaSecret", "serviceAccount"},
+	name:           "Backup & Replication (vbr)",
+	routes:         (*Emulator).vbrRoutes,
+	errorBody:      vbrErrorBody,
+	bearer:         true,
+	lifetimes:      lifetimes(15*time.Minute, 14*24*time.Hour),
+	accountFlags:   []string{"mfaSecret", "serviceAccount"},
+	versionRefusal: vbrVersionRefusal,
 }
 
 // vbrTimeLayout is the layout of ".issued" and ".expires": the document
@@ -48,9 +49,19 @@ const VBRRoleAdministrator = "Veeam Backup Administrator"
 // vbrFlagMFA is the store flag that holds the global MFA setting.
 const vbrFlagMFA = "mfaEnabled"
 
-// VBRVersions returns the x-api-version values Backup & Replication accepts.
+// VBRVersions returns the x-api-version values the newest Backup &
+// Replication build accepts (another build's: BuildRevisions).
 func VBRVersions() []string {
-	return []string{"1.0-rev1", "1.0-rev2", "1.1-rev0", "1.1-rev1", "1.2-rev0", "1.2-rev1", "1.3-rev0", "1.3-rev1"}
+	r, _ := BuildRevisions(VBR, DefaultBuild(VBR))
+	return r
+}
+
+// vbrVersionRefusal is the 1.3-rev2 specification's answer to an
+// unsupported revision (its ErrorNotImplementedExample), given to a missing
+// one too, with the accepted list as an extra field (DECISIONS.md).
+func vbrVersionRefusal(_ string, supported []string) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Code: CodeNotImplemented,
+		Detail: "The specified API version is not supported.", Supported: supported}
 }
 
 // VBRToken is the answer of POST /api/oauth2/token.
@@ -109,7 +120,7 @@ func (e *Emulator) vbrRoutes(mux *http.ServeMux) {
 
 // vbrVersioned rejects requests without a supported x-api-version.
 func (e *Emulator) vbrVersioned(h http.HandlerFunc) http.HandlerFunc {
-	return versioned(VBR, VBRVersions(), h)
+	return e.versioned(VBR, h)
 }
 
 // vbrAuthScheme is how Backup & Replication requests carry their session.

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,26 +89,31 @@ func (r *resp) vbrError(status int, code emulator.ErrorCode) emulator.VBRError {
 
 func TestVBRVersionHeaderRequiredAndChecked(t *testing.T) {
 	h := newVBR(t)
-	all := strings.Join(emulator.VBRVersions(), ", ")
 	form := "grant_type=password&username=administrator&password=Password1"
 	for name, r := range map[string]req{
-		"missing":     {noVersion: true},
-		"unsupported": {version: "1.4-rev0"},
-		"aws style":   {version: "1.7-rev0"},
+		"missing":         {noVersion: true},
+		"unsupported":     {version: "1.4-rev0"},
+		"aws style":       {version: "1.7-rev0"},
+		"refused by 13.1": {version: "1.0-rev2"},
 	} {
 		r.method, r.path, r.contentType, r.body = "POST", "/api/oauth2/token", "application/x-www-form-urlencoded", form
-		e := h.vbrCall(r).vbrError(http.StatusBadRequest, emulator.CodeUnexpectedContent)
-		if !strings.Contains(e.Message, all) {
-			t.Errorf("%s: message %q does not list the supported versions %q", name, e.Message, all)
+		e := h.vbrCall(r).vbrError(http.StatusBadRequest, emulator.CodeNotImplemented)
+		// The 1.3-rev2 specification's ErrorNotImplementedExample, word for word.
+		if e.Message != "The specified API version is not supported." {
+			t.Errorf("%s: message %q", name, e.Message)
+		}
+		if !slices.Equal(e.SupportedVersions, emulator.VBRVersions()) {
+			t.Errorf("%s: supportedVersions %q, want %q", name, e.SupportedVersions, emulator.VBRVersions())
 		}
 	}
 	// Authenticated endpoints check the version before the token.
-	h.vbrCall(req{method: "GET", path: "/api/v1/security/settings", version: "2.0"}).vbrError(http.StatusBadRequest, emulator.CodeUnexpectedContent)
+	h.vbrCall(req{method: "GET", path: "/api/v1/security/settings", version: "2.0"}).vbrError(http.StatusBadRequest, emulator.CodeNotImplemented)
 	for _, v := range emulator.VBRVersions() {
 		h.vbrCall(req{method: "POST", path: "/api/oauth2/token", version: v, contentType: "application/x-www-form-urlencoded", body: form}).want(http.StatusOK)
 	}
-	if got := len(emulator.VBRVersions()); got != 8 {
-		t.Fatalf("%d versions, want the 8 documented ones", got)
+	// 13.1 accepts 1.1-rev0 … 1.3-rev2 (its overview lists 1.0-rev* as unsupported).
+	if got := strings.Join(emulator.VBRVersions(), ","); got != "1.1-rev0,1.1-rev1,1.1-rev2,1.2-rev0,1.2-rev1,1.3-rev0,1.3-rev1,1.3-rev2" {
+		t.Fatalf("versions %s", got)
 	}
 }
 

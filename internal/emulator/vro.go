@@ -6,8 +6,10 @@ package emulator
 // logins that end the account's other sessions.
 
 import (
+	"fmt"
 	"net/http"
-	"regexp"
+	"slices"
+	"strings"
 )
 
 // vroWire is Recovery Orchestrator as the emulator serves it.
@@ -25,9 +27,20 @@ type VROClientAccount struct {
 	ClientID string `json:"clientId"`
 }
 
-// vroVersion matches the version segment of Recovery Orchestrator resource
-// paths: v7.1, v7.2, v7.21, v13, v13.1, ...
-var vroVersion = regexp.MustCompile(`^v[0-9]{1,3}(\.[0-9]{1,3}){0,2}$`)
+// vroPathVersion checks the /api/<version>/ segment of a resource path
+// against the versions the build accepts (404 otherwise: DECISIONS.md) and
+// records it as the request's revision.
+func (e *Emulator) vroPathVersion(w http.ResponseWriter, r *http.Request) bool {
+	v := r.PathValue("version")
+	accepted := e.Revisions(VRO)
+	if !slices.Contains(accepted, v) {
+		writeError(w, r, VRO, errNotFound(fmt.Sprintf("API version %q is not supported by Recovery Orchestrator %s; supported: %s",
+			truncateString(v, 40), e.Build(VRO), strings.Join(accepted, ", "))))
+		return false
+	}
+	infoOf(r).revision = v
+	return true
+}
 
 func (e *Emulator) vroRoutes(mux *http.ServeMux) {
 	password := passwordRules{}
@@ -50,8 +63,7 @@ func (e *Emulator) vroRoutes(mux *http.ServeMux) {
 // own client ID; a user sees every client account (the emulator does not
 // record which user created which client).
 func (e *Emulator) vroListClients(w http.ResponseWriter, r *http.Request) {
-	if v := r.PathValue("version"); !vroVersion.MatchString(v) {
-		writeError(w, r, VRO, errNotFound("unknown API version "+v+"; use one like v7.21 or v13"))
+	if !e.vroPathVersion(w, r) {
 		return
 	}
 	pr, ok := e.authenticate(w, r, orchestratorAuthScheme(VRO))
