@@ -247,14 +247,14 @@ func TestBuildFlag(t *testing.T) {
 	}
 	var stderr bytes.Buffer
 	_, _ = parse([]string{"-build", "vbr=14"}, &stderr)
-	if !strings.Contains(stderr.String(), "known: 12.3, 12.3.1, 13.0, 13.0.1, 13.1") {
+	if !strings.Contains(stderr.String(), "known: 12.0, 12.1, 12.2, 12.3, 12.3.1, 13.0, 13.0.1, 13.1") {
 		t.Errorf("refusal does not list the known builds: %s", stderr.String())
 	}
 	var help bytes.Buffer
 	if _, err := parse([]string{"-h"}, &help); err != flag.ErrHelp {
 		t.Fatal(err)
 	}
-	if !strings.Contains(help.String(), "-build PRODUCT=BUILD") || !strings.Contains(help.String(), "vbr 12.3, 12.3.1, 13.0, 13.0.1, 13.1 (default 13.1)") {
+	if !strings.Contains(help.String(), "-build PRODUCT=BUILD") || !strings.Contains(help.String(), "vbr 12.0, 12.1, 12.2, 12.3, 12.3.1, 13.0, 13.0.1, 13.1 (default 13.1)") {
 		t.Errorf("-h does not describe -build: %s", help.String())
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -20,6 +21,9 @@ import (
 type productBuild struct {
 	name        string
 	first, last string
+	// access, when set, is the build's access-token lifetime where it
+	// differs from the product's default (VBR 12.0–12.2: 15 minutes).
+	access time.Duration
 }
 
 // productRevisions are every API revision (AWS, VBR: x-api-version; VRO:
@@ -37,28 +41,31 @@ var productRevisions = map[Product][]string{
 // last is the default (the newest).
 var productBuilds = map[Product][]productBuild{
 	VBR: {
-		{"12.3", "1.0-rev1", "1.2-rev0"},
-		{"12.3.1", "1.0-rev1", "1.2-rev1"},
-		{"13.0", "1.0-rev1", "1.3-rev0"},
-		{"13.0.1", "1.0-rev1", "1.3-rev1"},
-		{"13.1", "1.1-rev0", "1.3-rev2"},
+		{name: "12.0", first: "1.0-rev1", last: "1.1-rev0", access: 15 * time.Minute},
+		{name: "12.1", first: "1.0-rev1", last: "1.1-rev1", access: 15 * time.Minute},
+		{name: "12.2", first: "1.0-rev1", last: "1.1-rev2", access: 15 * time.Minute},
+		{name: "12.3", first: "1.0-rev1", last: "1.2-rev0"},
+		{name: "12.3.1", first: "1.0-rev1", last: "1.2-rev1"},
+		{name: "13.0", first: "1.0-rev1", last: "1.3-rev0"},
+		{name: "13.0.1", first: "1.0-rev1", last: "1.3-rev1"},
+		{name: "13.1", first: "1.1-rev0", last: "1.3-rev2"},
 	},
 	AWS: {
-		{"1.0", "1.0-rev0", "1.0-rev0"},
-		{"4.0", "1.0-rev0", "1.2-rev0"},
-		{"7.0", "1.0-rev0", "1.5-rev0"},
-		{"8.0", "1.0-rev0", "1.6-rev0"},
-		{"9", "1.0-rev0", "1.7-rev0"},
-		{"10", "1.0-rev0", "1.8-rev0"},
+		{name: "1.0", first: "1.0-rev0", last: "1.0-rev0"},
+		{name: "4.0", first: "1.0-rev0", last: "1.2-rev0"},
+		{name: "7.0", first: "1.0-rev0", last: "1.5-rev0"},
+		{name: "8.0", first: "1.0-rev0", last: "1.6-rev0"},
+		{name: "9", first: "1.0-rev0", last: "1.7-rev0"},
+		{name: "10", first: "1.0-rev0", last: "1.8-rev0"},
 	},
 	VRO: {
-		{"7.2", "v7.2", "v7.2"},
-		{"7.21", "v7.2", "v7.21"},
-		{"13", "v7.2", "v13"},
-		{"13.1", "v7.21", "v13.1"},
+		{name: "7.2", first: "v7.2", last: "v7.2"},
+		{name: "7.21", first: "v7.2", last: "v7.21"},
+		{name: "13", first: "v7.2", last: "v13"},
+		{name: "13.1", first: "v7.21", last: "v13.1"},
 	},
-	VAO: {{"3.0", "v3", "v3"}},
-	EM:  {{"13.0.1", "v1_5", "v1_7"}},
+	VAO: {{name: "3.0", first: "v3", last: "v3"}},
+	EM:  {{name: "13.0.1", first: "v1_5", last: "v1_7"}},
 }
 
 // KnownBuilds returns the builds of p the emulator can play, oldest first;
@@ -81,17 +88,26 @@ func DefaultBuild(p Product) string {
 	return bs[len(bs)-1].name
 }
 
+// buildOf returns p's build called name.
+func buildOf(p Product, name string) (productBuild, bool) {
+	for _, b := range productBuilds[p] {
+		if b.name == name {
+			return b, true
+		}
+	}
+	return productBuild{}, false
+}
+
 // BuildRevisions returns the revisions build of product p accepts, oldest
 // first, or false when p has no such build.
 func BuildRevisions(p Product, build string) ([]string, bool) {
-	for _, b := range productBuilds[p] {
-		if b.name == build {
-			all := productRevisions[p]
-			i, j := slices.Index(all, b.first), slices.Index(all, b.last)
-			return slices.Clone(all[i : j+1]), true
-		}
+	b, ok := buildOf(p, build)
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	all := productRevisions[p]
+	i, j := slices.Index(all, b.first), slices.Index(all, b.last)
+	return slices.Clone(all[i : j+1]), true
 }
 
 // resolveBuilds checks Options.Builds and fills in the defaults.

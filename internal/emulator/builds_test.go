@@ -21,7 +21,7 @@ func TestBuildsDefaultToTheNewest(t *testing.T) {
 			t.Errorf("KnownBuilds(%s) = %q: the newest (%s) comes last", p, kb, want)
 		}
 	}
-	if got := strings.Join(emulator.KnownBuilds(emulator.VBR), ","); got != "12.3,12.3.1,13.0,13.0.1,13.1" {
+	if got := strings.Join(emulator.KnownBuilds(emulator.VBR), ","); got != "12.0,12.1,12.2,12.3,12.3.1,13.0,13.0.1,13.1" {
 		t.Errorf("VBR builds %s", got)
 	}
 }
@@ -48,6 +48,7 @@ func vbrTokenStatus(h *harness, v string) int {
 
 func TestVBRBuildDecidesTheRevisions(t *testing.T) {
 	accepts := map[string][2]string{ // build: first, last accepted
+		"12.0": {"1.0-rev1", "1.1-rev0"}, "12.1": {"1.0-rev1", "1.1-rev1"}, "12.2": {"1.0-rev1", "1.1-rev2"},
 		"12.3": {"1.0-rev1", "1.2-rev0"}, "12.3.1": {"1.0-rev1", "1.2-rev1"}, "13.0": {"1.0-rev1", "1.3-rev0"},
 		"13.0.1": {"1.0-rev1", "1.3-rev1"}, "13.1": {"1.1-rev0", "1.3-rev2"},
 	}
@@ -125,7 +126,7 @@ func TestControlInfoReportsTheBuilds(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &info); err != nil || rec.Code != 200 {
 		t.Fatalf("GET /emulator/info: %d %v %s", rec.Code, err, rec.Body)
 	}
-	if b := info[emulator.VBR]; b.Build != "12.3" || b.Revisions[len(b.Revisions)-1] != "1.2-rev0" || len(b.Known) != 5 {
+	if b := info[emulator.VBR]; b.Build != "12.3" || b.Revisions[len(b.Revisions)-1] != "1.2-rev0" || len(b.Known) != 8 {
 		t.Errorf("vbr info %+v", b)
 	}
 	if info[emulator.AWS].Build != "10" {

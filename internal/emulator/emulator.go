@@ -26,8 +26,9 @@ type Lifetimes struct {
 }
 
 // DefaultLifetimes returns p's documented (or, where undocumented, chosen;
-// see DECISIONS.md) lifetimes, as its wire file states them; zero for an
-// unknown product.
+// see DECISIONS.md) lifetimes for its newest build, as its wire file states
+// them (an older build may differ: Emulator.Lifetimes); zero for an unknown
+// product.
 func DefaultLifetimes(p Product) Lifetimes { return wires[p].lifetimes }
 
 // lifetimes are a product's access and refresh token lifetimes (refresh 0:
@@ -166,6 +167,9 @@ func (e *Emulator) Clock() *Clock { return e.clock }
 // Lifetimes returns the lifetimes in force for p.
 func (e *Emulator) Lifetimes(p Product) Lifetimes {
 	l := DefaultLifetimes(p)
+	if b, _ := buildOf(p, e.builds[p]); b.access > 0 {
+		l.AccessToken = b.access
+	}
 	o := e.opts.Lifetimes
 	if o.AccessToken > 0 {
 		l.AccessToken = o.AccessToken

@@ -25,6 +25,9 @@ type harness struct {
 	e     *emulator.Emulator
 	clock *emulator.Clock
 	h     http.Handler
+	// version, when set, is the x-api-version sent when a request sets none
+	// (VBR: vbrVersion otherwise).
+	version string
 }
 
 func newHarness(t testing.TB, mutate ...func(*emulator.Options)) *harness {

@@ -287,6 +287,19 @@ func (s *Store) UpdateUser(p Product, name string, c UserChange) error {
 	})
 }
 
+// SetServiceAccount switches the service-account mode of p's user called
+// name (Backup & Replication's changeServiceAccountMode). Turning it on also
+// turns the user's MFA off: service accounts cannot use MFA.
+func (s *Store) SetServiceAccount(p Product, name string, on bool) error {
+	return s.withUser(p, name, func(u *Account) error {
+		u.ServiceAccount = on
+		if on {
+			u.MFA, u.Pending = nil, nil
+		}
+		return nil
+	})
+}
+
 // DeleteUser removes p's user called name on behalf of the account actor
 // and revokes its sessions. The built-in account and the actor's own stay.
 func (s *Store) DeleteUser(p Product, name, actor string) error {
