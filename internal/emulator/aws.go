@@ -114,10 +114,11 @@ func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, AWS, e.awsVersioned)
 	rt.handle("POST", "/api/v1/token", e.tokenHandler(awsTokens))
 	rt.handle("DELETE", "/api/v1/token", e.logoutHandler(awsAuthScheme, noContent))
-	rt.handle("POST", "/api/v1/token/authorization_code", e.awsAuthorizationCode)
-	rt.handle("POST", "/api/v1/token/authorizationCode", e.awsAuthorizationCode)
-	rt.handle("GET", "/api/v1/identityProvider/signOnUrl", e.awsSignOnURL)
-	rt.handle("POST", "/api/v1/identityProvider/token", e.tokenHandler(awsSAMLTokens))
+	// 1.0-rev0 spells it authorizationCode, the 1.7 document authorization_code.
+	rt.handle("POST", "/api/v1/token/authorizationCode", awsUntil("1.0-rev0", e.awsAuthorizationCode))
+	rt.handle("POST", "/api/v1/token/authorization_code", awsSince(awsRenamedRevision, e.awsAuthorizationCode))
+	rt.handle("GET", "/api/v1/identityProvider/signOnUrl", awsSince(awsSSORevision, e.awsSignOnURL))
+	rt.handle("POST", "/api/v1/identityProvider/token", awsSince(awsSSORevision, e.tokenHandler(awsSAMLTokens)))
 	rt.handle("GET", "/api/v1/users", e.awsListUsers)
 	rt.handle("POST", "/api/v1/users", e.awsCreateUser)
 	rt.handle("GET", "/api/v1/users/{userId}", e.awsGetUser)
@@ -141,6 +142,37 @@ func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 // awsVersioned rejects requests without a supported x-api-version.
 func (e *Emulator) awsVersioned(h http.HandlerFunc) http.HandlerFunc {
 	return e.versioned(AWS, h)
+}
+
+// awsRenamedRevision is the first revision with the 1.7 document's
+// spellings (token/authorization_code; disableMfa 204), awsSSORevision the
+// first with identity-provider sign-on (external users appear in 1.2-rev0).
+// Both are inferred: no spec between 1.0-rev0 and 1.7-rev0 is public
+// (DECISIONS.md).
+const (
+	awsRenamedRevision = "1.1-rev0"
+	awsSSORevision     = "1.2-rev0"
+)
+
+// awsSince serves h to requests of revision first or later, awsUntil to
+// requests of revision last or earlier; others get a 404 naming the revision.
+func awsSince(first string, h http.HandlerFunc) http.HandlerFunc {
+	return awsIf(func(r *http.Request) bool { return revisionAtLeast(r, first) }, h)
+}
+
+func awsUntil(last string, h http.HandlerFunc) http.HandlerFunc {
+	return awsIf(func(r *http.Request) bool { return compareRevisions(revision(r), last) <= 0 }, h)
+}
+
+func awsIf(has func(*http.Request) bool, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !has(r) {
+			drain(r)
+			writeError(w, r, AWS, errNotFound(fmt.Sprintf("%s %s is not part of REST API revision %s", r.Method, r.URL.Path, revision(r))))
+			return
+		}
+		h(w, r)
+	}
 }
 
 // awsAuthScheme is how Backup for AWS requests carry their session.

@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -75,10 +76,7 @@ func (h *harness) do(r req) *resp {
 		hr.Host = r.host
 	}
 	if !r.noVersion {
-		v := r.version
-		if v == "" {
-			v = apiVersion
-		}
+		v := cmp.Or(r.version, h.version, apiVersion)
 		hr.Header.Set("x-api-version", v)
 	}
 	if r.token != "" {
