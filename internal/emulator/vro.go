@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
 // vroWire is Recovery Orchestrator as the emulator serves it.
@@ -19,7 +21,7 @@ var vroWire = productWire{
 	errorBody:    orchestratorErrorBody,
 	bearer:       true,
 	lifetimes:    orchestratorLifetimes,
-	accountFlags: []string{"client"},
+	accountFlags: []string{"client", "mfaSecret"},
 }
 
 // VROClientAccount is one entry of GET /api/{version}/Clients.
@@ -42,21 +44,65 @@ func (e *Emulator) vroPathVersion(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// vroMFARevision is the first path version whose build has the mfa grant
+// (the 7.21 changelog: mfa_token, mfa_passcode and the mfa enum value).
+const vroMFARevision = "v7.21"
+
+// VROMFARequired is the answer to a password grant for a user with MFA on,
+// on a build with the mfa grant: its shape is not published; the emulator
+// answers as Backup for AWS does (DECISIONS.md).
+type VROMFARequired struct {
+	UserName   string `json:"userName"`
+	MFAEnabled bool   `json:"mfa_enabled"`
+	MFAToken   string `json:"mfa_token"`
+}
+
 func (e *Emulator) vroRoutes(mux *http.ServeMux) {
-	password := passwordRules{}
-	if e.opts.VROSingleSession {
-		password.then = func(c *tokenCall, st UserState) {
-			o := c.session()
-			o.EndOthers = true
-			c.login(st.Name, o)
+	mfa := compareRevisions(e.newestRevision(VRO), vroMFARevision) >= 0
+	password := passwordRules{then: func(c *tokenCall, st UserState) {
+		if mfa && st.MFAEnabled {
+			mt := c.e.st.IssueMFAToken(VRO, st.Name, c.now.Add(c.life.MFAToken))
+			writeJSON(c.w, http.StatusOK, VROMFARequired{UserName: st.Name, MFAEnabled: true, MFAToken: mt})
+			return
 		}
+		c.login(st.Name, e.vroSession(c))
+	}}
+	grants := []grant{clientCredentialsGrant()}
+	if mfa {
+		grants = append(grants, grant{name: "mfa", run: e.vroMFAGrant})
 	}
 	rt := newRouter(mux, VRO, nil)
-	rt.handle("POST", "/api/token", e.tokenHandler(e.orchestratorTokens(VRO, password, clientCredentialsGrant())))
+	rt.handle("POST", "/api/token", e.tokenHandler(e.orchestratorTokens(VRO, password, grants...)))
 	rt.handle("DELETE", "/api/token", e.orchestratorLogout(VRO))
 	rt.handle("GET", "/api/{version}/Clients", e.vroListClients)
 	rt.finish()
 	mux.HandleFunc("/", notFound(VRO))
+}
+
+// vroSession is the session of a user login: with Options.VROSingleSession
+// it ends the user's other sessions.
+func (e *Emulator) vroSession(c *tokenCall) core.LoginOptions {
+	o := c.session()
+	o.EndOthers = e.opts.VROSingleSession
+	return o
+}
+
+// vroMFAGrant is grant_type=mfa: the mfa_token of the password step and the
+// code, in mfa_passcode (the 7.21 name) or mfa_code (Backup for AWS's name,
+// accepted too: the 13.x names are not published).
+func (e *Emulator) vroMFAGrant(c *tokenCall) {
+	mt := plusFix(c.form.Get("mfa_token"))
+	code := strings.TrimSpace(firstNonEmpty(c.form.Get("mfa_passcode"), c.form.Get("mfa_code")))
+	if mt == "" || code == "" {
+		c.fail(badRequest, errBadRequest("mfa_token and mfa_passcode are required for grant_type=mfa"))
+		return
+	}
+	name, err := c.e.st.MFALogin(VRO, mt, code, c.now)
+	if err != nil {
+		c.fail(badGrant, fromCore(err))
+		return
+	}
+	c.login(name, e.vroSession(c))
 }
 
 // vroListClients serves GET /api/{version}/Clients: a client sees only its

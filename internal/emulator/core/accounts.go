@@ -28,7 +28,7 @@ type SeedUser struct {
 	// Tenant marks an Enterprise Manager tenant account: it logs on with a
 	// LoginSpec body, never with Basic authentication. Other products ignore it.
 	Tenant bool `json:"tenant,omitempty"`
-	// Client marks a Recovery Orchestrator client account: Name is its
+	// Client marks an orchestrator (VRO, VAO 3.0) client account: Name is its
 	// client_id and Password its client_secret; it logs in with the
 	// client_credentials grant only. Other products reject it.
 	Client bool `json:"client,omitempty"`
@@ -164,8 +164,8 @@ func ValidateSeedUser(p Product, u *SeedUser) error {
 			return fmt.Errorf("emulator: scratch code %q of %q is not 8 digits", c, u.Name)
 		}
 	}
-	if u.Client && (p != VRO || u.MFASecret != "" || u.IdentityProvider) {
-		return fmt.Errorf("emulator: %q: client accounts exist only in Recovery Orchestrator (vro), without MFA or identity provider", u.Name)
+	if u.Client && ((p != VRO && p != VAO) || u.MFASecret != "" || u.IdentityProvider) {
+		return fmt.Errorf("emulator: %q: client accounts exist only in the orchestrators (vro, vao), without MFA or identity provider", u.Name)
 	}
 	return nil
 }
