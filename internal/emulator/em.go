@@ -223,15 +223,14 @@ func emSessionDoc(base, id, userName string, tenant bool) EMLogonSession {
 // ---- authenticated requests ----
 
 // emSessionID is the logon session id of the request: the
-// X-RestSvcSessionId header, else the cookie of that name.
+// X-RestSvcSessionId cookie, else the header of that name. When both are
+// sent the cookie wins and the header is ignored (the guide's HTTP
+// authentication page).
 func emSessionID(r *http.Request) string {
-	if v := strings.TrimSpace(r.Header.Get(EMSessionHeader)); v != "" {
-		return v
-	}
-	if c, err := r.Cookie(EMSessionHeader); err == nil {
+	if c, err := r.Cookie(EMSessionHeader); err == nil && strings.TrimSpace(c.Value) != "" {
 		return strings.TrimSpace(c.Value)
 	}
-	return ""
+	return strings.TrimSpace(r.Header.Get(EMSessionHeader))
 }
 
 // emCaller is an authenticated request's principal and whether it is a tenant.

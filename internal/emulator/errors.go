@@ -132,12 +132,25 @@ type VBRError struct {
 	SupportedVersions []string `json:"supportedVersions,omitempty"`
 }
 
-// emError is the Enterprise Manager error body (XML by default, JSON when
-// the client accepts only JSON). The element shape is inferred.
+// emError is the Enterprise Manager Error element (RestAPI.xsd ErrorType:
+// Message, StatusCode and Status, all required), XML by default, JSON when
+// the client accepts only JSON (that rendering is inferred).
 type emError struct {
 	XMLName    xml.Name `xml:"http://www.veeam.com/ent/v1.0 Error" json:"-"`
 	Message    string   `xml:"Message,attr" json:"Message"`
 	StatusCode int      `xml:"StatusCode,attr" json:"StatusCode"`
+	Status     string   `xml:"Status,attr" json:"Status"`
+}
+
+// emStatusName is the Status attribute of an Error: the name of the .NET
+// HttpStatusCode member ("NotFound", "RequestEntityTooLarge"), which is
+// the status's reason phrase without spaces, except for 413 (inferred:
+// the XSD types it as a string and shows no value).
+func emStatusName(status int) string {
+	if status == http.StatusRequestEntityTooLarge {
+		return "RequestEntityTooLarge"
+	}
+	return strings.NewReplacer(" ", "", "-", "").Replace(http.StatusText(status))
 }
 
 // writeError renders err in p's wire format (its productWire.errorBody; an
@@ -187,7 +200,7 @@ func emErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
 	if err.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", "Basic Realm=RestSvc")
 	}
-	body := emError{Message: err.Detail, StatusCode: err.Status}
+	body := emError{Message: err.Detail, StatusCode: err.Status, Status: emStatusName(err.Status)}
 	if wantsJSON(r) {
 		writeJSON(w, err.Status, body)
 		return
