@@ -154,9 +154,9 @@ func emLogonVersion(r *http.Request) (url.Values, *apiError) {
 // emLogonExchange checks the credentials: a body means a tenant logon (the
 // Authorization header is then ignored), no body Basic authentication.
 func emLogonExchange(c *tokenCall) {
-	body, err := io.ReadAll(c.r.Body)
-	if err != nil {
-		c.fail(badRequest, errBadRequest("the request body could not be read (it may exceed 1 MiB)"))
+	body, aerr := readBody(c.r)
+	if aerr != nil {
+		c.fail(badRequest, aerr)
 		return
 	}
 	info := infoOf(c.r)

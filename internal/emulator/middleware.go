@@ -12,9 +12,6 @@ import (
 	"time"
 )
 
-// maxBody is the largest request body the emulator reads.
-const maxBody = 1 << 20
-
 type ctxKey struct{}
 
 // reqInfo carries what handlers learn about a request to the middleware
@@ -106,7 +103,7 @@ func (e *Emulator) middleware(p Product, mux *http.ServeMux) http.Handler {
 			}
 		}()
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(sw, r.Body, maxBody)
+			r.Body = &limitedBody{rc: r.Body, left: maxBody}
 		}
 		if !control {
 			f := e.opts.Faults

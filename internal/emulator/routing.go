@@ -4,7 +4,6 @@ package emulator
 // 405 in the product's format, and small request helpers.
 
 import (
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -126,13 +125,6 @@ func requestBase(r *http.Request) string {
 		host = "localhost"
 	}
 	return scheme + "://" + host
-}
-
-// drain reads what is left of a request body (bounded by maxBody).
-func drain(r *http.Request) {
-	if r.Body != nil {
-		_, _ = io.Copy(io.Discard, r.Body)
-	}
 }
 
 // versioned wraps h with the x-api-version check of product p (AWS and

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // SeedUser describes an account the emulator knows at start (Options.Seed)
@@ -144,6 +145,9 @@ func ValidateSeedUser(p Product, u *SeedUser) error {
 	}
 	if strings.TrimSpace(u.Name) == "" {
 		return errors.New("emulator: user name is empty")
+	}
+	if !utf8.ValidString(u.Name) || !utf8.ValidString(u.Password) {
+		return fmt.Errorf("emulator: user name %q or its password is not valid UTF-8", u.Name)
 	}
 	if u.Role == "" {
 		u.Role = DefaultRole(p)
