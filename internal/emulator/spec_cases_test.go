@@ -77,7 +77,9 @@ func awsSpec() specProduct {
 				}},
 			{endpoint: "`GET /api/v1/users/{userId}`", answer: user, call: func(c *specCall) *resp { return c.json("GET", "/api/v1/users/operator", admin(c), "") }},
 			{endpoint: "`PUT /api/v1/users/{userId}`", answer: user, request: "aws-1.0-rev0-user-update-request", body: `{"description":"new"}`,
-				call: func(c *specCall) *resp { return c.json("PUT", "/api/v1/users/operator", admin(c), `{"description":"new"}`) }},
+				call: func(c *specCall) *resp {
+					return c.json("PUT", "/api/v1/users/operator", admin(c), `{"description":"new"}`)
+				}},
 			{endpoint: "`DELETE /api/v1/users/{userId}`", call: func(c *specCall) *resp { return c.json("DELETE", "/api/v1/users/operator", admin(c), "") }},
 			{endpoint: "`POST /api/v1/users/{userId}/enableMfa`", answer: fixed("aws-1.0-rev0-enable-mfa-response"), request: "aws-1.0-rev0-enable-mfa-request",
 				body: `{"recreate":false}`, call: func(c *specCall) *resp {
@@ -178,7 +180,9 @@ func vbrSpec() specProduct {
 				return c.json("GET", "/api/v1/security/settings", admin(c), "")
 			}},
 			{endpoint: "`PUT /api/v1/security/settings`", answer: fixed("vbr-1.3-rev1-security-settings"), request: "vbr-1.3-rev1-security-settings",
-				body: `{"mfaEnabled":true}`, call: func(c *specCall) *resp { return c.json("PUT", "/api/v1/security/settings", admin(c), `{"mfaEnabled":true}`) }},
+				body: `{"mfaEnabled":true}`, call: func(c *specCall) *resp {
+					return c.json("PUT", "/api/v1/security/settings", admin(c), `{"mfaEnabled":true}`)
+				}},
 			{endpoint: "`POST /api/v1/security/users/{id}/resetMFA`", call: func(c *specCall) *resp { return c.json("POST", jsmith+"/resetMFA", admin(c), "") }},
 			{endpoint: "`POST /api/v1/security/users/{id}/changeServiceAccountMode`", answer: user, request: "vbr-1.3-rev1-change-service-account-mode-request",
 				body: `{"isServiceAccountEnable":true}`, call: func(c *specCall) *resp {
