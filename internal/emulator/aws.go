@@ -15,15 +15,9 @@ import (
 )
 
 // awsWire is Backup for AWS as the emulator serves it.
-var awsWire = productWire{
-	name:           "Backup for AWS (aws)",
-	routes:         (*Emulator).awsRoutes,
-	errorBody:      awsErrorBody,
-	bearer:         true,
-	lifetimes:      lifetimes(time.Hour, 2*time.Hour),
-	accountFlags:   []string{"mfaSecret", "identityProvider"},
-	versionRefusal: awsVersionRefusal,
-}
+var awsWire = productWire{name: "Backup for AWS (aws)", routes: (*Emulator).awsRoutes, errorBody: awsErrorBody,
+	bearer: true, lifetimes: lifetimes(time.Hour, 2*time.Hour),
+	accountFlags: []string{"mfaSecret", "identityProvider"}, versionRefusal: awsVersionRefusal}
 
 // awsRevisionSyntax is the shape of an x-api-version value: 1.8-rev0.
 var awsRevisionSyntax = regexp.MustCompile(`^[0-9]+\.[0-9]+-rev[0-9]+$`)
@@ -61,14 +55,9 @@ const (
 // AWSToken is the token response of POST /api/v1/token and
 // POST /api/v1/identityProvider/token.
 type AWSToken struct {
-	AccessToken  string `json:"access_token"`
-	TokenType    string `json:"token_type"`
-	RefreshToken string `json:"refresh_token"`
-	ExpiresIn    int64  `json:"expires_in"`
-	Issued       string `json:".issued"`
-	Expires      string `json:".expires"`
-	Username     string `json:"username"`
-	RoleName     string `json:"roleName"`
+	BearerTokens
+	Username string `json:"username"`
+	RoleName string `json:"roleName"`
 }
 
 // AWSMFARequired is the answer to a password grant for a user with MFA on.
@@ -230,11 +219,7 @@ func awsMFAGrant(c *tokenCall) {
 }
 
 func awsTokenBody(tp core.Tokens) AWSToken {
-	in, issued, expires := tokenTimes(tp, awsTimeLayout)
-	return AWSToken{
-		AccessToken: tp.Access, TokenType: "bearer", RefreshToken: tp.Refresh,
-		ExpiresIn: in, Issued: issued, Expires: expires, Username: tp.UserName, RoleName: tp.Role,
-	}
+	return AWSToken{BearerTokens: bearerTokens(tp, awsTimeLayout), Username: tp.UserName, RoleName: tp.Role}
 }
 
 func (e *Emulator) awsAuthorizationCode(w http.ResponseWriter, r *http.Request) {

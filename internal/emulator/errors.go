@@ -45,27 +45,21 @@ type apiError struct {
 
 func (a *apiError) Error() string { return string(a.Code) + ": " + a.Detail }
 
-func errBadRequest(detail string) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: CodeUnexpectedContent, Detail: detail}
+// errorOf makes the constructor of errors with one status and error code.
+func errorOf(status int, code ErrorCode) func(detail string) *apiError {
+	return func(detail string) *apiError { return &apiError{Status: status, Code: code, Detail: detail} }
 }
-func errAccessDenied(detail string) *apiError {
-	return &apiError{Status: http.StatusUnauthorized, Code: CodeAccessDenied, Detail: detail}
-}
-func errForbidden(detail string) *apiError {
-	return &apiError{Status: http.StatusForbidden, Code: CodeAccessDenied, Detail: detail}
-}
-func errInvalidToken(detail string) *apiError {
-	return &apiError{Status: http.StatusUnauthorized, Code: CodeInvalidToken, Detail: detail}
-}
-func errExpiredToken(detail string) *apiError {
-	return &apiError{Status: http.StatusUnauthorized, Code: CodeExpiredToken, Detail: detail}
-}
-func errNotFound(detail string) *apiError {
-	return &apiError{Status: http.StatusNotFound, Code: CodeNotFound, Detail: detail}
-}
-func errConflict(detail string) *apiError {
-	return &apiError{Status: http.StatusConflict, Code: CodeUnexpectedContent, Detail: detail}
-}
+
+// The errors handlers answer with, by meaning.
+var (
+	errBadRequest   = errorOf(http.StatusBadRequest, CodeUnexpectedContent)
+	errAccessDenied = errorOf(http.StatusUnauthorized, CodeAccessDenied)
+	errForbidden    = errorOf(http.StatusForbidden, CodeAccessDenied)
+	errInvalidToken = errorOf(http.StatusUnauthorized, CodeInvalidToken)
+	errExpiredToken = errorOf(http.StatusUnauthorized, CodeExpiredToken)
+	errNotFound     = errorOf(http.StatusNotFound, CodeNotFound)
+	errConflict     = errorOf(http.StatusConflict, CodeUnexpectedContent)
+)
 
 // fromCore is the answer to a domain error of package core: its kind
 // decides the status and error code, its detail is kept. nil stays nil.

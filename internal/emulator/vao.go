@@ -11,17 +11,12 @@ import (
 	"strings"
 )
 
-// vaoWire is Availability Orchestrator as the emulator serves it.
-var vaoWire = productWire{
-	name:      "Availability Orchestrator (vao)",
-	routes:    (*Emulator).vaoRoutes,
-	errorBody: orchestratorErrorBody,
-	bearer:    true,
-	lifetimes: orchestratorLifetimes,
-	// 3.0 registers client accounts (POST api/v3/Clients) that log in with
-	// client_credentials.
-	accountFlags: []string{"client"},
-}
+// vaoWire is Availability Orchestrator as the emulator serves it. Its
+// build 3.0 registers client accounts (POST api/v3/Clients) that log in
+// with client_credentials.
+var vaoWire = productWire{name: "Availability Orchestrator (vao)", routes: (*Emulator).vaoRoutes,
+	errorBody: orchestratorErrorBody, bearer: true, lifetimes: orchestratorLifetimes,
+	accountFlags: []string{"client"}}
 
 func (e *Emulator) vaoRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, VAO, nil)

@@ -16,15 +16,9 @@ import (
 )
 
 // vbrWire is Backup & Replication as the emulator serves it.
-var vbrWire = productWire{
-	name:           "Backup & Replication (vbr)",
-	routes:         (*Emulator).vbrRoutes,
-	errorBody:      vbrErrorBody,
-	bearer:         true,
-	lifetimes:      lifetimes(time.Hour, 14*24*time.Hour),
-	accountFlags:   []string{"mfaSecret", "serviceAccount"},
-	versionRefusal: vbrVersionRefusal,
-}
+var vbrWire = productWire{name: "Backup & Replication (vbr)", routes: (*Emulator).vbrRoutes,
+	errorBody: vbrErrorBody, bearer: true, lifetimes: lifetimes(time.Hour, 14*24*time.Hour),
+	accountFlags: []string{"mfaSecret", "serviceAccount"}, versionRefusal: vbrVersionRefusal}
 
 // vbrTimeLayout is the layout of ".issued" and ".expires": the document
 // prints a UTC offset ("2022-04-24T14:24:18+01:00"); the emulator writes UTC
@@ -50,15 +44,8 @@ func vbrVersionRefusal(_ string, supported []string) *apiError {
 		Detail: "The specified API version is not supported.", Supported: supported}
 }
 
-// VBRToken is the answer of POST /api/oauth2/token.
-type VBRToken struct {
-	AccessToken  string `json:"access_token"`
-	TokenType    string `json:"token_type"`
-	RefreshToken string `json:"refresh_token"`
-	ExpiresIn    int64  `json:"expires_in"`
-	Issued       string `json:".issued"`
-	Expires      string `json:".expires"`
-}
+// VBRToken is the answer of POST /api/oauth2/token (TokenModel).
+type VBRToken = BearerTokens
 
 func (e *Emulator) vbrRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, VBR, e.vbrVersioned)
@@ -188,13 +175,7 @@ func (e *Emulator) vbrPlatformGrant(c *tokenCall) {
 	c.login(name, c.session())
 }
 
-func vbrTokenBody(tp core.Tokens) VBRToken {
-	in, issued, expires := tokenTimes(tp, vbrTimeLayout)
-	return VBRToken{
-		AccessToken: tp.Access, TokenType: "bearer", RefreshToken: tp.Refresh,
-		ExpiresIn: in, Issued: issued, Expires: expires,
-	}
-}
+func vbrTokenBody(tp core.Tokens) VBRToken { return bearerTokens(tp, vbrTimeLayout) }
 
 // VBRPlatformToken returns the platform service token of the Backup &
 // Replication user called name (the value the vbr_token grant accepts), or
