@@ -163,7 +163,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	mfa := fs.Duration("mfa-token-lifetime", 0, "lifetime of the mfa_token between the two steps of an MFA login (0: 5m)")
 	fs.Var(c.builds, "build", buildsUsage())
 	fs.StringVar(&c.awsVersions, "aws-versions", "", "comma-separated x-api-version values Backup for AWS accepts (default: its build's, 1.0-rev0 … 1.8-rev0 for build 10)")
-	fs.BoolVar(&c.control, "control", false, "serve the /emulator/ control API on every listener: POST /emulator/clock/advance?seconds=N, GET /emulator/clock, GET /emulator/counters, POST /emulator/reset, POST /emulator/users, GET /emulator/users/{product}/{name}, GET /emulator/totp, GET /emulator/sessions")
+	fs.BoolVar(&c.control, "control", false, "serve the /emulator/ control API on every listener: POST /emulator/clock/advance?seconds=N, GET /emulator/clock, GET /emulator/counters, POST /emulator/reset, POST /emulator/users, GET /emulator/users/{product}/{name}, GET /emulator/totp, GET /emulator/sessions, GET /emulator/info (each product's build and accepted revisions)")
 	fs.BoolVar(&c.logRequests, "log-requests", false, "log every request as JSON on stderr (authorization headers, passwords, tokens, codes and secrets masked)")
 	fs.StringVar(&c.statePath, "state", "", "keep the accounts (users, passwords, MFA secrets) in this JSON `FILE` across restarts, written and fsynced before each change is acknowledged; when it exists its accounts replace the -config/-user ones; tokens and sessions stay in memory")
 	fs.DurationVar(&c.faults.Latency, "fault-latency", 0, "add this latency to every product request")
