@@ -124,7 +124,7 @@ var products = []*product{
 			client.FieldTOTPSecret: " (the base32 MFA secret, so codes are computed for you), or mfa_code (a one-shot code)",
 		},
 		loginFailedHint: " (and, for a user with MFA, totp_secret or mfa_code)",
-		token:           &tokenSpec{typeName: "vro_token", what: "access token", note: orchestratorInterference},
+		token:           &tokenSpec{typeName: "vro_token", what: "access token", sessionsInterfere: true},
 	},
 	{
 		id: client.VAO, flavor: client.VAOFlavor, schema: vaoBlockSchema, model: func() any { return &vaoBlockModel{} }, open: opener(client.NewVAO),
@@ -136,7 +136,7 @@ var products = []*product{
 		noCredentials: `set username and password, or client_id and client_secret of a client account, in the "vao" block ` +
 			`(or VEEAM_VAO_USERNAME and VEEAM_VAO_PASSWORD, or VEEAM_VAO_CLIENT_ID and VEEAM_VAO_CLIENT_SECRET)`,
 		hints: map[client.Field]string{client.FieldUsername: ` (in HCL "VEEAM\\administrator")`},
-		token: &tokenSpec{typeName: "vao_token", what: "access token", note: orchestratorInterference},
+		token: &tokenSpec{typeName: "vao_token", what: "access token", sessionsInterfere: true},
 	},
 	{
 		id: client.EM, flavor: client.EMFlavor, schema: emBlockSchema, model: func() any { return &emBlockModel{} }, open: opener(client.NewEM),
@@ -151,7 +151,8 @@ var products = []*product{
 		loginFailedHint: " (and tenant: true for a tenant account, unset for any other)",
 		// Enterprise Manager has no refresh: the session lasts 15 minutes after its last use, and
 		// closing it deletes the logon session.
-		token: &tokenSpec{typeName: "em_session", what: "logon session id"},
+		token: &tokenSpec{typeName: "em_session", what: "logon session id", note: fmt.Sprintf(
+			"Enterprise Manager ends a session after %d minutes without requests, and it cannot be renewed.", int(client.EMIdleTimeout.Minutes()))},
 	},
 }
 
@@ -167,12 +168,6 @@ func checkEMAPIVersion(_ *product, r *resolver, cfg client.Config) error {
 	}
 	return nil
 }
-
-// orchestratorInterference is the orchestrators' documented warning, for their token docs.
-const orchestratorInterference = "\n\n~> **Sessions of the same user may interfere.** The orchestrator's documentation warns that " +
-	"simultaneous sessions under the same credentials can end each other, and this token is a second session beside the " +
-	"provider's own. Prefer a dedicated client account for the block whose sessions other logins cannot end " +
-	"(for Recovery Orchestrator: `client_id` and `client_secret`)."
 
 // noCredentialsSentence completes "no credentials: ...".
 func (p *product) noCredentialsSentence() string {
