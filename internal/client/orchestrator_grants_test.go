@@ -80,7 +80,7 @@ func TestVROMFAGrant(t *testing.T) {
 			g := &grantServer{}
 			srv := httptest.NewServer(vroMFAServer(g, now))
 			defer srv.Close()
-			c, err := NewVRO(Config{Host: srv.URL, Credentials: tc.creds, Now: now, MaxRetries: -1})
+			c, err := NewVRO(Config{Host: srv.URL, AllowPlaintextHTTP: true, Credentials: tc.creds, Now: now, MaxRetries: -1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +103,7 @@ func TestVROMFAWrongCodeIsRejected(t *testing.T) {
 	g := &grantServer{}
 	srv := httptest.NewServer(vroMFAServer(g, func() time.Time { return t0 }))
 	defer srv.Close()
-	c, _ := NewVRO(Config{Host: srv.URL, Credentials: Credentials{Username: "sara", Password: "pw", MFACode: "000000"}, MaxRetries: -1})
+	c, _ := NewVRO(Config{Host: srv.URL, AllowPlaintextHTTP: true, Credentials: Credentials{Username: "sara", Password: "pw", MFACode: "000000"}, MaxRetries: -1})
 	_, err := c.Credential(ctxT(t))
 	if !IsAuthenticationFailed(err) || !errors.Is(err, ErrMFACodeRejected) {
 		t.Fatalf("want the MFA code rejected, got %v", err)
@@ -134,7 +134,7 @@ func TestVAOClientCredentialsGrant(t *testing.T) {
 		writeTokenJSON(w, 200, orchToken)
 	}))
 	defer srv.Close()
-	c, err := NewVAO(Config{Host: srv.URL, Credentials: Credentials{ClientID: "vao-client", ClientSecret: "Secret1"}, MaxRetries: -1})
+	c, err := NewVAO(Config{Host: srv.URL, AllowPlaintextHTTP: true, Credentials: Credentials{ClientID: "vao-client", ClientSecret: "Secret1"}, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,10 +142,10 @@ func TestVAOClientCredentialsGrant(t *testing.T) {
 	if err != nil || tok.AccessToken != "acc" || tok.Username != "vao-client" || tok.Expiry.IsZero() {
 		t.Fatalf("token %+v, %v", tok, err)
 	}
-	bad, _ := NewVAO(Config{Host: srv.URL, Credentials: Credentials{ClientID: "vao-client", ClientSecret: "wrong"}, MaxRetries: -1})
+	bad, _ := NewVAO(Config{Host: srv.URL, AllowPlaintextHTTP: true, Credentials: Credentials{ClientID: "vao-client", ClientSecret: "wrong"}, MaxRetries: -1})
 	_, err = bad.Credential(ctxT(t))
 	wantConfigError(t, err, "client_secret", "the server rejected the credentials", "create a new client account")
-	both, _ := NewVAO(Config{Host: srv.URL, Credentials: Credentials{ClientID: "vao-client", ClientSecret: "Secret1", Username: `VEEAM\u`, Password: "p"}, MaxRetries: -1})
+	both, _ := NewVAO(Config{Host: srv.URL, AllowPlaintextHTTP: true, Credentials: Credentials{ClientID: "vao-client", ClientSecret: "Secret1", Username: `VEEAM\u`, Password: "p"}, MaxRetries: -1})
 	_, err = both.Credential(ctxT(t))
 	wantConfigError(t, err, "client_id", "conflicts with username/password")
 }

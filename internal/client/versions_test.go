@@ -63,7 +63,7 @@ func awsRefusal(w http.ResponseWriter) {
 
 func negotiationClient(t *testing.T, f *Flavor, url, version string) *Session {
 	t.Helper()
-	s, err := NewSession(f, Config{Host: url, APIVersion: version, MaxRetries: -1,
+	s, err := NewSession(f, Config{Host: url, AllowPlaintextHTTP: true, APIVersion: version, MaxRetries: -1,
 		Credentials: Credentials{Username: "u", Password: "p"}})
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +190,7 @@ func TestNegotiationKeepsSingleUseCredentials(t *testing.T) {
 	vs := &versionServer{}
 	srv := httptest.NewServer(vs.handler([]string{"1.2-rev1"}, vbrRefusal))
 	defer srv.Close()
-	s, err := NewSession(VBRFlavor, Config{Host: srv.URL, MaxRetries: -1, Credentials: Credentials{AuthorizationCode: "code"}})
+	s, err := NewSession(VBRFlavor, Config{Host: srv.URL, AllowPlaintextHTTP: true, MaxRetries: -1, Credentials: Credentials{AuthorizationCode: "code"}})
 	if err != nil {
 		t.Fatal(err)
 	}
