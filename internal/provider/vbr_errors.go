@@ -31,12 +31,6 @@ func addVBRError(d *providerData, diags *diag.Diagnostics, summary string, err e
 	}
 }
 
-// revisionList names the revisions the client knows for p, newest first: "`1.3-rev2` … `1.0-rev1`".
-func revisionList(p client.Product) string {
-	r := client.KnownRevisions(p)
-	return fmt.Sprintf("`%s` … `%s`", r[0], r[len(r)-1])
-}
-
 // vbrNoAuthorizationCodes is what to use instead of veeam_vbr_authorization_code on Backup &
 // Replication 13 and later.
 const vbrNoAuthorizationCodes = "Backup & Replication 13 removed authorization codes (REST API 1.3-rev0); they work with 12.3 and older. " +

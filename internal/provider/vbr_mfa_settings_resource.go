@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -100,8 +99,7 @@ func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.Create
 	if !r.set(ctx, c, &plan, &resp.Diagnostics) {
 		return
 	}
-	b, _ := json.Marshal(vbrMFASettingsPrivate{Before: before.MFAEnabled})
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, vbrMFASettingsPrivateKey, b)...)
+	resp.Diagnostics.Append(rememberPrivate(ctx, resp.Private, vbrMFASettingsPrivateKey, vbrMFASettingsPrivate{Before: before.MFAEnabled})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -207,11 +205,8 @@ func (r *vbrMFASettingsResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	detail := fmt.Sprintf("Terraform no longer manages the multi-factor authentication setting of Veeam Backup & Replication; it stays %s on the server.", enabledOrDisabled(state.MFAEnabled.ValueBool()))
-	if b, diags := req.Private.GetKey(ctx, vbrMFASettingsPrivateKey); !diags.HasError() && len(b) > 0 {
-		var p vbrMFASettingsPrivate
-		if json.Unmarshal(b, &p) == nil && p.Before != state.MFAEnabled.ValueBool() {
-			detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", enabledOrDisabled(p.Before), p.Before)
-		}
+	if p, ok := recallPrivate[vbrMFASettingsPrivate](ctx, req.Private, vbrMFASettingsPrivateKey); ok && p.Before != state.MFAEnabled.ValueBool() {
+		detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", enabledOrDisabled(p.Before), p.Before)
 	}
 	resp.Diagnostics.AddWarning("MFA setting left unchanged", detail)
 }

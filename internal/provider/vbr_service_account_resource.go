@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -159,8 +158,7 @@ func (r *vbrServiceAccountResource) Create(ctx context.Context, req resource.Cre
 			return
 		}
 	}
-	b, _ := json.Marshal(vbrServiceAccountPrivate{WasServiceAccount: before})
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, vbrServiceAccountPrivateKey, b)...)
+	resp.Diagnostics.Append(rememberPrivate(ctx, resp.Private, vbrServiceAccountPrivateKey, vbrServiceAccountPrivate{WasServiceAccount: before})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, vbrServiceAccountState(u, plan))...)
 }
 
@@ -210,13 +208,10 @@ func (r *vbrServiceAccountResource) Delete(ctx context.Context, req resource.Del
 		return
 	}
 	name := state.UserName.ValueString()
-	if b, diags := req.Private.GetKey(ctx, vbrServiceAccountPrivateKey); !diags.HasError() && len(b) > 0 {
-		var p vbrServiceAccountPrivate
-		if json.Unmarshal(b, &p) == nil && p.WasServiceAccount {
-			resp.Diagnostics.AddWarning("Service account left as it was",
-				fmt.Sprintf("%q already was a service account before Terraform managed it, so it stays one.", name))
-			return
-		}
+	if p, ok := recallPrivate[vbrServiceAccountPrivate](ctx, req.Private, vbrServiceAccountPrivateKey); ok && p.WasServiceAccount {
+		resp.Diagnostics.AddWarning("Service account left as it was",
+			fmt.Sprintf("%q already was a service account before Terraform managed it, so it stays one.", name))
+		return
 	}
 	if r.wouldLockOutProvider(ctx, c, state, &resp.Diagnostics) {
 		return
