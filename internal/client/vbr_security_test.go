@@ -65,3 +65,16 @@ func TestVBRChangeServiceAccountMode(t *testing.T) {
 		t.Fatalf("unknown id: want not found, got %v", err)
 	}
 }
+
+// A pinned older revision on a Backup & Replication 13 server still finds no authorization
+// codes: the server's 404 becomes the same UnavailableError, naming the pinned revision.
+func TestVBRAuthorizationCodePinnedOldRevisionOn13(t *testing.T) {
+	srv := startVBRBuild(t, "13.1")
+	cfg := vbrConfig(srv, "administrator", "Password1")
+	cfg.APIVersion = "1.2-rev1"
+	_, err := newVBRClient(t, cfg).AuthorizationCode(ctxT(t))
+	var ue *UnavailableError
+	if !errors.As(err, &ue) || !IsNotFound(err) || !strings.Contains(err.Error(), "spoken to with api_version 1.2-rev1) has no authorization codes") {
+		t.Fatalf("want an UnavailableError keeping the 404, got %v", err)
+	}
+}
