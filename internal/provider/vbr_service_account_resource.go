@@ -81,7 +81,7 @@ func (r *vbrServiceAccountResource) Schema(_ context.Context, _ resource.SchemaR
 			},
 			"user_name": schema.StringAttribute{
 				Optional: true, Computed: true,
-				MarkdownDescription: "The user's name, e.g. `DOMAIN\\\\svc-terraform` (compared case-insensitively). Conflicts with `user_id`; changing it replaces the resource.",
+				MarkdownDescription: "The user's name, e.g. `DOMAIN\\svc-terraform` (compared case-insensitively; in HCL a backslash is written `\\\\`). Conflicts with `user_id`; changing it replaces the resource.",
 				PlanModifiers:       replace,
 			},
 			"type": schema.StringAttribute{
