@@ -1,14 +1,55 @@
 package client
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Spec-shaped examples (testdata/spec, written from the published OpenAPI schemas of each
 // revision the client claims; see /work/notes/spec) go through the client's own decoders.
+// TestConformanceExamplesMatchTheSchemas proves each example has its revision's shape, with the
+// JSON schemas the emulator's conformance tests use (../emulator/testdata/schemas).
+
+// exampleSchemas names each example's schema.
+var exampleSchemas = map[string]string{
+	"vbr-1.3-rev1-security-users.json":              "vbr-1.3-rev1-security-users",
+	"vbr-1.3-rev2-security-users.json":              "vbr-1.3-rev2-security-users",
+	"vbr-1.3-rev2-security-user.json":               "vbr-1.3-rev2-security-user",
+	"vbr-token-response.json":                       "vbr-token-response",
+	"vbr-error-unsupported-version.json":            "vbr-error",
+	"aws-1.0-rev0-token-response.json":              "aws-1.0-rev0-token-response",
+	"aws-1.0-rev0-mfa-step1.json":                   "aws-1.0-rev0-token-response",
+	"aws-1.0-rev0-users-page.json":                  "aws-1.0-rev0-users-page",
+	"aws-1.0-rev0-problem-unsupported-version.json": "aws-1.0-rev0-problem",
+	"orchestrator-token-response.json":              "orchestrator-token-response",
+}
+
+func TestConformanceExamplesMatchTheSchemas(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "spec", "*.json"))
+	if err != nil || len(files) != len(exampleSchemas) {
+		t.Fatalf("%d examples, %d with a schema (%v): every example needs one", len(files), len(exampleSchemas), err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	for name, schema := range exampleSchemas {
+		sch, err := c.Compile(filepath.Join("..", "emulator", "testdata", "schemas", schema+".json"))
+		if err != nil {
+			t.Fatalf("%s: %v", schema, err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(specExample(t, name).Body))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := sch.Validate(doc); err != nil {
+			t.Errorf("%s does not have the shape of %s: %v", name, schema, err)
+		}
+	}
+}
 
 func specExample(t *testing.T, name string) *Response {
 	t.Helper()
