@@ -172,14 +172,21 @@ func TestConformanceAWSUsersPage(t *testing.T) {
 }
 
 func TestConformanceVersionRefusals(t *testing.T) {
-	for file, want := range map[string]string{
-		"vbr-error-unsupported-version.json":            "NotImplemented",
-		"aws-1.0-rev0-problem-unsupported-version.json": "unsupportedApiVersion",
+	for file, want := range map[string]struct {
+		product, other Product
+		code           string
+	}{
+		"vbr-error-unsupported-version.json":            {VBR, AWS, "NotImplemented"},
+		"aws-1.0-rev0-problem-unsupported-version.json": {AWS, VBR, "unsupportedApiVersion"},
 	} {
 		code, msg := decodeJSONError(400, "application/json", specExample(t, file).Body)
-		err := &APIError{Status: 400, ErrorCode: code, Message: msg}
-		if code != want || !IsVersionRefusal(err) {
-			t.Errorf("%s: code %q, message %q: want %q and a version refusal", file, code, msg, want)
+		err := &APIError{Product: want.product, Status: 400, ErrorCode: code, Message: msg}
+		if code != want.code || !IsVersionRefusal(err) {
+			t.Errorf("%s: code %q, message %q: want %q and a version refusal", file, code, msg, want.code)
+		}
+		// The same answer to the other product's client comes from the wrong server.
+		if err.Product = want.other; IsVersionRefusal(err) {
+			t.Errorf("%s: a refusal to a %s client counted as a version refusal", file, want.other)
 		}
 	}
 	// Other 400s are not version refusals.

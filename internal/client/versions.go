@@ -122,10 +122,11 @@ func (s *Session) settle(ctx context.Context, v string, refused []string) {
 }
 
 // IsVersionRefusal reports whether err is a server's answer that it does not support the API
-// revision the request carried: Backup & Replication's 400 NotImplemented "The specified API
-// version is not supported.", Backup for AWS's problem types unsupportedApiVersion,
-// invalidApiVersion and apiVersionUnspecified (decodeJSONError gives them as the code), or an
-// older server's 400 naming the x-api-version header.
+// revision the request carried, in the answering product's own words: Backup & Replication's
+// 400 NotImplemented "The specified API version is not supported.", Backup for AWS's problem
+// types unsupportedApiVersion, invalidApiVersion and apiVersionUnspecified (decodeJSONError
+// gives them as the code), or a 400 naming the x-api-version header. Another product's refusal
+// (a block pointed at the wrong port) is not one: its login fails as the wrong product.
 func IsVersionRefusal(err error) bool {
 	var e *APIError
 	if !errors.As(err, &e) || e.Status != http.StatusBadRequest {
@@ -134,9 +135,9 @@ func IsVersionRefusal(err error) bool {
 	msg := strings.ToLower(e.Message)
 	switch {
 	case slices.Contains(awsVersionProblems, e.ErrorCode):
-		return true
+		return e.Product == AWS || e.Product == ""
 	case e.ErrorCode == "NotImplemented" && strings.Contains(msg, "version"):
-		return true
+		return e.Product == VBR || e.Product == ""
 	}
 	return strings.Contains(msg, "x-api-version")
 }

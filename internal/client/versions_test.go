@@ -230,3 +230,19 @@ func TestVBRAuthorizationCodeByRevision(t *testing.T) {
 		})
 	}
 }
+
+// A block pointed at another product's port does not step through every revision on that
+// product's refusals, nor blames api_version: one request, and the other product's answer.
+func TestNegotiationAtAnotherProductsPort(t *testing.T) {
+	srv := startEmulator(t)
+	cfg := vbrConfig(srv, "administrator", "Password1")
+	cfg.Host = srv.URL[emulator.AWS]
+	_, err := newVBRClient(t, cfg).Credential(ctxT(t))
+	var ce *ConfigError
+	if err == nil || (errors.As(err, &ce) && ce.Field == FieldAPIVersion) || !strings.Contains(err.Error(), "unsupportedApiVersion") {
+		t.Fatalf("want Backup for AWS's answer, not an api_version error, got %v", err)
+	}
+	if n := srv.Emulator.Counters(emulator.AWS).Status4xx; n != 1 {
+		t.Fatalf("%d requests refused by Backup for AWS, want 1", n)
+	}
+}
