@@ -267,8 +267,7 @@ func (c *AWSClient) EnableMFA(ctx context.Context, user string, recreate bool) (
 // AcceptMFA confirms an enrollment with a code computed from its secret.
 func (c *AWSClient) AcceptMFA(ctx context.Context, user, code, token string) error {
 	// Retry-safe: a resent acceptMfa either confirms the still-pending enrollment or, when the
-	// first one got through, fails as "nothing pending", which EnrollMFA resolves by reading
-	// the user.
+	// first one got through, fails as "nothing pending", which EnrollMFA resolves.
 	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/acceptMfa", JSON: map[string]string{"code": code, "token": token}, RetrySafe: true})
 	return err
 }
@@ -286,12 +285,28 @@ func (c *AWSClient) DisableMFA(ctx context.Context, user string) error {
 	return err
 }
 
+// ErrMFAAlreadyEnabled is EnrollMFA's answer when enableMfa without recreate was refused
+// because the user already has MFA: the appliance never returns that secret again.
+var ErrMFAAlreadyEnabled = errors.New("MFA is already enabled for the user")
+
 // EnrollMFA enables (or, with recreate, re-creates) MFA for user with no human in the loop:
-// enableMfa, then the current TOTP code of the returned secret to acceptMfa. A code computed at
-// the edge of its 30-second step is retried once with the next step's code.
+// enableMfa, then the current TOTP code of the returned secret to acceptMfa. Two requests; the
+// user is read only when an answer needs explaining:
+//   - enableMfa without recreate refused with 400 while MFA is on: ErrMFAAlreadyEnabled.
+//   - acceptMfa failed but MFA is now on, for a first enrollment: only this enrollment was
+//     pending, so its accept got through (a resend after a lost answer finds nothing pending).
+//   - acceptMfa refused twice with 400, a step apart, during a rotation while MFA is on: a
+//     code of the new secret cannot be refused twice a step apart while the enrollment is
+//     pending, and its token is known only to this call, so the enrollment is no longer
+//     pending because this call's accept got through; the new secret is the live one.
+//
+// A code computed at the edge of its 30-second step is retried once with the next step's code.
 func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (*MFAEnrollment, error) {
 	e, err := c.EnableMFA(ctx, user, recreate)
 	if err != nil {
+		if !recreate && hasStatus(err, http.StatusBadRequest) && c.mfaEnabled(ctx, user) {
+			return nil, fmt.Errorf("%w: %w", ErrMFAAlreadyEnabled, err)
+		}
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
@@ -303,22 +318,50 @@ func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (
 		if err == nil {
 			return e, nil
 		}
-		if !recreate && hasStatus(err, http.StatusBadRequest) {
-			// An acceptMfa whose answer was lost and was resent finds nothing pending: if MFA
-			// is now on, the first one got through with this secret (only this enrollment
-			// was pending).
-			if u, gerr := c.GetUser(ctx, user); gerr == nil && u.MFAEnabled {
-				return e, nil
-			}
+		if !recreate && c.mfaEnabled(ctx, user) {
+			return e, nil
 		}
-		var apiErr *APIError
-		if attempt > 0 || !errors.As(err, &apiErr) || (apiErr.Status != http.StatusBadRequest && apiErr.Status != http.StatusUnauthorized) {
+		refused := hasStatus(err, http.StatusBadRequest, http.StatusUnauthorized)
+		if recreate && attempt > 0 && hasStatus(err, http.StatusBadRequest) && c.mfaEnabled(ctx, user) {
+			return e, nil
+		}
+		if attempt > 0 || !refused {
 			return nil, err
 		}
 		if err := waitNextTOTPStep(ctx, c.Now()); err != nil {
 			return nil, err
 		}
 	}
+}
+
+// mfaEnabled reads whether user has MFA on now; false when the read fails.
+func (c *AWSClient) mfaEnabled(ctx context.Context, user string) bool {
+	u, err := c.GetUser(ctx, user)
+	return err == nil && u.MFAEnabled
+}
+
+// PasswordLogsIn reports whether password is user's password, by logging in as user with it in
+// a separate session, which it logs out at once. For a user with MFA the server asks for the
+// second factor only after accepting the password: that proves it too, and opens no session.
+// It is the proof that an account is the one a create whose answer was lost made.
+func (c *AWSClient) PasswordLogsIn(ctx context.Context, user, password string) (bool, error) {
+	cfg := c.Config()
+	cfg.Credentials = Credentials{Username: user, Password: password}
+	probe, err := NewAWS(cfg)
+	if err != nil {
+		return false, err
+	}
+	_, err = probe.Credential(ctx)
+	var ce *ConfigError
+	switch {
+	case err == nil:
+		return true, probe.Logout(ctx)
+	case errors.As(err, &ce) && ce.Field == FieldTOTPSecret:
+		return true, nil
+	case IsAuthenticationFailed(err):
+		return false, nil
+	}
+	return false, err
 }
 
 // ErrMFACodeRejected wraps the server's answer when the mfa grant refused the code.
