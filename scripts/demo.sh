@@ -9,7 +9,12 @@ cd "$(dirname "$0")/.."
 root=$PWD
 demo=$root/.demo
 version=0.1.0
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Bold headings on a terminal only: piped or logged output stays plain.
+if [ -t 1 ]; then
+  step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n==> %s\n' "$*"; }
+fi
 
 lib_require_go "make demo"
 lib_require_terraform "make demo"
@@ -38,16 +43,16 @@ export TF_IN_AUTOMATION=1
 export VEEAM_AWS_HOST=$url VEEAM_AWS_CA_CERT_FILE=$demo/ca.pem
 export VEEAM_AWS_USERNAME=administrator VEEAM_AWS_PASSWORD=Password1
 
-step "terraform init (offline, from the filesystem mirror)"
+step "terraform init (offline, from the filesystem mirror): what a user sees on first init"
 cp "$root/examples/demo/main.tf" "$demo/work/"
-terraform -chdir="$demo/work" init -input=false -no-color >/dev/null
-echo "initialised $demo/work"
+terraform -chdir="$demo/work" init -input=false -no-color
 
 step "terraform apply: enable MFA for alice (enableMfa, TOTP code computed, acceptMfa)"
 terraform -chdir="$demo/work" apply -input=false -auto-approve -no-color
 
 step "Outputs"
 terraform -chdir="$demo/work" output -no-color
+# The output calls provider::veeam::qr_code_png(otpauth_uri): the PNG is not kept in state.
 terraform -chdir="$demo/work" output -raw qr_code_png | base64 -d >"$demo/alice-mfa-qr.png"
 echo "QR code for an authenticator app: $demo/alice-mfa-qr.png"
 echo "The secret itself: terraform -chdir=.demo/work output -raw secret_key"
