@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -14,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
-	"github.com/pquerna/otp/totp"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
 	"github.com/tfveeam/terraform-provider-veeam/internal/pgpkey/pgpkeytest"
@@ -60,20 +58,12 @@ func encryptedForKey(srv *emulatortest.Servers, key *pgpkeytest.KeyPair, user st
 		}
 		st, _ := srv.Emulator.AWSUser(user)
 		switch {
-		case !st.MFAEnabled || st.MFASecret != secret:
-			return fmt.Errorf("the decrypted secret is not the appliance's (MFA on: %v)", st.MFAEnabled)
 		case !strings.HasPrefix(uri, "otpauth://totp/") || !strings.Contains(uri, "secret="+secret):
 			return fmt.Errorf("the decrypted otpauth URI does not carry the secret")
 		case !slices.Equal(strings.Split(codes, "\n"), st.ScratchCodes):
 			return fmt.Errorf("the decrypted scratch codes are not the appliance's")
 		}
-		if _, err := totp.GenerateCode(secret, time.Now()); err != nil {
-			return fmt.Errorf("the decrypted secret is not a TOTP secret: %v", err)
-		}
-		if remember != nil {
-			*remember = secret
-		}
-		return nil
+		return secretIsLive(srv, user, secret, remember)
 	}
 }
 

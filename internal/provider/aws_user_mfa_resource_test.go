@@ -36,21 +36,27 @@ resource "veeam_aws_user_mfa" "test" {
 // logins against, and that it produces a code the appliance accepts.
 func secretMatchesEmulator(srv *emulatortest.Servers, user string, remember *string) resource.TestCheckFunc {
 	return resource.TestCheckResourceAttrWith(mfaAddr, "secret_key", func(v string) error {
-		st, ok := srv.Emulator.AWSUser(user)
-		if !ok || !st.MFAEnabled {
-			return fmt.Errorf("the emulator says MFA is not enabled for %s", user)
-		}
-		if st.MFASecret != v {
-			return fmt.Errorf("secret_key in state differs from the appliance's secret")
-		}
-		if _, err := totp.GenerateCode(v, time.Now()); err != nil {
-			return fmt.Errorf("secret_key is not a usable TOTP secret: %v", err)
-		}
-		if remember != nil {
-			*remember = v
-		}
-		return nil
+		return secretIsLive(srv, user, v, remember)
 	})
+}
+
+// secretIsLive checks that secret is the appliance's live MFA secret of user and a usable
+// TOTP secret; remember (when not nil) receives it.
+func secretIsLive(srv *emulatortest.Servers, user, secret string, remember *string) error {
+	st, ok := srv.Emulator.AWSUser(user)
+	if !ok || !st.MFAEnabled {
+		return fmt.Errorf("the emulator says MFA is not enabled for %s", user)
+	}
+	if st.MFASecret != secret {
+		return fmt.Errorf("the secret in state differs from the appliance's secret")
+	}
+	if _, err := totp.GenerateCode(secret, time.Now()); err != nil {
+		return fmt.Errorf("the secret in state is not a usable TOTP secret: %v", err)
+	}
+	if remember != nil {
+		*remember = secret
+	}
+	return nil
 }
 
 func TestAccAWSUserMFA_lifecycle(t *testing.T) {
