@@ -32,7 +32,7 @@ func answerLostOnce(lp *lostAnswerProxy, n int) resource.TestCheckFunc {
 	}
 }
 
-var lostAnswerKinds = []lostAnswer{answerCut, answerBadGateway}
+var lostAnswerKinds = []lostAnswer{answerCut, answerBadGateway, answerTimeout}
 
 // TestAccAWSUserMFA_lostAcceptAnswer loses the answer to acceptMfa, on the first enrollment and
 // on a rotation: the resend finds nothing pending, and the secret that the appliance accepted

@@ -190,6 +190,17 @@ resource "veeam_aws_user_mfa" "test" {
 				ExpectError: regexp.MustCompile(`(?s)no Veeam Backup for AWS user "nobody"`),
 			},
 			{
+				// MFA enabled outside Terraform: enableMfa's refusal is explained, not retried.
+				PreConfig: func() {
+					addAWSUser(t, srv, "mfa-on", "Mfa-On-Pass1", "Portal Operator")
+					if _, err := testAWSClient(t, srv).EnrollMFA(context.Background(), "mfa-on", false); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      mfaConfig(srv, "mfa-on", ""),
+				ExpectError: regexp.MustCompile(`(?s)MFA is already enabled.*terraform import veeam_aws_user_mfa.NAME mfa-on`),
+			},
+			{
 				Config: `
 resource "veeam_aws_user_mfa" "test" {
   user_name = "administrator"
