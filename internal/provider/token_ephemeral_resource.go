@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -24,11 +25,55 @@ type tokenEphemeral struct {
 	data    *providerData
 }
 
-// tokenSpec is what a product's entry says about its token.
+// tokenSpec is what a product's entry says about its token. The header it travels in comes
+// from the product's client.Flavor.
 type tokenSpec struct {
 	typeName string // suffix after "veeam_"
 	what     string // "access token", "session id"
-	note     string // product-specific advice appended to the description
+	note     string // product-specific facts appended to the description
+	// sessionsInterfere: the product's documentation warns that simultaneous sessions under
+	// the same credentials may end each other (the orchestrators).
+	sessionsInterfere bool
+}
+
+// description is the token's page: what it is, how to send it, and the product's own notes.
+func (s *tokenSpec) description(p *product) string {
+	f := p.flavor
+	var b strings.Builder
+	fmt.Fprintf(&b, "A fresh %s %s, for another provider or a script, that never reaches plan or state. "+
+		"Opening it logs in with the credentials of the provider's `%s` block (its own session); Terraform closes it at the end "+
+		"of the run, which logs that session out. Needs Terraform 1.10 or newer.\n\n", p.id.Title(), s.what, p.id)
+	if f.CredentialPrefix == "" {
+		fmt.Fprintf(&b, "%s does not use bearer tokens: the %s travels in the `%s` header, with no `Bearer` prefix. ", p.id.Title(), s.what, f.CredentialHeader)
+	}
+	fmt.Fprintf(&b, "Send `header_name` and `header_value` as they are, for example "+
+		"`{ (ephemeral.veeam_%s.NAME.header_name) = ephemeral.veeam_%s.NAME.header_value }`.", s.typeName, s.typeName)
+	if s.note != "" {
+		b.WriteString(" " + s.note)
+	}
+	if s.sessionsInterfere {
+		b.WriteString("\n\n~> **Sessions of the same user may interfere.** The orchestrator's documentation warns that " +
+			"simultaneous sessions under the same credentials can end each other, and this token is a second session beside the " +
+			"provider's own. ")
+		if p.logsInWith("client_id") {
+			fmt.Fprintf(&b, "Prefer a dedicated client account for the `%s` block (`client_id` and `client_secret`), as the documentation advises.", p.id)
+		} else {
+			fmt.Fprintf(&b, "Give the `%s` block a user of its own (for example `VEEAM\\svc-terraform`) that no person or other tool logs in as, "+
+				"so only Terraform's own sessions can meet.", p.id)
+		}
+	}
+	return b.String()
+}
+
+// headerDescriptions describe header_name and header_value: the product's header and prefix.
+func (s *tokenSpec) headerDescriptions(p *product) (name, value string) {
+	f := p.flavor
+	name = fmt.Sprintf("The request header that carries it: `%s`.", f.CredentialHeader)
+	value = fmt.Sprintf("The header's full value: `%s<token>`.", f.CredentialPrefix)
+	if f.CredentialPrefix == "" {
+		value = fmt.Sprintf("The header's full value: the bare %s, the same as `token` (no `Bearer` prefix).", s.what)
+	}
+	return name, value
 }
 
 // newTokenEphemeralResource is the token ephemeral resource of p.
@@ -70,15 +115,14 @@ func (e *tokenEphemeral) Metadata(_ context.Context, req ephemeral.MetadataReque
 }
 
 func (e *tokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	title := e.product.id.Title()
+	spec := e.product.token
+	headerName, headerValue := spec.headerDescriptions(e.product)
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("A fresh %s %s, for another provider or a script, that never reaches plan or state. "+
-			"Opening it logs in with the credentials of the provider's `%s` block (its own session); Terraform closes it at the end "+
-			"of the run, which logs that session out. Needs Terraform 1.10 or newer.%s", title, e.product.token.what, e.product.id, e.product.token.note),
+		MarkdownDescription: spec.description(e.product),
 		Attributes: map[string]schema.Attribute{
-			"token":        schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The " + e.product.token.what + "."},
-			"header_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The request header that carries it, e.g. `Authorization`."},
-			"header_value": schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The header's full value, e.g. `Bearer <token>`."},
+			"token":        schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The " + spec.what + "."},
+			"header_name":  schema.StringAttribute{Computed: true, MarkdownDescription: headerName},
+			"header_value": schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: headerValue},
 			"expires_at":   schema.StringAttribute{Computed: true, MarkdownDescription: "When it stops working (RFC 3339); empty when the server does not say."},
 			"username":     schema.StringAttribute{Computed: true, MarkdownDescription: "The user it belongs to, when the server says."},
 			"base_url":     schema.StringAttribute{Computed: true, MarkdownDescription: "The API's base URL the token is for."},

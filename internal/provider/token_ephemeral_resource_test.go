@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"context"
 	"regexp"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
 )
@@ -193,4 +197,37 @@ func TestAccEMSessionEphemeral_wrongCredentials(t *testing.T) {
 			ExpectError: emOutput(`login failed ("em" block)`, `rejected the credentials of the "em" block`, "tenant: true for a tenant account"),
 		}},
 	})
+}
+
+// Each token's page names the header its product really uses, and recommends only login
+// attributes its block has.
+func TestTokenDescriptionsAreTheProducts(t *testing.T) {
+	for _, p := range products {
+		if p.token == nil {
+			continue
+		}
+		var resp ephemeral.SchemaResponse
+		(&tokenEphemeral{product: p}).Schema(context.Background(), ephemeral.SchemaRequest{}, &resp)
+		name := resp.Schema.Attributes["header_name"].GetMarkdownDescription()
+		value := resp.Schema.Attributes["header_value"].GetMarkdownDescription()
+		if !strings.Contains(name, "`"+p.flavor.CredentialHeader+"`") {
+			t.Errorf("%s: header_name says %q, want the header %s", p.id, name, p.flavor.CredentialHeader)
+		}
+		if bearer := strings.Contains(value, "`Bearer <token>`"); bearer != (p.flavor.CredentialPrefix == "Bearer ") {
+			t.Errorf("%s: header_value says %q, but the prefix is %q", p.id, value, p.flavor.CredentialPrefix)
+		}
+		block := p.schema().Attributes
+		for _, a := range []string{"client_id", "client_secret"} {
+			if _, ok := block[a]; !ok && strings.Contains(resp.Schema.MarkdownDescription, "`"+a+"`") {
+				t.Errorf("%s: the token's description recommends %s, which the %q block does not have", p.id, a, p.id)
+			}
+		}
+	}
+	var em ephemeral.SchemaResponse
+	(&tokenEphemeral{product: productOf(client.EM)}).Schema(context.Background(), ephemeral.SchemaRequest{}, &em)
+	for _, want := range []string{"does not use bearer tokens", "`X-RestSvcSessionId` header", "15 minutes"} {
+		if !strings.Contains(em.Schema.MarkdownDescription, want) {
+			t.Errorf("veeam_em_session's description lacks %q: %s", want, em.Schema.MarkdownDescription)
+		}
+	}
 }
