@@ -23,11 +23,15 @@ output "alice_mfa_qr_code_png" {
 }
 
 # Terraform 1.11+: keep bob's secret, otpauth URI and scratch codes out of state in plaintext,
-# encrypted for an OpenPGP key instead (gpg --export KEYID > bob.gpg). The key is write-only:
-# state keeps only its fingerprint.
+# encrypted for an OpenPGP key instead. The key is write-only: state keeps only its fingerprint.
 resource "veeam_aws_user_mfa" "bob" {
   user_name  = "bob"
-  pgp_key_wo = filebase64("${path.module}/bob.gpg")
+  pgp_key_wo = var.bob_pgp_public_key
+}
+
+variable "bob_pgp_public_key" {
+  description = "The OpenPGP public key bob's secrets are encrypted for, base64-encoded: gpg --export KEYID | base64 -w0"
+  type        = string
 }
 
 # Decrypt with the private key:
