@@ -92,6 +92,19 @@ func (r *resolver) sentence(ce *client.ConfigError) string {
 			}
 		}
 		b.WriteString(".")
+	case client.ReasonPlaintext:
+		b.WriteString(ce.Detail)
+		if src.kind != sourceUnset {
+			fmt.Fprintf(&b, " (set by %s)", src)
+		}
+		fmt.Fprintf(&b, ". Use an https:// host (with ca_cert_pem or ca_cert_file for a self-signed certificate), or set %s = true in the %q block (or %s=true) "+
+			"to accept that risk, for an emulator or a test appliance on a trusted network.", ce.Other, p.id, envName(p.id, string(ce.Other)))
+	case client.ReasonWrongProduct:
+		fmt.Fprintf(&b, "%s: check host and port in the %q block", ce.Detail, p.id)
+		if src.kind != sourceUnset {
+			fmt.Fprintf(&b, " (set by %s)", src)
+		}
+		fmt.Fprintf(&b, "; %s listens on port %d by default.", p.id.Title(), p.flavor.DefaultPort)
 	case client.ReasonUnsupported:
 		fmt.Fprintf(&b, "%s: set api_version in the %q block (or %s) to a version the server supports%s", ce.Detail, p.id, env, hint)
 		if src.kind != sourceUnset {
@@ -106,9 +119,10 @@ func (r *resolver) sentence(ce *client.ConfigError) string {
 		if src.kind != sourceUnset {
 			fmt.Fprintf(&b, " (set by %s)", src)
 		}
-		b.WriteString(hint)
-		if ce.Hint != "" {
+		if ce.Hint != "" { // the client's fix is the specific one
 			b.WriteString(": " + ce.Hint)
+		} else {
+			b.WriteString(hint)
 		}
 	}
 	if ce.Err != nil {
@@ -228,4 +242,15 @@ func notKnownYet(product client.Product, what string, pending []string) diag.Dia
 // notConfigured says that a resource was used before the provider was configured (a bug).
 func notConfigured(what string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Provider not configured", what+" was used before the provider was configured: this is a bug in the provider")
+}
+
+// addLogoutWarning reports a logout that failed or could not be confirmed: a warning, since the
+// token ends on its own and the run must not fail for it.
+func addLogoutWarning(diags *diag.Diagnostics, what string, err error) {
+	var unconfirmed *client.LogoutUnconfirmedError
+	if errors.As(err, &unconfirmed) {
+		diags.AddWarning(fmt.Sprintf("Logout of the %s not confirmed", what), err.Error())
+		return
+	}
+	diags.AddWarning(fmt.Sprintf("Logging out the %s failed", what), err.Error()+"\n\nThe session ends on its own when its tokens expire.")
 }

@@ -98,11 +98,7 @@ func configureProduct(ctx context.Context, version string, p *product, model any
 		return nil
 	}
 	cfg.UserAgent = "terraform-provider-veeam/" + version
-	if cfg.TLS.Insecure {
-		tflog.Warn(ctx, "TLS certificate verification is disabled (insecure = true): anyone on the network path can read the credentials; trust the appliance's CA with ca_cert_pem or ca_cert_file instead", map[string]any{"product": string(p.id)})
-		diags.AddAttributeWarning(path.Root(string(p.id)).AtName("insecure"), "TLS verification is off",
-			fmt.Sprintf("The %q block has insecure = true: the provider does not check who it sends the credentials to. Use it for test appliances only; set ca_cert_pem or ca_cert_file to trust the appliance's certificate instead.", p.id))
-	}
+	addConnectionWarnings(ctx, p.id, cfg, diags)
 	if len(r.unknown) > 0 {
 		tflog.Info(ctx, "provider configuration not known yet; login deferred", map[string]any{"product": string(p.id), "unknown": r.unknown})
 		return &configured{pending: r.unknown, config: cfg, resolver: r}
