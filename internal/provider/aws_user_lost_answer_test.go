@@ -10,13 +10,30 @@ import (
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
+	"github.com/tfveeam/terraform-provider-veeam/internal/faultproxy"
 )
 
 // Issue #12: after any single lost answer (the appliance acted, the answer never arrived), the
 // command succeeds with state equal to the appliance, and a rerun changes nothing: no manual
 // import, no secret in state that no longer logs in.
 
-// throughProxy points a configuration's aws block at the proxy instead of the emulator.
+// lostAnswerProxy is a faultproxy in front of the emulated Backup for AWS; arm loses the
+// answer to the next call with that method and (decoded) path, after the emulator acted.
+type lostAnswerProxy struct {
+	*faultproxy.Server
+	how faultproxy.Outcome
+}
+
+func startLostAnswerProxy(t *testing.T, srv *emulatortest.Servers, how faultproxy.Outcome) *lostAnswerProxy {
+	return &lostAnswerProxy{faultproxy.Serve(t, srv.URL[emulator.AWS], srv.CACertPEM), how}
+}
+
+func (lp *lostAnswerProxy) arm(method, path string) {
+	lp.Add(faultproxy.Rule{Method: method, Path: path, Nth: 1, Outcome: lp.how})
+}
+
+// throughProxy points a configuration's aws block at the proxy instead of the emulator (the
+// proxy serves the same test certificate).
 func throughProxy(cfg string, srv *emulatortest.Servers, lp *lostAnswerProxy) string {
 	return strings.Replace(cfg, srv.URL[emulator.AWS], lp.URL, 1)
 }
@@ -25,27 +42,27 @@ func throughProxy(cfg string, srv *emulatortest.Servers, lp *lostAnswerProxy) st
 // fired proves nothing.
 func answerLostOnce(lp *lostAnswerProxy, n int) resource.TestCheckFunc {
 	return func(*terraformState) error {
-		if got := lp.lostCount(); got != n {
+		if got := len(lp.Events()); got != n {
 			return fmt.Errorf("the proxy lost %d answers, want %d: the fault did not hit the call under test", got, n)
 		}
 		return nil
 	}
 }
 
-var lostAnswerKinds = []lostAnswer{answerCut, answerBadGateway, answerTimeout}
+var lostAnswerKinds = []faultproxy.Outcome{faultproxy.DropAfter, faultproxy.BadGatewayAfter, faultproxy.GatewayTimeoutAfter}
 
 // TestAccAWSUserMFA_lostAcceptAnswer loses the answer to acceptMfa, on the first enrollment and
 // on a rotation: the resend finds nothing pending, and the secret that the appliance accepted
 // (the new one) is the one in state.
 func TestAccAWSUserMFA_lostAcceptAnswer(t *testing.T) {
 	for _, how := range lostAnswerKinds {
-		t.Run(string(how), func(t *testing.T) {
+		t.Run(how.String(), func(t *testing.T) {
 			t.Parallel()
 			srv := testEmulator(t)
 			addAWSUser(t, srv, "alice", "Alice-Pass1", "Portal Operator")
-			lp := startLostAnswerProxy(t, srv, emulator.AWS)
+			lp := startLostAnswerProxy(t, srv, how)
 			var first, second string
-			loseAccept := func() { lp.arm("POST", "/api/v1/users/alice/acceptMfa", how) }
+			loseAccept := func() { lp.arm("POST", "/api/v1/users/alice/acceptMfa") }
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -76,7 +93,7 @@ func TestAccAWSUserMFA_lostAcceptAnswer(t *testing.T) {
 					},
 					{
 						// Disabling: the resent disableMfa ends in the same state.
-						PreConfig: func() { lp.arm("POST", "/api/v1/users/alice/disableMfa", how) },
+						PreConfig: func() { lp.arm("POST", "/api/v1/users/alice/disableMfa") },
 						Config:    throughProxy(mfaConfig(srv, "alice", "2"), srv, lp),
 						Destroy:   true,
 						Check:     answerLostOnce(lp, 3),
@@ -102,24 +119,24 @@ func TestAccAWSUserMFA_lostAcceptAnswer(t *testing.T) {
 // (PUT, resent) and to the delete (DELETE, resent: its 404 means gone).
 func TestAccAWSUser_lostAnswers(t *testing.T) {
 	for _, how := range lostAnswerKinds {
-		t.Run(string(how), func(t *testing.T) {
+		t.Run(how.String(), func(t *testing.T) {
 			t.Parallel()
 			srv := testEmulator(t)
-			lp := startLostAnswerProxy(t, srv, emulator.AWS)
+			lp := startLostAnswerProxy(t, srv, how)
 			cfg := func(pw string) string {
-				return throughProxy(awsUserConfig(srv, fmt.Sprintf("  name        = \"juergen\"\n  description = \"J\"\n  password    = %q\n", pw)), srv, lp)
+				return throughProxy(awsUserConfig(srv, fmt.Sprintf("  name        = \"jürgen x\"\n  description = \"J\"\n  password    = %q\n", pw)), srv, lp)
 			}
 			const first, second = "First-Pass-1x", "Second-Pass-2y"
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
 					{
-						PreConfig: func() { lp.arm("POST", "/api/v1/users", how) },
+						PreConfig: func() { lp.arm("POST", "/api/v1/users") },
 						Config:    cfg(first),
 						Check: resource.ComposeAggregateTestCheckFunc(
 							answerLostOnce(lp, 1),
-							passwordWorks(srv, "juergen", first),
-							userDescriptionIs(srv, "juergen", "J"),
+							passwordWorks(srv, "jürgen x", first),
+							userDescriptionIs(srv, "jürgen x", "J"),
 						),
 					},
 					{
@@ -127,19 +144,19 @@ func TestAccAWSUser_lostAnswers(t *testing.T) {
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 					},
 					{
-						PreConfig: func() { lp.arm("PUT", "/api/v1/users/juergen", how) },
+						PreConfig: func() { lp.arm("PUT", "/api/v1/users/jürgen x") },
 						Config:    cfg(second),
-						Check:     resource.ComposeAggregateTestCheckFunc(answerLostOnce(lp, 2), passwordWorks(srv, "juergen", second, first)),
+						Check:     resource.ComposeAggregateTestCheckFunc(answerLostOnce(lp, 2), passwordWorks(srv, "jürgen x", second, first)),
 					},
 					{
-						PreConfig: func() { lp.arm("DELETE", "/api/v1/users/juergen", how) },
+						PreConfig: func() { lp.arm("DELETE", "/api/v1/users/jürgen x") },
 						Config:    cfg(second),
 						Destroy:   true,
 						Check:     answerLostOnce(lp, 3),
 					},
 				},
 				CheckDestroy: func(*terraformState) error {
-					if _, ok := srv.Emulator.AWSUser("juergen"); ok {
+					if _, ok := srv.Emulator.AWSUser("jürgen x"); ok {
 						return fmt.Errorf("the user still exists after destroy")
 					}
 					return nil
@@ -154,11 +171,11 @@ func TestAccAWSUser_lostAnswers(t *testing.T) {
 func TestAccAWSUser_createFindsSomeoneElsesUser(t *testing.T) {
 	srv := testEmulator(t)
 	addAWSUser(t, srv, "carol", "Carols-Own-1", "Portal Operator")
-	lp := startLostAnswerProxy(t, srv, emulator.AWS)
+	lp := startLostAnswerProxy(t, srv, faultproxy.BadGatewayAfter)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			PreConfig:   func() { lp.arm("POST", "/api/v1/users", answerBadGateway) },
+			PreConfig:   func() { lp.arm("POST", "/api/v1/users") },
 			Config:      throughProxy(awsUserConfig(srv, "  name     = \"carol\"\n  password = \"Not-Carols-1\"\n"), srv, lp),
 			ExpectError: msgRe(`User "carol" already exists: import it (terraform import veeam_aws_user.NAME carol)`),
 		}},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -140,7 +139,7 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	name := plan.Name.ValueString()
 	u, err := c.CreateUser(ctx, name, plan.Description.ValueString(), password)
-	if err != nil && (client.IsConflict(err) || answerLost(err)) {
+	if err != nil && (client.IsConflict(err) || client.IsOutcomeUnknown(err)) {
 		u, err = adoptCreated(ctx, c, name, plan.Description.ValueString(), password, err)
 	}
 	if err != nil {
@@ -150,22 +149,9 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan.fill(u))...)
 }
 
-// answerLost reports whether err may hide a request the appliance carried out: the connection
-// dropped, or a gateway answered 502/503/504 after the client's retries.
-func answerLost(err error) bool {
-	var apiErr *client.APIError
-	var cfgErr *client.ConfigError
-	switch {
-	case errors.As(err, &apiErr):
-		return apiErr.Status == http.StatusBadGateway || apiErr.Status == http.StatusServiceUnavailable || apiErr.Status == http.StatusGatewayTimeout
-	case errors.As(err, &cfgErr), errors.Is(err, context.Canceled):
-		return false
-	}
-	return true
-}
-
-// adoptCreated settles a create whose answer was lost, or whose resend found the name taken
-// (409): the account is this apply's when the password just sent logs in as it. That proves
+// adoptCreated settles a create whose answer was lost (client.OutcomeUnknownError: the
+// connection dropped, or a gateway answered 502/504, after sending), or which found the name
+// taken (409): the account is this apply's when the password just sent logs in as it. That proves
 // it (whoever knows the password may manage the account), and the proof's session is logged
 // out. Otherwise createErr stands: the user does not exist (the rerun creates it), or it is
 // someone else's (the 409 message names the import command).
