@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/provider"
+	"github.com/tfveeam/terraform-provider-veeam/internal/unreadlogs"
 )
 
 // version and commit are set by goreleaser (-ldflags "-X main.version=... -X main.commit=...").
@@ -33,8 +34,8 @@ func main() {
 		debug.SetGCPercent(400)
 	}
 	if !debugMode {
-		// Nobody reads the logs unless TF_LOG* is set: do not format them (see SilenceUnreadLogs).
-		provider.SilenceUnreadLogs()
+		// Nobody reads the logs unless TF_LOG* is set: do not format them.
+		unreadlogs.Silence("veeam")
 	}
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/tfveeam/veeam",
