@@ -137,9 +137,18 @@ func waitNextTOTPStep(ctx context.Context, now time.Time) error {
 // AWSAuthorizationCodeLifetime is the documented default lifetime of an authorization code.
 const AWSAuthorizationCodeLifetime = 60 * time.Second
 
-// AuthorizationCode asks for a single-use code that logs in as this session's user.
+// AuthorizationCode asks for a single-use code that logs in as this session's user. The 1.0-rev0
+// spec spells the path /token/authorizationCode; later revisions /token/authorization_code. The
+// session logs in (and so settles its revision) before the path is chosen.
 func (c *AWSClient) AuthorizationCode(ctx context.Context) (string, error) {
-	return authorizationCode(ctx, c.Session, "/api/v1/token/authorization_code")
+	if _, err := c.Credential(ctx); err != nil {
+		return "", err
+	}
+	path := "/api/v1/token/authorization_code"
+	if c.APIVersion() == "1.0-rev0" {
+		path = "/api/v1/token/authorizationCode"
+	}
+	return authorizationCode(ctx, c.Session, path)
 }
 
 // SignOnURL asks where an identity-provider user signs on (SSO step one). It needs no token.
