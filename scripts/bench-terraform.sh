@@ -280,23 +280,23 @@ counted "destroy" destroy -auto-approve
 cat "$BENCH_DIR/sections/25-logins.md"
 
 # ---- (b) the report: written after (c), which counts the walks per command ----
+# ratio_table DIR FIELD: the ratios of wall seconds (FIELD 3) or CPU seconds (6) at DIR.
+ratio_table() {
+  local p
+  echo "| phase | mfa ÷ no-op | mfa ÷ terraform_data | user ÷ no-op | user ÷ terraform_data |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  for p in "${phases[@]}"; do
+    echo "| ${phase_label[$p]} | $(ratio "$1" mfa noop "$p" "$2") | $(ratio "$1" mfa data "$p" "$2") | $(ratio "$1" user noop "$p" "$2") | $(ratio "$1" user data "$p" "$2") |"
+  done
+  echo
+}
 # table N: the ratios, seconds, requests per resource and logins per walk at N.
 table() {
   local count=$1 dir=$out/$1 p
-  echo "| phase | mfa ÷ no-op | mfa ÷ terraform_data | user ÷ no-op | user ÷ terraform_data |"
-  echo "| --- | ---: | ---: | ---: | ---: |"
-  for p in "${phases[@]}"; do
-    echo "| ${phase_label[$p]} | $(ratio "$dir" mfa noop "$p") | $(ratio "$dir" mfa data "$p") | $(ratio "$dir" user noop "$p") | $(ratio "$dir" user data "$p") |"
-  done
-  echo
+  ratio_table "$dir" 3
   echo "The same ratios of CPU seconds (terraform and its plugins, plus the emulator), which noise moves less:"
   echo
-  echo "| phase | mfa ÷ no-op | mfa ÷ terraform_data | user ÷ no-op | user ÷ terraform_data |"
-  echo "| --- | ---: | ---: | ---: | ---: |"
-  for p in "${phases[@]}"; do
-    echo "| ${phase_label[$p]} | $(ratio "$dir" mfa noop "$p" 6) | $(ratio "$dir" mfa data "$p" 6) | $(ratio "$dir" user noop "$p" 6) | $(ratio "$dir" user data "$p" 6) |"
-  done
-  echo
+  ratio_table "$dir" 6
   echo "Seconds (median of the rounds), requests per resource and logins per provider configuration (graph walk):"
   echo
   echo "| phase | veeam_aws_user_mfa (s) | veeam_aws_user (s) | noop_item (s) | terraform_data (s) | requests per resource: mfa | user | logins per walk: mfa | user |"
