@@ -21,6 +21,8 @@ const (
 	FieldSAMLResponse      Field = "saml_response"
 	FieldClientID          Field = "client_id"
 	FieldClientSecret      Field = "client_secret"
+	FieldAssertion         Field = "assertion"
+	FieldAssertionGrant    Field = "assertion_grant"
 )
 
 // Words is the field's name in a sentence: "authorization code", "SAML response".

@@ -19,6 +19,8 @@ var awsWire = productWire{
 	errorBody:    awsErrorBody,
 	bearer:       true,
 	lifetimes:    lifetimes(time.Hour, 2*time.Hour),
+	port:         11005,
+	portDoc:      "Veeam Backup for AWS (its documented port is 11005)",
 	accountFlags: []string{"mfaSecret", "identityProvider"},
 }
 

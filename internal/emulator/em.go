@@ -26,6 +26,8 @@ var emWire = productWire{
 	routes:       (*Emulator).emRoutes,
 	errorBody:    emErrorBody,
 	lifetimes:    lifetimes(15*time.Minute, 0),
+	port:         9398,
+	portDoc:      "Veeam Backup Enterprise Manager (documented port 9398)",
 	accountFlags: []string{"tenant"},
 }
 

@@ -17,6 +17,8 @@ var vaoWire = productWire{
 	errorBody: orchestratorErrorBody,
 	bearer:    true,
 	lifetimes: orchestratorLifetimes,
+	port:      9899,
+	portDoc:   "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)",
 }
 
 func (e *Emulator) vaoRoutes(mux *http.ServeMux) {

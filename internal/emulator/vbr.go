@@ -25,6 +25,8 @@ var vbrWire = productWire{
 	errorBody:    vbrErrorBody,
 	bearer:       true,
 	lifetimes:    lifetimes(15*time.Minute, 14*24*time.Hour),
+	port:         9419,
+	portDoc:      "Veeam Backup & Replication (documented port 9419)",
 	accountFlags: []string{"mfaSecret", "serviceAccount"},
 }
 

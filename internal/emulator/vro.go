@@ -17,6 +17,8 @@ var vroWire = productWire{
 	errorBody:    orchestratorErrorBody,
 	bearer:       true,
 	lifetimes:    orchestratorLifetimes,
+	port:         9898,
+	portDoc:      "Veeam Recovery Orchestrator (documented port 9898)",
 	accountFlags: []string{"client"},
 }
 

@@ -37,10 +37,9 @@ func (d *authorizationCodeDataSource) Metadata(_ context.Context, req datasource
 
 func (d *authorizationCodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("A single-use authorization code for the user of the provider's `%s` block (`%s`): another "+
-			"client exchanges it for tokens with the `authorization_code` grant, without ever seeing the password. "+
+		MarkdownDescription: fmt.Sprintf("A single-use authorization code for the user of the provider's `%s` block (`%s`). %s "+
 			"The code is stored in state (sensitive) and expires quickly; prefer the ephemeral resource of the same name on Terraform 1.10+, "+
-			"which keeps it out of state.", string(d.product.id), d.product.authorizationCode.endpoint),
+			"which keeps it out of state.", string(d.product.id), d.product.authorizationCode.endpoint, d.product.authorizationCode.useSentence(string(d.product.id))),
 		Attributes: map[string]schema.Attribute{
 			"id":         schema.StringAttribute{Computed: true, MarkdownDescription: "When the code was issued (RFC 3339)."},
 			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},

@@ -24,6 +24,18 @@ type authorizationCodeEphemeral struct {
 type authorizationCodeSpec struct {
 	endpoint string        // for the documentation, e.g. "POST /api/v1/token/authorization_code"
 	lifetime time.Duration // the documented lifetime of a code
+	// use replaces the default sentence on what the code is for (another client's
+	// authorization_code grant), for a product whose code serves something else.
+	use string
+}
+
+// useSentence says what a code of product id is for.
+func (s *authorizationCodeSpec) useSentence(id string) string {
+	if s.use != "" {
+		return s.use
+	}
+	return fmt.Sprintf("Another client exchanges it for tokens with the `authorization_code` grant without seeing the password; "+
+		"for example a second, aliased `veeam` provider (`%s { authorization_code = ... }`).", id)
 }
 
 // codeDescription describes the code attribute.
@@ -83,11 +95,10 @@ func (e *authorizationCodeEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 	title := e.product.id.Title()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: fmt.Sprintf("A single-use authorization code for the user of the provider's `%s` block (`%s`), "+
-			"that never reaches plan or state. Another client exchanges it for tokens with the `authorization_code` grant "+
-			"without seeing the password; for example a second, aliased `veeam` provider (`%s { authorization_code = ... }`). "+
+			"that never reaches plan or state. %s "+
 			"Terraform opens it anew in every command, so each plan and apply gets a fresh code. It uses the provider's %s session; "+
 			"there is nothing to close (an unused code expires). Needs Terraform 1.10 or newer.",
-			string(e.product.id), e.product.authorizationCode.endpoint, string(e.product.id), title),
+			string(e.product.id), e.product.authorizationCode.endpoint, e.product.authorizationCode.useSentence(string(e.product.id)), title),
 		Attributes: map[string]schema.Attribute{
 			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},
 			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: e.product.authorizationCode.expiresDescription()},
