@@ -95,6 +95,17 @@ func (s *Session) Credential(ctx context.Context) (*Token, error) {
 	return s.renew(ctx, t)
 }
 
+// Refresh replaces the session's token now, whatever its expiry: a refresh where the product has
+// one (else, or when the server refuses it, a new login). For a holder that decides itself when
+// to renew, such as an ephemeral token's Renew, which Terraform calls before the margin that
+// Credential applies is reached.
+func (s *Session) Refresh(ctx context.Context) (*Token, error) {
+	s.mu.Lock()
+	t := s.token
+	s.mu.Unlock()
+	return s.renew(ctx, t)
+}
+
 // renew replaces stale (which may be nil) by a new token, single-flight: the first caller
 // starts one refresh (or login) and every caller waits for that result. The shared work is not
 // tied to the first caller's context: it stops when it finishes, or when every waiter has
@@ -240,6 +251,14 @@ func (s *Session) Logout(ctx context.Context) error {
 	s.mu.Unlock()
 	if t == nil || s.flavor.Logout == nil {
 		return nil
+	}
+	// An expired access token cannot log out, but its session lives on as long as its refresh
+	// token: refresh first, so the session ends now rather than when the refresh token expires.
+	if !t.Expiry.IsZero() && !s.now().Before(t.Expiry) && t.RefreshToken != "" && s.flavor.Refresh != nil &&
+		(t.RefreshExpiry.IsZero() || s.now().Before(t.RefreshExpiry)) {
+		if nt, err := s.flavor.Refresh(ctx, s, t); err == nil {
+			t = nt
+		}
 	}
 	if err := s.flavor.Logout(ctx, s, t); err != nil {
 		return err

@@ -2,8 +2,11 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,7 +60,15 @@ type tokenPrivate struct {
 	RefreshToken string    `json:"r,omitempty"`
 	Expiry       time.Time `json:"e"`
 	SessionHref  string    `json:"h,omitempty"`
+	// Origin names the Open this token descends from, across Renews (see renewedTokens).
+	Origin string `json:"o,omitempty"`
 }
+
+// renewedTokens hold, by Origin, the token the latest Renew obtained. Terraform hands Close the
+// private data of Open, not of the latest Renew: after a Renew has refreshed (and so rotated the
+// refresh token), Close must log out with the renewed token, which only this process knows.
+// Open, Renew and Close of one ephemeral resource run in one provider process (one command).
+var renewedTokens sync.Map // Origin → *client.Token
 
 const privateKey = "token"
 
@@ -120,17 +131,24 @@ func (e *tokenEphemeral) fill(s *client.Session, tok *client.Token) tokenModel {
 	return m
 }
 
-func privateOf(tok *client.Token) []byte {
-	b, _ := json.Marshal(tokenPrivate{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry, SessionHref: tok.SessionHref})
+func privateOf(tok *client.Token, origin string) []byte {
+	b, _ := json.Marshal(tokenPrivate{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry, SessionHref: tok.SessionHref, Origin: origin})
 	return b
 }
 
-func tokenFromPrivate(b []byte) (*client.Token, error) {
+// tokenFromPrivate returns the token in private data and the Open it descends from.
+func tokenFromPrivate(b []byte) (*client.Token, string, error) {
 	var p tokenPrivate
 	if err := json.Unmarshal(b, &p); err != nil || p.AccessToken == "" {
-		return nil, fmt.Errorf("no token in private data")
+		return nil, "", fmt.Errorf("no token in private data")
 	}
-	return &client.Token{AccessToken: p.AccessToken, RefreshToken: p.RefreshToken, Expiry: p.Expiry, SessionHref: p.SessionHref}, nil
+	return &client.Token{AccessToken: p.AccessToken, RefreshToken: p.RefreshToken, Expiry: p.Expiry, SessionHref: p.SessionHref}, p.Origin, nil
+}
+
+// originOf names the Open that obtained tok.
+func originOf(tok *client.Token) string {
+	h := sha256.Sum256([]byte(tok.AccessToken))
+	return hex.EncodeToString(h[:8])
 }
 
 // renewAt is when Terraform should call Renew: shortly before expiry.
@@ -161,44 +179,54 @@ func (e *tokenEphemeral) Open(ctx context.Context, _ ephemeral.OpenRequest, resp
 	ephemeralOpened.Add(1)
 	m := e.fill(s, tok)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, privateOf(tok))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, privateOf(tok, originOf(tok)))...)
 	resp.RenewAt = renewAt(tok)
 }
 
-// resume is a session of its own holding the token Open kept in private data; nil when there is
-// none.
+// resume is a session of its own holding the token of the private data (for Close: the latest
+// Renew's, see renewedTokens), and the Open it descends from; nil when there is none.
 func (e *tokenEphemeral) resume(ctx context.Context, private interface {
 	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}, diags *diag.Diagnostics) *client.Session {
+}, closing bool, diags *diag.Diagnostics) (*client.Session, string) {
 	b, d := private.GetKey(ctx, privateKey)
 	diags.Append(d...)
-	tok, err := tokenFromPrivate(b)
+	tok, origin, err := tokenFromPrivate(b)
 	if err != nil {
-		return nil
+		return nil, ""
+	}
+	if closing && origin != "" {
+		if renewed, ok := renewedTokens.LoadAndDelete(origin); ok {
+			tok = renewed.(*client.Token)
+		}
 	}
 	s, _ := e.session(diags)
 	if s != nil {
 		s.Resume(tok)
 	}
-	return s
+	return s, origin
 }
 
 func (e *tokenEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	s := e.resume(ctx, req.Private, &resp.Diagnostics)
+	s, origin := e.resume(ctx, req.Private, false, &resp.Diagnostics)
 	if s == nil {
 		return
 	}
-	nt, err := s.Credential(ctx) // refreshes when due
+	// Terraform calls Renew at RenewAt, shortly before expiry: refresh now. (Credential would
+	// not: a resumed token's refresh margin is measured from the Renew, not from its issue.)
+	nt, err := s.Refresh(ctx)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Renewing the token failed", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, privateOf(nt))...)
+	if origin != "" {
+		renewedTokens.Store(origin, nt)
+	}
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, privateOf(nt, origin))...)
 	resp.RenewAt = renewAt(nt)
 }
 
 func (e *tokenEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	s := e.resume(ctx, req.Private, &resp.Diagnostics)
+	s, _ := e.resume(ctx, req.Private, true, &resp.Diagnostics)
 	if s == nil {
 		return
 	}
