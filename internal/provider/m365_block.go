@@ -12,25 +12,16 @@ import (
 // m365BlockModel is the provider's `m365` block: Veeam Backup for Microsoft 365.
 type m365BlockModel struct {
 	connectionModel
-	Username       types.String `tfsdk:"username"`
-	Password       types.String `tfsdk:"password"`
+	passwordLoginModel
 	ClientID       types.String `tfsdk:"client_id"`
 	Assertion      types.String `tfsdk:"assertion"`
 	AssertionGrant types.String `tfsdk:"assertion_grant"`
 }
 
 func m365BlockSchema() schema.SingleNestedBlock {
-	attrs := connectionAttributes("m365", client.M365Flavor.DefaultPort,
-		"Version segment of request paths, default `"+client.M365DefaultVersion+"` (Backup for Microsoft 365 8).")
-	attrs["username"] = schema.StringAttribute{
-		Optional:            true,
-		MarkdownDescription: "User name of a Veeam Backup for Microsoft 365 administrator, for example `DOMAIN\\\\administrator` in HCL." + envNote("m365", "username"),
-	}
-	attrs["password"] = schema.StringAttribute{
-		Optional:            true,
-		Sensitive:           true,
-		MarkdownDescription: "Password of `username`." + envNote("m365", "password"),
-	}
+	attrs := withPasswordLogin(connectionAttributes("m365", client.M365Flavor.DefaultPort,
+		"Version segment of request paths, default `"+client.M365DefaultVersion+"` (Backup for Microsoft 365 8)."),
+		"m365", "User name of a Veeam Backup for Microsoft 365 administrator, for example `DOMAIN\\\\administrator` in HCL.")
 	attrs["client_id"] = schema.StringAttribute{
 		Optional: true,
 		MarkdownDescription: "Instead of `username` and `password`: for the `operator` grant, the restore operator's `userId.tenantId`; " +

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
@@ -10,28 +9,17 @@ import (
 // spcBlockModel is the provider's `spc` block: Veeam Service Provider Console.
 type spcBlockModel struct {
 	connectionModel
-	Username types.String `tfsdk:"username"`
-	Password types.String `tfsdk:"password"`
+	passwordLoginModel
 }
 
 func spcBlockSchema() schema.SingleNestedBlock {
 	attrs := connectionAttributes("spc", client.SPCFlavor.DefaultPort,
 		"REST API version sent as `X-Client-Version` on every request, so that the server answers only enum values of that version; default `"+
 			client.SPCDefaultVersion+"`.")
-	attrs["username"] = schema.StringAttribute{
-		Optional: true,
-		MarkdownDescription: "User name of a Service Provider Console user with access to the REST API, for example `vspc\\\\administrator` in HCL." +
-			envNote("spc", "username"),
-	}
-	attrs["password"] = schema.StringAttribute{
-		Optional:            true,
-		Sensitive:           true,
-		MarkdownDescription: "Password of `username`." + envNote("spc", "password"),
-	}
 	return schema.SingleNestedBlock{
 		MarkdownDescription: "Veeam Service Provider Console REST API v3 (`/api/v3/token`, default port 1280). Logs in with the password " +
 			"grant; access tokens last 1 hour and are refreshed with the refresh_token grant. The API logs out by revoking every " +
 			"token of the user (`DELETE /api/v3/users/{userId}/tokens`), so the provider logs in only when something needs it.",
-		Attributes: attrs,
+		Attributes: withPasswordLogin(attrs, "spc", "User name of a Service Provider Console user with access to the REST API, for example `vspc\\\\administrator` in HCL."),
 	}
 }
