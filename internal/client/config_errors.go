@@ -23,6 +23,8 @@ const (
 	FieldClientSecret      Field = "client_secret"
 	FieldAssertion         Field = "assertion"
 	FieldAssertionGrant    Field = "assertion_grant"
+	// FieldAllowPlaintextHTTP is the opt-in that lets FieldHost be http://.
+	FieldAllowPlaintextHTTP Field = "allow_plaintext_http"
 )
 
 // Words is the field's name in a sentence: "authorization code", "SAML response".
@@ -67,6 +69,11 @@ const (
 	ReasonSpent
 	// ReasonUnsupported: the server does not offer the value (an API version).
 	ReasonUnsupported
+	// ReasonPlaintext: FieldHost is http:// and Other (FieldAllowPlaintextHTTP) is not set.
+	ReasonPlaintext
+	// ReasonWrongProduct: the server at FieldHost answers like another product; Detail says
+	// which.
+	ReasonWrongProduct
 )
 
 // ConfigError is a problem with one field of the client's configuration, found before a request
@@ -95,10 +102,17 @@ func (e *ConfigError) Error() string {
 		msg = "no credentials"
 	case e.Reason == ReasonConflict:
 		msg = "conflicts with " + string(e.Other)
+	case e.Reason == ReasonPlaintext:
+		msg = "plain http needs " + string(e.Other)
+	case e.Reason == ReasonWrongProduct:
+		msg = "answers like another product"
 	default:
 		msg = "invalid"
 	}
 	s := fmt.Sprintf("%s: %s", e.Field, msg)
+	if e.Reason == ReasonPlaintext {
+		s += fmt.Sprintf(": use https://, or set %s", e.Other)
+	}
 	if e.Hint != "" {
 		s += ": " + e.Hint
 	}

@@ -129,7 +129,7 @@ func TestSPCLoginRefreshLogout(t *testing.T) {
 }
 
 // TestLogoutAfterExpiryRefreshesFirst: an expired access token whose refresh token still works
-// is refreshed so the logout ends the session now; Refresh renews before the margin.
+// is refreshed so the logout ends the session now; Renew renews before the margin.
 func TestLogoutAfterExpiryRefreshesFirst(t *testing.T) {
 	srv := startEmulator(t)
 	s, err := NewSession(ONEFlavor, orchConfig(srv, emulator.ONE, Credentials{Username: "administrator", Password: "Password1"}))
@@ -141,9 +141,9 @@ func TestLogoutAfterExpiryRefreshesFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nt, err := s.Refresh(ctx)
+	nt, err := s.Renew(ctx)
 	if err != nil || nt.AccessToken == tok.AccessToken {
-		t.Fatalf("Refresh did not renew a fresh token: %v", err)
+		t.Fatalf("Renew did not renew a fresh token: %v", err)
 	}
 	srv.Emulator.Clock().Advance(16 * time.Minute)
 	if err := s.Logout(ctx); err != nil {

@@ -45,13 +45,8 @@ var m365Wire = productWire{
 
 // M365Token is OAuthTokenResponse, the answer of POST /v8/token.
 type M365Token struct {
-	AccessToken  string `json:"access_token"`
-	RefreshToken string `json:"refresh_token"`
-	TokenType    string `json:"token_type"`
-	ExpiresIn    int64  `json:"expires_in"`
-	UserName     string `json:"userName"`
-	Issued       string `json:".issued"`
-	Expires      string `json:".expires"`
+	BearerTokens
+	UserName string `json:"userName"`
 }
 
 // M365AuthCode is RESTAuthCode, the answer of POST /v8/token/AuthCode.
@@ -151,11 +146,7 @@ func m365Form(r *http.Request) (url.Values, *apiError) {
 }
 
 func writeM365Token(w http.ResponseWriter, _ *http.Request, tp core.Tokens) {
-	in, issued, expires := tokenTimes(tp, time.RFC3339)
-	writeJSON(w, http.StatusOK, M365Token{
-		AccessToken: tp.Access, RefreshToken: tp.Refresh, TokenType: "bearer", ExpiresIn: in,
-		UserName: tp.UserName, Issued: issued, Expires: expires,
-	})
+	writeJSON(w, http.StatusOK, M365Token{BearerTokens: bearerTokens(tp, time.RFC3339), UserName: tp.UserName})
 }
 
 // m365ErrorCodes are the specification's errorCode values by status; other

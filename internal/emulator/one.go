@@ -73,7 +73,7 @@ func (e *Emulator) oneRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	switch tok := plusFix(form.Get("token")); {
 	case form.Get("UserSid") != "":
-		writeError(w, r, ONE, &apiError{http.StatusNotImplemented, CodeNotImplemented, "the emulator does not model UserSid: send token"})
+		writeError(w, r, ONE, &apiError{Status: http.StatusNotImplemented, Code: CodeNotImplemented, Detail: "the emulator does not model UserSid: send token"})
 		return
 	case tok != "":
 		if err := e.st.Logout(ONE, tok, e.clock.Now()); err != nil {
@@ -99,7 +99,7 @@ func (e *Emulator) writeOneToken(w http.ResponseWriter, _ *http.Request, tp core
 // oneTokenErrors answers every failed token request 400, the one failure
 // status the reference lists.
 func oneTokenErrors(w http.ResponseWriter, r *http.Request, p Product, _ failure, err *apiError) {
-	writeError(w, r, p, &apiError{http.StatusBadRequest, err.Code, err.Detail})
+	writeError(w, r, p, &apiError{Status: http.StatusBadRequest, Code: err.Code, Detail: err.Detail})
 }
 
 // oneErrorBody renders err as problem details.

@@ -132,7 +132,7 @@ func (e *Emulator) spcRevokeTokens(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case r.URL.Query().Has("userLoginId"):
-		writeError(w, r, SPC, &apiError{http.StatusNotImplemented, CodeNotImplemented, "the emulator does not model userLoginId: leave it out to revoke every token of the user"})
+		writeError(w, r, SPC, &apiError{Status: http.StatusNotImplemented, Code: CodeNotImplemented, Detail: "the emulator does not model userLoginId: leave it out to revoke every token of the user"})
 		return
 	case !strings.EqualFold(r.PathValue("userId"), SPCUserUID(pr.UserName)):
 		writeError(w, r, SPC, errForbidden("a session may revoke only the tokens of its own user ("+SPCUserUID(pr.UserName)+")"))

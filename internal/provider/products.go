@@ -118,13 +118,13 @@ var products = []*product{
 		oneLogin: "Log in either as a user (username and password) or as a client account (client_id and client_secret), in the block or the environment",
 		noCredentials: `set username and password, or client_id and client_secret of a dedicated client account (which other logins of the same user cannot log out), ` +
 			`in the "vro" block (or VEEAM_VRO_USERNAME and VEEAM_VRO_PASSWORD, or VEEAM_VRO_CLIENT_ID and VEEAM_VRO_CLIENT_SECRET)`,
-		token: &tokenSpec{typeName: "vro_token", what: "access token", note: orchestratorInterference},
+		token: &tokenSpec{typeName: "vro_token", what: "access token", sessionsInterfere: true},
 	},
 	{
 		id: client.VAO, flavor: client.VAOFlavor, schema: vaoBlockSchema, model: func() any { return &vaoBlockModel{} }, open: opener(client.NewVAO),
 		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
 		hints:  map[client.Field]string{client.FieldUsername: ` (in HCL "VEEAM\\administrator")`},
-		token:  &tokenSpec{typeName: "vao_token", what: "access token", note: orchestratorInterference},
+		token:  &tokenSpec{typeName: "vao_token", what: "access token", sessionsInterfere: true},
 	},
 	{
 		id: client.EM, flavor: client.EMFlavor, schema: emBlockSchema, model: func() any { return &emBlockModel{} }, open: opener(client.NewEM),
@@ -139,7 +139,8 @@ var products = []*product{
 		loginFailedHint: " (and tenant: true for a tenant account, unset for any other)",
 		// Enterprise Manager has no refresh: the session lasts 15 minutes after its last use, and
 		// closing it deletes the logon session.
-		token: &tokenSpec{typeName: "em_session", what: "logon session id"},
+		token: &tokenSpec{typeName: "em_session", what: "logon session id", note: fmt.Sprintf(
+			"Enterprise Manager ends a session after %d minutes without requests, and it cannot be renewed.", int(client.EMIdleTimeout.Minutes()))},
 	},
 	{
 		id: client.M365, flavor: client.M365Flavor, schema: m365BlockSchema, model: func() any { return &m365BlockModel{} }, open: opener(client.NewM365),
@@ -154,12 +155,12 @@ var products = []*product{
 		token: &tokenSpec{typeName: "m365_token", what: "access token"},
 		authorizationCode: &authorizationCodeSpec{endpoint: "POST /v8/token/AuthCode", lifetime: client.M365AuthorizationCodeLifetime,
 			use: "The one-time code Backup for Microsoft 365 issues to complete an authentication elsewhere; its REST API's own token " +
-				"endpoint takes no authorization-code grant. Veeam documents no lifetime: expires_at assumes 60 seconds."},
+				"endpoint takes no authorization-code grant.", lifetimeAssumed: true},
 	},
 	{
 		id: client.ONE, flavor: client.ONEFlavor, schema: oneBlockSchema, model: func() any { return &oneBlockModel{} }, open: opener(client.NewONE),
 		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
-		token:  &tokenSpec{typeName: "one_token", what: "access token", note: sameUserInterference},
+		token:  &tokenSpec{typeName: "one_token", what: "access token", sessionsInterfere: true},
 	},
 	{
 		id: client.SPC, flavor: client.SPCFlavor, schema: spcBlockSchema, model: func() any { return &spcBlockModel{} }, open: opener(client.NewSPC),
@@ -167,7 +168,7 @@ var products = []*product{
 		// Logging out revokes every token of the user: an eager login would be one more session
 		// for the token's Close to end.
 		lazy:  func(client.Credentials) bool { return true },
-		token: &tokenSpec{typeName: "spc_token", what: "access token", note: spcRevokesAll + sameUserInterference},
+		token: &tokenSpec{typeName: "spc_token", what: "access token", note: spcRevokesAll, sessionsInterfere: true},
 	},
 }
 
@@ -184,21 +185,10 @@ func checkEMAPIVersion(_ *product, r *resolver, cfg client.Config) error {
 	return nil
 }
 
-// sameUserInterference is Veeam ONE's and Service Provider Console's documented warning, for
-// their token docs.
-const sameUserInterference = "\n\n~> **Sessions of the same user may interfere.** The product's documentation warns that simultaneous " +
-	"sessions under the same credentials can end each other, and this token is a session of its own. Prefer an account used by nothing else."
-
 // spcRevokesAll says what closing a Service Provider Console token does.
 const spcRevokesAll = "\n\n-> **Closing revokes every token of the user.** Service Provider Console logs out with " +
 	"`DELETE /api/v3/users/{userId}/tokens`, which ends all sessions of that user, not only this one. The provider's own `spc` " +
 	"session, opened only when something needs it, logs in again if it is still needed."
-
-// orchestratorInterference is the orchestrators' documented warning, for their token docs.
-const orchestratorInterference = "\n\n~> **Sessions of the same user may interfere.** The orchestrator's documentation warns that " +
-	"simultaneous sessions under the same credentials can end each other, and this token is a second session beside the " +
-	"provider's own. Prefer a dedicated client account for the block whose sessions other logins cannot end " +
-	"(for Recovery Orchestrator: `client_id` and `client_secret`)."
 
 // noCredentialsSentence completes "no credentials: ...".
 func (p *product) noCredentialsSentence() string {
