@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
 )
@@ -55,4 +57,41 @@ func testTokenLifecycle(t *testing.T, p emulator.Product, typ, credentials, user
 		t.Fatalf("%s: %d sessions still open after the run: %+v", p, len(live), live)
 	}
 	return srv
+}
+
+// TestTokenCloseAfterRenewWithOpensPrivate: Terraform hands Close the private data of Open, not
+// of the latest Renew. After a Renew has refreshed (spending Open's refresh token) and Open's
+// access token has expired, Close still ends the session: it logs out the renewed token.
+func TestTokenCloseAfterRenewWithOpensPrivate(t *testing.T) {
+	srv := emulatortest.Start(t, emulator.Options{Clock: emulator.NewClock(time.Date(2026, 11, 23, 12, 0, 10, 0, time.UTC)), Lifetimes: emulator.Lifetimes{AccessToken: 3 * time.Second}})
+	cfg := client.Config{
+		Host:        srv.URL[emulator.ONE],
+		Credentials: client.Credentials{Username: "administrator", Password: "Password1"},
+		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
+		Now:         srv.Emulator.Clock().Now,
+	}
+	e := &tokenEphemeral{product: productOf(client.ONE), data: &providerData{products: map[client.Product]*configured{
+		client.ONE: {config: cfg, resolver: &resolver{product: client.ONE}},
+	}}}
+	ctx := context.Background()
+	var diags diag.Diagnostics
+	s, _ := e.session(&diags)
+	opened, err := s.Credential(ctx) // what Open does
+	if err != nil {
+		t.Fatal(err)
+	}
+	openPrivate := privateOf(opened, originOf(opened))
+	srv.Emulator.Clock().Advance(renewAt(s, opened).Sub(srv.Emulator.Clock().Now()))
+	if next, _ := e.renew(ctx, openPrivate, &diags); next == nil || diags.HasError() {
+		t.Fatalf("Renew failed: %v", diags)
+	}
+	srv.Emulator.Clock().Advance(2 * time.Second) // Open's access token has expired
+	closed0 := ephemeralClosed.Load()
+	e.close(ctx, openPrivate, &diags)
+	if len(diags) != 0 || ephemeralClosed.Load() != closed0+1 {
+		t.Fatalf("Close did not log out: %v", diags)
+	}
+	if live := srv.Emulator.Sessions(emulator.ONE); len(live) != 0 {
+		t.Fatalf("%d session(s) left open after Close", len(live))
+	}
 }
