@@ -63,16 +63,7 @@ func testTokenLifecycle(t *testing.T, p emulator.Product, typ, credentials, user
 // of the latest Renew. After a Renew has refreshed (spending Open's refresh token) and Open's
 // access token has expired, Close still ends the session: it logs out the renewed token.
 func TestTokenCloseAfterRenewWithOpensPrivate(t *testing.T) {
-	srv := emulatortest.Start(t, emulator.Options{Clock: emulator.NewClock(time.Date(2026, 11, 23, 12, 0, 10, 0, time.UTC)), Lifetimes: emulator.Lifetimes{AccessToken: 3 * time.Second}})
-	cfg := client.Config{
-		Host:        srv.URL[emulator.ONE],
-		Credentials: client.Credentials{Username: "administrator", Password: "Password1"},
-		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
-		Now:         srv.Emulator.Clock().Now,
-	}
-	e := &tokenEphemeral{product: productOf(client.ONE), data: &providerData{products: map[client.Product]*configured{
-		client.ONE: {config: cfg, resolver: &resolver{product: client.ONE}},
-	}}}
+	srv, e := tokenEphemeralOn(t, client.ONE)
 	ctx := context.Background()
 	var diags diag.Diagnostics
 	s, _ := e.session(&diags)
@@ -94,4 +85,20 @@ func TestTokenCloseAfterRenewWithOpensPrivate(t *testing.T) {
 	if live := srv.Emulator.Sessions(emulator.ONE); len(live) != 0 {
 		t.Fatalf("%d session(s) left open after Close", len(live))
 	}
+}
+
+// tokenEphemeralOn is product p's token ephemeral resource, configured as the provider would with
+// the default administrator account, on an emulator with a frozen clock and 3-second access tokens.
+func tokenEphemeralOn(t *testing.T, p client.Product) (*emulatortest.Servers, *tokenEphemeral) {
+	t.Helper()
+	srv := emulatortest.Start(t, emulator.Options{Clock: emulator.NewClock(time.Date(2026, 11, 23, 12, 0, 10, 0, time.UTC)), Lifetimes: emulator.Lifetimes{AccessToken: 3 * time.Second}})
+	cfg := client.Config{
+		Host:        srv.URL[emulator.Product(p)],
+		Credentials: client.Credentials{Username: "administrator", Password: "Password1"},
+		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
+		Now:         srv.Emulator.Clock().Now,
+	}
+	return srv, &tokenEphemeral{product: productOf(p), data: &providerData{products: map[client.Product]*configured{
+		p: {config: cfg, resolver: &resolver{product: p}},
+	}}}
 }
