@@ -227,15 +227,17 @@ func (s *Session) obtain(ctx context.Context, cur *Token) (*Token, error) {
 }
 
 // versionRejected reports whether err is the server refusing the API version the session sent:
-// IsVersionRefusal, or a 400 that names the session's own version header (Service Provider
-// Console's X-Client-Version).
+// IsVersionRefusal, or, for a version header of the product's own (Service Provider Console's
+// X-Client-Version; x-api-version is IsVersionRefusal's to judge, being shared by several
+// products), a 400 that names it.
 func versionRejected(s *Session, err error) bool {
-	if err == nil || s.flavor.VersionHeader == "" {
+	h := strings.ToLower(s.flavor.VersionHeader)
+	if err == nil || h == "" {
 		return false
 	}
 	var e *APIError
 	return IsVersionRefusal(err) ||
-		(errors.As(err, &e) && e.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(e.Message), strings.ToLower(s.flavor.VersionHeader)))
+		(h != "x-api-version" && errors.As(err, &e) && e.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(e.Message), h))
 }
 
 // markSingleUseSpent is called by a Login that used a single-use credential (authorization
