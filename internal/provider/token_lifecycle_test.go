@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -38,6 +39,7 @@ resource "terraform_data" "use" {
 func testTokenLifecycle(t *testing.T, p emulator.Product, typ, credentials, user string) *emulatortest.Servers {
 	t.Helper()
 	srv := emulatortest.Start(t, emulator.Options{Lifetimes: emulator.Lifetimes{AccessToken: lifecycleAccessLifetime}})
+	openedBefore := len(openSessions.snapshot())
 	expectEphemeralLogouts(t, srv, p, func() {
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
@@ -52,7 +54,13 @@ func testTokenLifecycle(t *testing.T, p emulator.Product, typ, credentials, user
 	if c.Logins == 0 || c.Refreshes == 0 {
 		t.Fatalf("%s: logins %d, refreshes %d: want a login and a renewal", p, c.Logins, c.Refreshes)
 	}
-	LogoutAll(context.Background())
+	// Log out the sessions the provider's Configure opened in this test, as main's LogoutAll
+	// does at exit (earlier tests' sessions belong to emulators that are gone).
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, s := range openSessions.snapshot()[openedBefore:] {
+		_ = s.Logout(ctx)
+	}
 	if live := srv.Emulator.Sessions(p); len(live) != 0 {
 		t.Fatalf("%s: %d sessions still open after the run: %+v", p, len(live), live)
 	}
@@ -101,4 +109,11 @@ func tokenEphemeralOn(t *testing.T, p client.Product) (*emulatortest.Servers, *t
 	return srv, &tokenEphemeral{product: productOf(p), data: &providerData{products: map[client.Product]*configured{
 		p: {config: cfg, resolver: &resolver{product: p}},
 	}}}
+}
+
+// snapshot is a copy of the sessions Configure opened so far, oldest first.
+func (s *sessionSet) snapshot() []session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.list)
 }
