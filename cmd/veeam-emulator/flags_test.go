@@ -201,7 +201,7 @@ func TestRunHelpAndBadInput(t *testing.T) {
 		t.Errorf("-h exit %d", code)
 	}
 	help := out.String()
-	for _, f := range []string{"-aws", "-vbr", "-vro", "-vao", "-em", "-plain-http", "-tls-host", "-ca-cert-out", "-user", "-access-token-lifetime",
+	for _, f := range []string{"-aws", "-vbr", "-vro", "-vao", "-em", "-m365", "-one", "-spc", "4443", "1239", "1280", "-plain-http", "-tls-host", "-ca-cert-out", "-user", "-access-token-lifetime",
 		"-refresh-token-lifetime", "-authorization-code-lifetime", "-mfa-token-lifetime", "-aws-versions", "-control", "-log-requests", "-state",
 		"-fault-latency", "-fault-503-rate", "-fault-drop-rate", "VEEAM_ACCESS_TOKEN_LIFETIME_SEC", "9899"} {
 		if !strings.Contains(help, f) {
@@ -215,9 +215,13 @@ func TestRunHelpAndBadInput(t *testing.T) {
 		{"-access-token-lifetime", "-1s"},
 		{"-aws-versions", " , "},
 		{"-fault-drop-rate", "2"},
-		{"-aws", "", "-vbr", "", "-vro", "", "-vao", "", "-em", ""},
 		{"stray"},
 	}
+	var none []string // every product disabled
+	for _, p := range emulator.AllProducts() {
+		none = append(none, "-"+string(p), "")
+	}
+	bad = append(bad, none)
 	for _, args := range bad {
 		if code := run(t.Context(), args, io.Discard, io.Discard); code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)

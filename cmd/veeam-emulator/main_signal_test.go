@@ -31,6 +31,9 @@ func TestMain(m *testing.M) {
 				os.Exit(2)
 			}
 		}
+		if _, set := os.LookupEnv("VEEAM_EMULATOR_ARGS"); set || os.Getenv("VEEAM_EMULATOR_ARGS_JSON") != "" {
+			args = onlyNamed(args) // a test's own list: only the products it names
+		}
 		os.Args = append([]string{"veeam-emulator"}, args...)
 		main()
 		return

@@ -78,7 +78,7 @@ func TestRunPortInUse(t *testing.T) {
 	}
 	defer ln.Close()
 	var errb syncBuffer
-	code := run(t.Context(), []string{"-plain-http", "-aws", "127.0.0.1:0", "-vbr", ln.Addr().String(), "-vro", "", "-vao", "", "-em", ""}, io.Discard, &errb)
+	code := run(t.Context(), onlyNamed([]string{"-plain-http", "-aws", "127.0.0.1:0", "-vbr", ln.Addr().String(), "-vro", "", "-vao", "", "-em", ""}), io.Discard, &errb)
 	if code != 1 || !strings.Contains(errb.String(), "vbr") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}

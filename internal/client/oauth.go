@@ -207,10 +207,12 @@ func requirePassword(c Credentials) error {
 }
 
 // decodeJSONError reads the JSON error bodies of the OAuth-style products: AWS's RFC 7807
-// shape {type, title, errorCode, details} and VBR's {errorCode, message}. A Backup for AWS
-// problem about the x-api-version header (its type URI ends in unsupportedApiVersion,
-// invalidApiVersion or apiVersionUnspecified) gives that name as the code: it says more than
-// the errorCode, and version negotiation (versions.go) reads it.
+// shape {type, title, errorCode, details}, VBR's and Microsoft 365's {errorCode, message}, Veeam
+// ONE's problem details {title, detail}, OAuth 2.0's {error, error_description} and Service
+// Provider Console's {errors: [{message, type}]}. A Backup for AWS problem about the
+// x-api-version header (its type URI ends in unsupportedApiVersion, invalidApiVersion or
+// apiVersionUnspecified) gives that name as the code: it says more than the errorCode, and
+// version negotiation (versions.go) reads it.
 func decodeJSONError(_ int, _ string, body []byte) (string, string) {
 	var e struct {
 		Type             string `json:"type"`
@@ -220,6 +222,11 @@ func decodeJSONError(_ int, _ string, body []byte) (string, string) {
 		Details          string `json:"details"`
 		Error            string `json:"error"`
 		ErrorDescription string `json:"error_description"`
+		Detail           string `json:"detail"` // RFC 7807 (Veeam ONE)
+		Errors           []struct {
+			Message string `json:"message"`
+			Type    string `json:"type"`
+		} `json:"errors"` // Service Provider Console's ErrorResponse
 	}
 	if json.Unmarshal(body, &e) != nil {
 		return "", strings.TrimSpace(truncate(string(body), 200))
@@ -232,6 +239,12 @@ func decodeJSONError(_ int, _ string, body []byte) (string, string) {
 		code = e.Error
 	}
 	msg := e.Message
+	if len(e.Errors) > 0 {
+		code, msg = e.Errors[0].Type, e.Errors[0].Message
+	}
+	if e.Detail != "" && e.Details == "" {
+		e.Details = e.Detail
+	}
 	for _, m := range []string{e.Details, e.Title, e.ErrorDescription} {
 		if msg == "" {
 			msg = m

@@ -15,11 +15,14 @@ type Product = core.Product
 
 // The emulated products.
 const (
-	AWS = core.AWS // Veeam Backup for AWS
-	VBR = core.VBR // Veeam Backup & Replication
-	VRO = core.VRO // Veeam Recovery Orchestrator
-	VAO = core.VAO // Veeam Availability Orchestrator
-	EM  = core.EM  // Veeam Backup Enterprise Manager
+	AWS  = core.AWS  // Veeam Backup for AWS
+	VBR  = core.VBR  // Veeam Backup & Replication
+	VRO  = core.VRO  // Veeam Recovery Orchestrator
+	VAO  = core.VAO  // Veeam Availability Orchestrator
+	EM   = core.EM   // Veeam Backup Enterprise Manager
+	M365 = core.M365 // Veeam Backup for Microsoft 365
+	ONE  = core.ONE  // Veeam ONE
+	SPC  = core.SPC  // Veeam Service Provider Console
 )
 
 // AllProducts returns every product, in a fixed order.
@@ -78,6 +81,10 @@ const (
 //	vro: client account terraform-client/Client-Secret1 (client_credentials)
 //	em: tenant01/Password1 (a tenant: LoginSpec logon only)
 //	vao: VEEAM\administrator/Password1
+//	m365, one, spc: administrator/Password1
+//	m365: restore operator operator01.tenant01 (assertion Operator-Assertion1)
+//	      and application terraform-app (assertion App-Assertion1), which log
+//	      in with the operator and jwt-bearer grants (see m365.go)
 func DefaultSeed() *Seed {
 	return &Seed{Users: map[Product][]SeedUser{
 		AWS: {
@@ -99,6 +106,13 @@ func DefaultSeed() *Seed {
 			{Name: "administrator", Password: "Password1", Role: "Portal Administrator", IsDefault: true},
 			{Name: "tenant01", Password: "Password1", Role: "Tenant", Tenant: true, Description: "Cloud Connect tenant"},
 		},
+		M365: {
+			{Name: "administrator", Password: "Password1", Role: "Administrator", IsDefault: true},
+			{Name: M365SeedOperator, Password: "Operator-Assertion1", Role: M365RoleRestoreOperator, Description: "Restore operator (grant_type=operator: client_id userId.tenantId, assertion)"},
+			{Name: M365SeedApplication, Password: "App-Assertion1", Role: M365RoleApplication, Description: "Application (grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer: client_id, assertion)"},
+		},
+		ONE: {{Name: "administrator", Password: "Password1", Role: "Admin", IsDefault: true}},
+		SPC: {{Name: "administrator", Password: "Password1", Role: "Portal Administrator", IsDefault: true}},
 	}}
 }
 

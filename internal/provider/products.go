@@ -154,6 +154,34 @@ var products = []*product{
 		token: &tokenSpec{typeName: "em_session", what: "logon session id", note: fmt.Sprintf(
 			"Enterprise Manager ends a session after %d minutes without requests, and it cannot be renewed.", int(client.EMIdleTimeout.Minutes()))},
 	},
+	{
+		id: client.M365, flavor: client.M365Flavor, schema: m365BlockSchema, model: func() any { return &m365BlockModel{} }, open: opener(client.NewM365),
+		logins: []loginMethod{
+			{attrs: []string{"password"}, with: []string{"username"}},
+			{attrs: []string{"client_id", "assertion"}, with: []string{"assertion_grant"}, only: []string{"assertion_grant"}},
+		},
+		oneLogin: "Log in either as a Veeam user (username and password) or with client_id and assertion, in the block or the environment",
+		noCredentials: `set username and password, or client_id and assertion of a restore operator or an application, in the "m365" block ` +
+			`(or VEEAM_M365_USERNAME and VEEAM_M365_PASSWORD, or VEEAM_M365_CLIENT_ID and VEEAM_M365_ASSERTION)`,
+		check: checkCredentials,
+		token: &tokenSpec{typeName: "m365_token", what: "access token"},
+		authorizationCode: &authorizationCodeSpec{endpoint: "POST /v8/token/AuthCode", lifetime: client.M365AuthorizationCodeLifetime,
+			use: "The one-time code Backup for Microsoft 365 issues to complete an authentication elsewhere; its REST API's own token " +
+				"endpoint takes no authorization-code grant.", lifetimeAssumed: true},
+	},
+	{
+		id: client.ONE, flavor: client.ONEFlavor, schema: oneBlockSchema, model: func() any { return &oneBlockModel{} }, open: opener(client.NewONE),
+		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
+		token:  &tokenSpec{typeName: "one_token", what: "access token", sessionsInterfere: true},
+	},
+	{
+		id: client.SPC, flavor: client.SPCFlavor, schema: spcBlockSchema, model: func() any { return &spcBlockModel{} }, open: opener(client.NewSPC),
+		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
+		// Logging out revokes every token of the user: an eager login would be one more session
+		// for the token's Close to end.
+		lazy:  func(client.Credentials) bool { return true },
+		token: &tokenSpec{typeName: "spc_token", what: "access token", note: spcRevokesAll, sessionsInterfere: true},
+	},
 }
 
 // checkCredentials runs the client's credential check when the provider is configured.
@@ -168,6 +196,11 @@ func checkEMAPIVersion(_ *product, r *resolver, cfg client.Config) error {
 	}
 	return nil
 }
+
+// spcRevokesAll says what closing a Service Provider Console token does.
+const spcRevokesAll = "\n\n-> **Closing revokes every token of the user.** Service Provider Console logs out with " +
+	"`DELETE /api/v3/users/{userId}/tokens`, which ends all sessions of that user, not only this one. The provider's own `spc` " +
+	"session, opened only when something needs it, logs in again if it is still needed."
 
 // noCredentialsSentence completes "no credentials: ...".
 func (p *product) noCredentialsSentence() string {
