@@ -133,18 +133,22 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	}
 	c := &config{addrs: map[emulator.Product]string{}, tlsHosts: listFlag{split: true}, builds: buildsFlag{}, flags: fs}
 	defaults := map[emulator.Product]string{
-		emulator.AWS: "127.0.0.1:11005",
-		emulator.VBR: "127.0.0.1:9419",
-		emulator.VRO: "127.0.0.1:9898",
-		emulator.VAO: "127.0.0.1:9899",
-		emulator.EM:  "127.0.0.1:9398",
+		emulator.AWS:   "127.0.0.1:11005",
+		emulator.VBR:   "127.0.0.1:9419",
+		emulator.VRO:   "127.0.0.1:9898",
+		emulator.VAO:   "127.0.0.1:9899",
+		emulator.EM:    "127.0.0.1:9398",
+		emulator.AZURE: "127.0.0.1:11443",
+		emulator.GCP:   "127.0.0.1:13140",
 	}
 	names := map[emulator.Product]string{
-		emulator.AWS: "Veeam Backup for AWS (its documented port is 11005)",
-		emulator.VBR: "Veeam Backup & Replication (documented port 9419)",
-		emulator.VRO: "Veeam Recovery Orchestrator (documented port 9898)",
-		emulator.VAO: "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)",
-		emulator.EM:  "Veeam Backup Enterprise Manager (documented port 9398)",
+		emulator.AWS:   "Veeam Backup for AWS (its documented port is 11005)",
+		emulator.VBR:   "Veeam Backup & Replication (documented port 9419)",
+		emulator.VRO:   "Veeam Recovery Orchestrator (documented port 9898)",
+		emulator.VAO:   "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)",
+		emulator.EM:    "Veeam Backup Enterprise Manager (documented port 9398)",
+		emulator.AZURE: "Veeam Backup for Microsoft Azure (documented port 443, which needs privileges: 11443 by default)",
+		emulator.GCP:   "Veeam Backup for Google Cloud (documented port 13140)",
 	}
 	addrs := map[emulator.Product]*string{}
 	for _, p := range emulator.AllProducts() {

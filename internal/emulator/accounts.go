@@ -20,6 +20,9 @@ const (
 	VRO = core.VRO // Veeam Recovery Orchestrator
 	VAO = core.VAO // Veeam Availability Orchestrator
 	EM  = core.EM  // Veeam Backup Enterprise Manager
+
+	AZURE = core.AZURE // Veeam Backup for Microsoft Azure
+	GCP   = core.GCP   // Veeam Backup for Google Cloud
 )
 
 // AllProducts returns every product, in a fixed order.
@@ -78,6 +81,11 @@ const (
 //	vro: client account terraform-client/Client-Secret1 (client_credentials)
 //	em: tenant01/Password1 (a tenant: LoginSpec logon only)
 //	vao: VEEAM\administrator/Password1
+//	azure: administrator/Password1 (PortalAdmin, isDefault),
+//	     operator/Password1 (PortalOperator)
+//	gcp: administrator/Password1 (Administrator); jsmith/Password1 (MFA
+//	     enabled: Backup for Google Cloud's per-user MFA endpoints are not
+//	     published, so an MFA account comes from the seed)
 func DefaultSeed() *Seed {
 	return &Seed{Users: map[Product][]SeedUser{
 		AWS: {
@@ -93,6 +101,14 @@ func DefaultSeed() *Seed {
 		VRO: {
 			{Name: "administrator", Password: "Password1", Role: "Administrator", IsDefault: true},
 			{Name: "terraform-client", Password: "Client-Secret1", Role: "Administrator", Client: true, Description: "Client account of administrator"},
+		},
+		AZURE: {
+			{Name: "administrator", Password: "Password1", Role: "PortalAdmin", IsDefault: true, Description: "Default administrator"},
+			{Name: "operator", Password: "Password1", Role: "PortalOperator", Description: "Portal operator"},
+		},
+		GCP: {
+			{Name: "administrator", Password: "Password1", Role: "Administrator", IsDefault: true},
+			{Name: "jsmith", Password: "Password1", Role: "Administrator", MFASecret: "JBSWY3DPEHPK3PXP"},
 		},
 		VAO: {{Name: `VEEAM\administrator`, Password: "Password1", Role: "Administrator", IsDefault: true}},
 		EM: {

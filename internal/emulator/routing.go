@@ -40,7 +40,7 @@ type productWire struct {
 var wires map[Product]productWire
 
 func init() {
-	wires = map[Product]productWire{AWS: awsWire, VBR: vbrWire, VRO: vroWire, VAO: vaoWire, EM: emWire}
+	wires = map[Product]productWire{AWS: awsWire, VBR: vbrWire, VRO: vroWire, VAO: vaoWire, EM: emWire, AZURE: azureWire, GCP: gcpWire}
 }
 
 // routes builds the product's mux: the control API when enabled and the

@@ -12,10 +12,13 @@ const (
 	VRO Product = "vro" // Veeam Recovery Orchestrator
 	VAO Product = "vao" // Veeam Availability Orchestrator
 	EM  Product = "em"  // Veeam Backup Enterprise Manager
+
+	AZURE Product = "azure" // Veeam Backup for Microsoft Azure
+	GCP   Product = "gcp"   // Veeam Backup for Google Cloud
 )
 
 // AllProducts returns every product, in a fixed order.
-func AllProducts() []Product { return []Product{AWS, VBR, VRO, VAO, EM} }
+func AllProducts() []Product { return []Product{AWS, VBR, VRO, VAO, EM, AZURE, GCP} }
 
 // Valid reports whether p is one of AllProducts.
 func (p Product) Valid() bool { return slices.Contains(AllProducts(), p) }
