@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -112,33 +113,58 @@ func (c *AzureClient) GetUser(ctx context.Context, id string) (*AzureUser, error
 	return &u, resp.Decode(&u)
 }
 
-// mfa is the MFA of the user id.
-func (c *AzureClient) mfa(id string) userMFA {
-	return userMFA{s: c.Session, user: c.usersPath() + "/" + url.PathEscape(id), mfaActive: func(ctx context.Context) (bool, error) {
-		u, err := c.GetUser(ctx, id)
-		if err != nil {
-			return false, err
+// UserNamed reads the user called name (NameFilter); IsNotFound(err) when there is none.
+func (c *AzureClient) UserNamed(ctx context.Context, name string) (*AzureUser, error) {
+	users, err := c.ListUsers(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Name, name) {
+			return &u, nil
 		}
-		return u.MFAEnabled, nil
-	}}
+	}
+	return nil, &APIError{Product: AZURE, Method: http.MethodGet, Path: c.usersPath(), Status: http.StatusNotFound,
+		Message: "no user named " + strconv.Quote(name)}
 }
 
-// EnableMFA starts an MFA enrollment of the user id (recreate: replace an active secret).
-func (c *AzureClient) EnableMFA(ctx context.Context, id string, recreate bool) (*MFAEnrollment, error) {
-	return c.mfa(id).enable(ctx, recreate)
+// mfa is the MFA of the user called name: the MFA endpoints address users by id.
+func (c *AzureClient) mfa(ctx context.Context, name string) (userMFA, error) {
+	u, err := c.UserNamed(ctx, name)
+	if err != nil {
+		return userMFA{}, err
+	}
+	return userMFA{s: c.Session, user: c.usersPath() + "/" + url.PathEscape(u.ID), mfaOn: func(ctx context.Context) bool {
+		on, err := c.UserMFAEnabled(ctx, name)
+		return err == nil && on
+	}}, nil
 }
 
-// AcceptMFA confirms the enrollment with a code of the new secret and its token (204).
-func (c *AzureClient) AcceptMFA(ctx context.Context, id, code, token string) error {
-	return c.mfa(id).accept(ctx, code, token)
+// UserMFAEnabled reads whether the user called name has MFA on; IsNotFound(err) when there is
+// no such user.
+func (c *AzureClient) UserMFAEnabled(ctx context.Context, name string) (bool, error) {
+	u, err := c.UserNamed(ctx, name)
+	if err != nil {
+		return false, err
+	}
+	return u.MFAEnabled, nil
 }
 
-// DisableMFA turns MFA off for the user id (204).
-func (c *AzureClient) DisableMFA(ctx context.Context, id string) error {
-	return c.mfa(id).disable(ctx)
+// DisableMFA turns MFA off for the user called name (204).
+func (c *AzureClient) DisableMFA(ctx context.Context, name string) error {
+	m, err := c.mfa(ctx, name)
+	if err != nil {
+		return err
+	}
+	return m.disable(ctx)
 }
 
-// EnrollMFA enables (recreate: re-creates) MFA for the user id with a computed code.
-func (c *AzureClient) EnrollMFA(ctx context.Context, id string, recreate bool) (*MFAEnrollment, error) {
-	return c.mfa(id).enroll(ctx, recreate)
+// EnrollMFA enables (recreate: re-creates) MFA for the user called name with a computed code
+// (enableMfa, acceptMfa → 204); the outcomes of lost and refused answers are userMFA.enroll's.
+func (c *AzureClient) EnrollMFA(ctx context.Context, name string, recreate bool) (*MFAEnrollment, error) {
+	m, err := c.mfa(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return m.enroll(ctx, recreate)
 }

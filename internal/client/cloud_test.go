@@ -33,7 +33,7 @@ func TestAzureEnrollMFAThenLoginWithTOTPSecretThenDisable(t *testing.T) {
 		t.Fatalf("ListUsers(operator) = %+v, %v", users, err)
 	}
 	id := users[0].ID
-	e, err := admin.EnrollMFA(ctxT(t), id, false)
+	e, err := admin.EnrollMFA(ctxT(t), "operator", false)
 	if err != nil {
 		t.Fatalf("EnrollMFA: %v", err)
 	}
@@ -54,15 +54,18 @@ func TestAzureEnrollMFAThenLoginWithTOTPSecretThenDisable(t *testing.T) {
 		t.Fatalf("MFA login with the TOTP secret: %+v, %v", u, err)
 	}
 	// Rotation: a new secret; the old one stops working once the new one is accepted.
-	e2, err := admin.EnrollMFA(ctxT(t), id, true)
+	e2, err := admin.EnrollMFA(ctxT(t), "operator", true)
 	if err != nil || e2.SecretKey == e.SecretKey {
 		t.Fatalf("EnrollMFA(recreate) = %+v, %v", e2, err)
 	}
-	if err := admin.DisableMFA(ctxT(t), id); err != nil {
+	if err := admin.DisableMFA(ctxT(t), "operator"); err != nil {
 		t.Fatalf("DisableMFA: %v", err)
 	}
 	if st, _ := srv.Emulator.User(emulator.AZURE, "operator"); st.MFAEnabled {
 		t.Fatal("MFA still on after DisableMFA")
+	}
+	if _, err := admin.EnrollMFA(ctxT(t), "nobody", false); !IsNotFound(err) {
+		t.Fatalf("EnrollMFA(nobody): %v, want a not-found error", err)
 	}
 	// Refresh with the capitalised grant, then logout.
 	srv.Emulator.Clock().Advance(61 * time.Minute)

@@ -6,6 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
 )
 
 // The password login with a TOTP step that the cloud-native backup family shares (Backup for
@@ -83,4 +88,30 @@ func mfaCode(c Credentials, s *Session) (string, error) {
 		return code, nil
 	}
 	return "", &ConfigError{Field: FieldTOTPSecret, Reason: ReasonMissing, Detail: fmt.Sprintf("user %q has MFA enabled", c.Username)}
+}
+
+// TOTPCode computes the RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret at t.
+func TOTPCode(secret string, t time.Time) (string, error) {
+	s := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(secret), " ", ""))
+	code, err := totp.GenerateCodeCustom(s, t, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	if err != nil {
+		return "", fmt.Errorf("is not a valid base32 TOTP secret: %v", err)
+	}
+	return code, nil
+}
+
+// ErrMFACodeRejected wraps the server's answer when the mfa grant refused the code.
+var ErrMFACodeRejected = errors.New("the MFA code was rejected")
+
+// waitNextTOTPStep sleeps until the next 30-second TOTP step begins on the session's clock.
+func waitNextTOTPStep(ctx context.Context, now time.Time) error {
+	wait := now.Truncate(30*time.Second).Add(30*time.Second).Sub(now) + 100*time.Millisecond
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }

@@ -12,12 +12,25 @@ import (
 // <user>/disableMfa turns MFA off. The products differ in the user's path (name or id, version
 // in the path or a header) and in success statuses, which the calls do not depend on.
 
-// userMFA is the MFA of one user: its resource path and how to read whether MFA is on (to
-// settle a call whose answer was lost and was resent).
+// MFAEnrollment is what enableMfa returns: everything secret about a user's MFA.
+type MFAEnrollment struct {
+	UserName     string   `json:"userName"`
+	QRString     string   `json:"qrString"`
+	SecretKey    string   `json:"secretKey"`
+	ScratchCodes []string `json:"scratchCodes"`
+	Token        string   `json:"token"`
+}
+
+// ErrMFAAlreadyEnabled is EnrollMFA's answer when enableMfa without recreate was refused
+// because the user already has MFA: the appliance never returns that secret again.
+var ErrMFAAlreadyEnabled = errors.New("MFA is already enabled for the user")
+
+// userMFA is the MFA of one user: its resource path and how to read whether MFA is on now
+// (false when the read fails), to explain an answer (a lost one that was resent, a refusal).
 type userMFA struct {
-	s         *Session
-	user      string // the user's resource path: /api/v8.1/users/<id>
-	mfaActive func(ctx context.Context) (bool, error)
+	s     *Session
+	user  string // the user's resource path: /api/v1/users/<name>, /api/v8.1/users/<id>
+	mfaOn func(ctx context.Context) bool
 }
 
 // enable starts an MFA enrollment. It is retry-safe: a repeated enableMfa replaces the pending
@@ -39,7 +52,7 @@ func (m userMFA) enable(ctx context.Context, recreate bool) (*MFAEnrollment, err
 
 // accept confirms an enrollment with a code computed from its secret. Retry-safe: a resent
 // acceptMfa either confirms the still-pending enrollment or, when the first one got through,
-// fails as "nothing pending", which enroll resolves by reading the user.
+// fails as "nothing pending", which enroll resolves.
 func (m userMFA) accept(ctx context.Context, code, token string) error {
 	_, err := m.s.Do(ctx, Request{Method: http.MethodPost, Path: m.user + "/acceptMfa", JSON: map[string]string{"code": code, "token": token}, RetrySafe: true})
 	return err
@@ -49,20 +62,30 @@ func (m userMFA) accept(ctx context.Context, code, token string) error {
 // appliance refuse the resent call because MFA is already off, reading the user settles it.
 func (m userMFA) disable(ctx context.Context) error {
 	_, err := m.s.Do(ctx, Request{Method: http.MethodPost, Path: m.user + "/disableMfa", RetrySafe: true})
-	if hasStatus(err, http.StatusBadRequest) {
-		if on, gerr := m.mfaActive(ctx); gerr == nil && !on {
-			return nil
-		}
+	if hasStatus(err, http.StatusBadRequest) && !m.mfaOn(ctx) {
+		return nil
 	}
 	return err
 }
 
 // enroll enables (or, with recreate, re-creates) MFA with no human in the loop: enableMfa, then
-// the current TOTP code of the returned secret to acceptMfa. A code computed at the edge of its
-// 30-second step is retried once with the next step's code.
+// the current TOTP code of the returned secret to acceptMfa. Two requests; the user is read only
+// when an answer needs explaining:
+//   - enableMfa without recreate refused with 400 while MFA is on: ErrMFAAlreadyEnabled.
+//   - acceptMfa failed but MFA is now on, for a first enrollment: only this enrollment was
+//     pending, so its accept got through (a resend after a lost answer finds nothing pending).
+//   - acceptMfa refused twice with 400, a step apart, during a rotation while MFA is on: a
+//     code of the new secret cannot be refused twice a step apart while the enrollment is
+//     pending, and its token is known only to this call, so the enrollment is no longer
+//     pending because this call's accept got through; the new secret is the live one.
+//
+// A code computed at the edge of its 30-second step is retried once with the next step's code.
 func (m userMFA) enroll(ctx context.Context, recreate bool) (*MFAEnrollment, error) {
 	e, err := m.enable(ctx, recreate)
 	if err != nil {
+		if !recreate && hasStatus(err, http.StatusBadRequest) && m.mfaOn(ctx) {
+			return nil, fmt.Errorf("%w: %w", ErrMFAAlreadyEnabled, err)
+		}
 		return nil, err
 	}
 	for attempt := 0; ; attempt++ {
@@ -74,15 +97,14 @@ func (m userMFA) enroll(ctx context.Context, recreate bool) (*MFAEnrollment, err
 		if err == nil {
 			return e, nil
 		}
-		if !recreate && hasStatus(err, http.StatusBadRequest) {
-			// An acceptMfa whose answer was lost and was resent finds nothing pending: if MFA
-			// is now on, the first one got through with this secret.
-			if on, gerr := m.mfaActive(ctx); gerr == nil && on {
-				return e, nil
-			}
+		if !recreate && m.mfaOn(ctx) {
+			return e, nil
 		}
-		var apiErr *APIError
-		if attempt > 0 || !errors.As(err, &apiErr) || (apiErr.Status != http.StatusBadRequest && apiErr.Status != http.StatusUnauthorized) {
+		refused := hasStatus(err, http.StatusBadRequest, http.StatusUnauthorized)
+		if recreate && attempt > 0 && hasStatus(err, http.StatusBadRequest) && m.mfaOn(ctx) {
+			return e, nil
+		}
+		if attempt > 0 || !refused {
 			return nil, err
 		}
 		if err := waitNextTOTPStep(ctx, m.s.Now()); err != nil {
