@@ -27,10 +27,7 @@ var AWSFlavor = registered(oauthFlavor(Flavor{
 	VersionHeader:  "x-api-version",
 	DefaultVersion: AWSDefaultVersion,
 	Login:          awsLogin,
-	Logout: func(ctx context.Context, s *Session, t *Token) error {
-		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: awsTokenPath}, t)
-		return err
-	},
+	Logout:         deleteLogout(awsTokenPath),
 }, awsTokenPath), "Veeam Backup for AWS")
 
 func awsLogin(ctx context.Context, s *Session) (*Token, error) {

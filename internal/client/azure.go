@@ -40,10 +40,7 @@ var AzureFlavor = registered(oauthFlavor(Flavor{
 		return azureLogin.login(ctx, s)
 	},
 	Refresh: refreshGrantNamed(azureTokenPath, "Refresh_token"),
-	Logout: func(ctx context.Context, s *Session, t *Token) error {
-		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: azureTokenPath}, t)
-		return err
-	},
+	Logout:  deleteLogout(azureTokenPath),
 }, azureTokenPath), "Veeam Backup for Microsoft Azure")
 
 // checkRefreshOrPassword: an initial refresh token logs in alone; anything else needs username

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 )
 
@@ -39,10 +38,7 @@ var GCPFlavor = registered(oauthFlavor(Flavor{
 		}
 		return gcpLogin.login(ctx, s)
 	},
-	Logout: func(ctx context.Context, s *Session, t *Token) error {
-		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: gcpTokenPath}, t)
-		return err
-	},
+	Logout: deleteLogout(gcpTokenPath),
 }, gcpTokenPath), "Veeam Backup for Google Cloud")
 
 // GCPClient is the Backup for Google Cloud API over one Session.

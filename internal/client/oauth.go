@@ -102,6 +102,15 @@ func refreshGrant(path string) func(context.Context, *Session, *Token) (*Token, 
 	return refreshGrantNamed(path, "refresh_token")
 }
 
+// deleteLogout is the Logout of a product that logs out with DELETE on its token path (Backup
+// for AWS, Microsoft Azure, Google Cloud).
+func deleteLogout(path string) func(context.Context, *Session, *Token) error {
+	return func(ctx context.Context, s *Session, t *Token) error {
+		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: path}, t)
+		return err
+	}
+}
+
 // refreshGrantNamed is refreshGrant with the grant's own spelling (Backup for Microsoft Azure:
 // Refresh_token).
 func refreshGrantNamed(path, grant string) func(context.Context, *Session, *Token) (*Token, error) {

@@ -8,10 +8,7 @@ import (
 // azureBlockModel is the provider's `azure` block: Veeam Backup for Microsoft Azure.
 type azureBlockModel struct {
 	connectionModel
-	Username               types.String `tfsdk:"username"`
-	Password               types.String `tfsdk:"password"`
-	TOTPSecret             types.String `tfsdk:"totp_secret"`
-	MFACode                types.String `tfsdk:"mfa_code"`
+	totpLoginModel
 	RefreshToken           types.String `tfsdk:"refresh_token"`
 	ShortLivedRefreshToken types.Bool   `tfsdk:"short_lived_refresh_token"`
 }

@@ -8,10 +8,7 @@ import (
 // gcpBlockModel is the provider's `gcp` block: Veeam Backup for Google Cloud.
 type gcpBlockModel struct {
 	connectionModel
-	Username            types.String `tfsdk:"username"`
-	Password            types.String `tfsdk:"password"`
-	TOTPSecret          types.String `tfsdk:"totp_secret"`
-	MFACode             types.String `tfsdk:"mfa_code"`
+	totpLoginModel
 	AuthorizationCode   types.String `tfsdk:"authorization_code"`
 	RefreshToken        types.String `tfsdk:"refresh_token"`
 	UseShortTermRefresh types.Bool   `tfsdk:"use_short_term_refresh"`

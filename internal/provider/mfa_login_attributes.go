@@ -6,11 +6,21 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // The block attributes of the products whose password login has a TOTP step (Backup for AWS,
 // Microsoft Azure, Google Cloud): username, password, totp_secret and mfa_code, and the
 // single-use login values beside them. What differs is a value (loginAttributes).
+
+// totpLoginModel is the password login with its TOTP step, embedded in the block models of
+// azure and gcp.
+type totpLoginModel struct {
+	Username   types.String `tfsdk:"username"`
+	Password   types.String `tfsdk:"password"`
+	TOTPSecret types.String `tfsdk:"totp_secret"`
+	MFACode    types.String `tfsdk:"mfa_code"`
+}
 
 // loginAttributes describes one product block's login attributes.
 type loginAttributes struct {
