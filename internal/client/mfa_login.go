@@ -57,7 +57,7 @@ func (m mfaLogin) passwordLogin(ctx context.Context, s *Session, c Credentials) 
 	if tr.AccessToken != "" || tr.MFAToken == "" {
 		return tr.token(s.Now())
 	}
-	code, err := mfaCode(c, s)
+	code, err := mfaCode(c, s.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -73,21 +73,6 @@ func (m mfaLogin) passwordLogin(ctx context.Context, s *Session, c Credentials) 
 		t.Username = c.Username
 	}
 	return t, err
-}
-
-// mfaCode is the code of the MFA step: mfa_code as given, else the TOTP of totp_secret now.
-func mfaCode(c Credentials, s *Session) (string, error) {
-	switch {
-	case c.MFACode != "":
-		return c.MFACode, nil
-	case c.TOTPSecret != "":
-		code, err := TOTPCode(c.TOTPSecret, s.Now())
-		if err != nil {
-			return "", &ConfigError{Field: FieldTOTPSecret, Detail: err.Error()}
-		}
-		return code, nil
-	}
-	return "", &ConfigError{Field: FieldTOTPSecret, Reason: ReasonMissing, Detail: fmt.Sprintf("user %q has MFA enabled", c.Username)}
 }
 
 // TOTPCode computes the RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret at t.

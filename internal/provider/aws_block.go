@@ -3,6 +3,8 @@ package provider
 import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
 // awsBlockModel is the provider's `aws` block: Veeam Backup for AWS.
@@ -27,7 +29,8 @@ var awsLoginAttrs = loginAttributes{
 }
 
 func awsBlockSchema() schema.SingleNestedBlock {
-	attrs := connectionAttributes("aws", 11005, "Value of the `x-api-version` header, for example `1.7-rev0` (the default).")
+	attrs := connectionAttributes("aws", 11005, "Value of the `x-api-version` header, one of "+revisionList(client.AWS)+". "+
+		"Unset (recommended): the provider negotiates the newest revision both it and the server know, and logs its choice.")
 	awsLoginAttrs.add(attrs)
 	attrs["authorization_code"] = awsLoginAttrs.singleUseAttribute("authorization_code", "Log in with an authorization code another session issued (`grant_type=authorization_code`), for example "+
 		"`ephemeral.veeam_aws_authorization_code.NAME.code` from a provider configuration with a password. It expires 60 seconds after it was issued.")
