@@ -100,8 +100,23 @@ func jwtExpiry(tok string) (time.Time, bool) {
 // refreshGrant returns the Refresh func of a product whose token endpoint at path takes
 // grant_type=refresh_token&refresh_token=<token> (every OAuth-style product spells it so).
 func refreshGrant(path string) func(context.Context, *Session, *Token) (*Token, error) {
+	return refreshGrantNamed(path, "refresh_token")
+}
+
+// deleteLogout is the Logout of a product that logs out with DELETE on its token path (Backup
+// for AWS, Microsoft Azure, Google Cloud).
+func deleteLogout(path string) func(context.Context, *Session, *Token) error {
+	return func(ctx context.Context, s *Session, t *Token) error {
+		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: path}, t)
+		return err
+	}
+}
+
+// refreshGrantNamed is refreshGrant with the grant's own spelling (Backup for Microsoft Azure:
+// Refresh_token).
+func refreshGrantNamed(path, grant string) func(context.Context, *Session, *Token) (*Token, error) {
 	return func(ctx context.Context, s *Session, t *Token) (*Token, error) {
-		tr, err := postForm(ctx, s, path, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {t.RefreshToken}})
+		tr, err := postForm(ctx, s, path, url.Values{"grant_type": {grant}, "refresh_token": {t.RefreshToken}})
 		if err != nil {
 			return nil, err
 		}

@@ -26,9 +26,13 @@ var probes = map[emulator.Product]func(token string) *http.Request{
 		r.Header.Set(emulator.EMSessionHeader, tok)
 		return r
 	},
-	emulator.M365: func(tok string) *http.Request { return bearerReq("POST", "/v8/token/AuthCode", tok) },
-	emulator.ONE:  func(tok string) *http.Request { return bearerReq("POST", "/api/revoke", tok) },
-	emulator.SPC:  func(tok string) *http.Request { return bearerReq("GET", "/api/v3/users/me", tok) },
+	emulator.M365:  func(tok string) *http.Request { return bearerReq("POST", "/v8/token/AuthCode", tok) },
+	emulator.ONE:   func(tok string) *http.Request { return bearerReq("POST", "/api/revoke", tok) },
+	emulator.SPC:   func(tok string) *http.Request { return bearerReq("GET", "/api/v3/users/me", tok) },
+	emulator.AZURE: func(tok string) *http.Request { return bearerReq("GET", "/api/v8.1/users", tok) },
+	emulator.GCP: func(tok string) *http.Request {
+		return bearerReq("DELETE", "/api/v1/token", tok, "x-api-version", "1.4-rev0")
+	},
 }
 
 func bearerReq(method, path, tok string, header ...string) *http.Request {

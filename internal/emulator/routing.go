@@ -50,7 +50,7 @@ var wires map[Product]productWire
 
 func init() {
 	wires = map[Product]productWire{AWS: awsWire, VBR: vbrWire, VRO: vroWire, VAO: vaoWire, EM: emWire,
-		M365: m365Wire, ONE: oneWire, SPC: spcWire}
+		M365: m365Wire, ONE: oneWire, SPC: spcWire, AZURE: azureWire, GCP: gcpWire}
 }
 
 // routes builds the product's mux: the control API when enabled and the

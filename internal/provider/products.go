@@ -71,9 +71,8 @@ var products = []*product{
 			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
 			{attrs: []string{"authorization_code"}}, {attrs: []string{"refresh_token"}}, {attrs: []string{"saml_response"}},
 		},
-		oneLogin: "Keep exactly one of password (with username), authorization_code, refresh_token or saml_response, in the block or the environment",
-		conflicts: []attributeConflict{{"totp_secret", "mfa_code",
-			"set totp_secret (the provider computes each code) or mfa_code (one code), not both"}},
+		oneLogin:      "Keep exactly one of password (with username), authorization_code, refresh_token or saml_response, in the block or the environment",
+		conflicts:     []attributeConflict{totpOrCode},
 		noCredentials: `set username and password in the "aws" block (or VEEAM_AWS_USERNAME and VEEAM_AWS_PASSWORD), or one of authorization_code, refresh_token or saml_response`,
 		lazy: func(c client.Credentials) bool {
 			if c.AuthorizationCode != "" || c.RefreshToken != "" || c.SAMLResponse != "" {
@@ -81,10 +80,8 @@ var products = []*product{
 			}
 			return c.Username == "" && c.Password == "" && c.TOTPSecret == "" && c.MFACode == ""
 		},
-		hints: map[client.Field]string{
-			client.FieldTOTPSecret: " (the base32 MFA secret, so codes are computed for you), or mfa_code (a one-shot code or a scratch code)",
-		},
-		loginFailedHint:   " (and, for a user with MFA, totp_secret or mfa_code)",
+		hints:             mfaHints,
+		loginFailedHint:   mfaLoginFailedHint,
 		resources:         []func() resource.Resource{NewAWSUserMFAResource, NewAWSUserResource},
 		dataSources:       []func() datasource.DataSource{NewAWSUserDataSource, NewAWSUsersDataSource, NewAWSSSOURLDataSource},
 		token:             &tokenSpec{typeName: "aws_token", what: "access token"},
@@ -182,7 +179,52 @@ var products = []*product{
 		lazy:  func(client.Credentials) bool { return true },
 		token: &tokenSpec{typeName: "spc_token", what: "access token", note: spcRevokesAll, sessionsInterfere: true},
 	},
+	{
+		id: client.AZURE, flavor: client.AzureFlavor, schema: azureBlockSchema, model: func() any { return &azureBlockModel{} }, open: opener(client.NewAzure),
+		logins: []loginMethod{
+			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
+			{attrs: []string{"refresh_token"}},
+		},
+		oneLogin:  "Keep exactly one of password (with username) or refresh_token, in the block or the environment",
+		conflicts: []attributeConflict{totpOrCode},
+		flags:     map[string]func(*client.Credentials, bool){"short_lived_refresh_token": func(c *client.Credentials, b bool) { c.UseShortTermRefresh = b }},
+		lazy: func(c client.Credentials) bool {
+			return c.RefreshToken != "" && c.Password == ""
+		},
+		hints:           mfaHints,
+		loginFailedHint: mfaLoginFailedHint,
+		resources:       []func() resource.Resource{NewAzureUserMFAResource},
+		dataSources:     []func() datasource.DataSource{NewAzureUsersDataSource},
+		token:           &tokenSpec{typeName: "azure_token", what: "access token"},
+	},
+	{
+		id: client.GCP, flavor: client.GCPFlavor, schema: gcpBlockSchema, model: func() any { return &gcpBlockModel{} }, open: opener(client.NewGCP),
+		logins: []loginMethod{
+			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
+			{attrs: []string{"authorization_code"}}, {attrs: []string{"refresh_token"}},
+		},
+		oneLogin:  "Keep exactly one of password (with username), authorization_code or refresh_token, in the block or the environment",
+		conflicts: []attributeConflict{totpOrCode},
+		flags:     map[string]func(*client.Credentials, bool){"use_short_term_refresh": func(c *client.Credentials, b bool) { c.UseShortTermRefresh = b }},
+		lazy: func(c client.Credentials) bool {
+			return c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "")
+		},
+		hints:           mfaHints,
+		loginFailedHint: mfaLoginFailedHint,
+		token:           &tokenSpec{typeName: "gcp_token", what: "access token"},
+	},
 }
+
+// totpOrCode, mfaHints and mfaLoginFailedHint are what the products whose password login has a
+// TOTP step (aws, azure, gcp) say about it.
+var (
+	totpOrCode = attributeConflict{"totp_secret", "mfa_code",
+		"set totp_secret (the provider computes each code) or mfa_code (one code), not both"}
+	mfaHints = map[client.Field]string{
+		client.FieldTOTPSecret: " (the base32 MFA secret, so codes are computed for you), or mfa_code (a one-shot code or a scratch code)",
+	}
+	mfaLoginFailedHint = " (and, for a user with MFA, totp_secret or mfa_code)"
+)
 
 // checkCredentials runs the client's credential check when the provider is configured.
 func checkCredentials(p *product, _ *resolver, cfg client.Config) error {
