@@ -166,6 +166,33 @@ func TestAccAWSUser_lostAnswers(t *testing.T) {
 	}
 }
 
+// TestAccAWSUser_lostCreateThatNeverArrived: the connection drops before the create reaches the
+// appliance (the client cannot tell this from an answer lost after it acted). The provider reads
+// the user, finds none, sends the create again, and the apply succeeds with one user whose
+// password logs in.
+func TestAccAWSUser_lostCreateThatNeverArrived(t *testing.T) {
+	srv := testEmulator(t)
+	lp := startLostAnswerProxy(t, srv, faultproxy.DropBefore)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			PreConfig: func() { lp.arm("POST", "/api/v1/users") },
+			Config:    throughProxy(awsUserConfig(srv, "  name        = \"dave\"\n  description = \"D\"\n  password    = \"Daves-Pass-1\"\n"), srv, lp),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				answerLostOnce(lp, 1),
+				passwordWorks(srv, "dave", "Daves-Pass-1"),
+				userDescriptionIs(srv, "dave", "D"),
+				func(*terraformState) error {
+					if n := srv.Emulator.Counters(emulator.AWS).Endpoints["POST /api/v1/users"]; n != 1 {
+						return fmt.Errorf("the appliance served %d creates, want 1 (the dropped one never arrived)", n)
+					}
+					return nil
+				},
+			),
+		}},
+	})
+}
+
 // TestAccAWSUser_createFindsSomeoneElsesUser: a user with the same name but another password
 // is not adopted; the error names the import command.
 func TestAccAWSUser_createFindsSomeoneElsesUser(t *testing.T) {

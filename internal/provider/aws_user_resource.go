@@ -140,7 +140,7 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 	name := plan.Name.ValueString()
 	u, err := c.CreateUser(ctx, name, plan.Description.ValueString(), password)
 	if err != nil && (client.IsConflict(err) || client.IsOutcomeUnknown(err)) {
-		u, err = adoptCreated(ctx, c, name, plan.Description.ValueString(), password, err)
+		u, err = adoptCreated(ctx, c, name, plan.Description.ValueString(), password, err, createResends)
 	}
 	if err != nil {
 		r.addUserError(&resp.Diagnostics, "Creating the user failed", name, err)
@@ -154,9 +154,18 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 // taken (409): the account is this apply's when the password just sent logs in as it. That proves
 // it (whoever knows the password may manage the account), and the proof's session is logged
 // out. Otherwise createErr stands: the user does not exist (the rerun creates it), or it is
-// someone else's (the 409 message names the import command).
-func adoptCreated(ctx context.Context, c *client.AWSClient, name, description, password string, createErr error) (*client.AWSUser, error) {
+// someone else's (the 409 message names the import command). When the answer was lost and the
+// user does not exist, the request never reached the appliance (or was refused there): sending the
+// create again is safe, up to resends more times, and its outcome is settled the same way.
+func adoptCreated(ctx context.Context, c *client.AWSClient, name, description, password string, createErr error, resends int) (*client.AWSUser, error) {
 	u, err := c.GetUser(ctx, name)
+	if client.IsNotFound(err) && client.IsOutcomeUnknown(createErr) && resends > 0 {
+		u, err = c.CreateUser(ctx, name, description, password)
+		if err != nil && (client.IsConflict(err) || client.IsOutcomeUnknown(err)) {
+			return adoptCreated(ctx, c, name, description, password, err, resends-1)
+		}
+		return u, err
+	}
 	if err != nil {
 		return nil, createErr
 	}
@@ -171,6 +180,10 @@ func adoptCreated(ctx context.Context, c *client.AWSClient, name, description, p
 	}
 	return c.UpdateUser(ctx, name, description, "", "")
 }
+
+// createResends is how often a create whose answer was lost is sent again after a read showed the
+// user was not created.
+const createResends = 3
 
 // errUserNotOurs marks an existing user that a create cannot adopt.
 var errUserNotOurs = errors.New("not the account this apply created")
