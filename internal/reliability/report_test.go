@@ -94,7 +94,11 @@ with the provider binary.
 		if !r.Passed {
 			verdict = "**FAILED**"
 		}
-		fmt.Fprintf(&b, "### seed %d, %d resources: %s\n\n", r.Seed, r.Resources, verdict)
+		if r.Seed > 0 {
+			fmt.Fprintf(&b, "### seed %d, %d resources: %s\n\n", r.Seed, r.Resources, verdict)
+		} else {
+			fmt.Fprintf(&b, "### %d resources: %s\n\n", r.Resources, verdict)
+		}
 		if len(r.Commands) > 0 {
 			b.WriteString("| command | failed | rerun | mismatches | lost secrets | sessions open after | took |\n|---|---|---|---|---|---|---|\n")
 			for _, c := range r.Commands {
