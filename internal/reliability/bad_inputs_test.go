@@ -2,6 +2,8 @@ package reliability
 
 import (
 	"encoding/base64"
+	"encoding/pem"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -43,6 +45,10 @@ func TestReliabilityBadProviderConfiguration(t *testing.T) {
 	if err := os.WriteFile(notPEM, []byte("hello"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// Another product's listener of the same emulator: an aws block pointed at the wrong port.
+	vbr := httptest.NewTLSServer(f.emu.Handler(emulator.VBR))
+	t.Cleanup(vbr.Close)
+	vbrCA := "ca_cert_pem = " + heredoc(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: vbr.Certificate().Raw})))
 	aws := func(lines ...string) string {
 		return "provider \"veeam\" {\n  aws {\n    " + strings.Join(lines, "\n    ") + "\n  }\n}\n"
 	}
@@ -114,12 +120,22 @@ provider "veeam" {
 }
 ` + `ephemeral "veeam_vao_token" "x" {}
 `, []string{`vao.username must be in the DOMAIN\\USERNAME format`}},
+		{"totp_secret not base32, for a user without MFA", aws(append([]string{host, ca, `totp_secret = "not-base32-1!"`}, admin...)...) + read,
+			[]string{`totp_secret`, `(?i)base32`}},
+		{"aws block pointed at another product's port", aws(append([]string{`host = "` + vbr.URL + `"`, vbrCA}, admin...)...) + read,
+			[]string{`\bhost\b`, `Backup for AWS`}},
+		{"user_name empty", aws(append([]string{host, ca}, admin...)...) + `
+resource "veeam_aws_user_mfa" "x" {
+  user_name = ""
+}
+`, []string{`user_name`, `(?i)empty|at least 1`}},
 		{"missing product block", `
 resource "veeam_aws_user_mfa" "x" {
   user_name = "someone"
 }
 `, []string{`Missing "aws" block in the provider configuration`, `add provider "veeam"`}},
 	}
+	failed := 0
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
@@ -129,8 +145,23 @@ resource "veeam_aws_user_mfa" "x" {
 					ExpectError: allOf(tc.want),
 				}},
 			})
+			if t.Failed() {
+				failed++
+			}
 		})
 	}
+	// A provider panic would have ended the test binary; the emulator answers bad input with
+	// 4xx only.
+	aws5xx, vbr5xx := f.emu.Counters(emulator.AWS).Status5xx, f.emu.Counters(emulator.VBR).Status5xx
+	if aws5xx+vbr5xx != 0 {
+		t.Errorf("the emulator answered %d 5xx (aws) and %d (vbr) to bad input", aws5xx, vbr5xx)
+	}
+	record(scenarioFigures{Scenario: "Bad inputs", Passed: !t.Failed(), Figures: [][2]string{
+		{"bad provider configurations and resource arguments", fmt.Sprint(len(cases))},
+		{"whose message does not name the attribute and the fix", fmt.Sprint(failed)},
+		{"panics", "0 (a panic ends the test binary)"},
+		{"5xx answered by the emulator", fmt.Sprint(aws5xx + vbr5xx)},
+	}})
 }
 
 // allOf matches text that contains every one of res, in any order (RE2 has no lookahead: the
@@ -256,5 +287,36 @@ func TestReliabilityBadWireRequests(t *testing.T) {
 				t.Errorf("405 without an Allow header")
 			}
 		})
+	}
+}
+
+// TestReliabilityImportUserWithoutMFA: importing veeam_aws_user_mfa for a user whose MFA is off
+// names the user and says what to do, instead of Terraform's generic "Cannot import
+// non-existent remote object".
+func TestReliabilityImportUserWithoutMFA(t *testing.T) {
+	clearVeeamEnv(t)
+	f := start(t, emulator.Options{})
+	if err := f.emu.AddUser(emulator.AWS, emulator.SeedUser{Name: "plain-user", Password: "Plain-Pw-1", Role: emulator.RolePortalOperator}); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: f.admin() + `
+resource "veeam_aws_user_mfa" "x" {
+  user_name = "plain-user"
+}
+`,
+			ResourceName:  "veeam_aws_user_mfa.x",
+			ImportState:   true,
+			ImportStateId: "plain-user",
+			ExpectError:   allOf([]string{`plain-user`, `(?i)MFA`, `(?i)not enabled|is off|disabled`}),
+		}},
+	})
+	if st, _ := f.emu.AWSUser("plain-user"); st.MFAEnabled {
+		t.Error("the import turned MFA on")
+	}
+	if c := f.emu.Counters(emulator.AWS); c.Status5xx != 0 {
+		t.Errorf("the emulator answered %d 5xx", c.Status5xx)
 	}
 }

@@ -47,6 +47,9 @@ var factories = map[string]func() (tfprotov6.ProviderServer, error){
 // terraformState is the state terraform-plugin-testing hands to check functions.
 type terraformState = tfstate.State
 
+// terraformInstanceState is one imported instance, as ImportStateCheck sees it.
+type terraformInstanceState = tfstate.InstanceState
+
 // fixture is the emulator's Backup for AWS in process, over TLS on loopback, behind a wire
 // recorder.
 type fixture struct {
