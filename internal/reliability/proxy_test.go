@@ -70,6 +70,21 @@ func endpoint(r *http.Request, body []byte) string {
 	return key
 }
 
+// usersPath is the users' collection; what follows it is a user name.
+const usersPath = "/api/v1/users/"
+
+// route is an endpoint key with the user name replaced by {userId}, to sum up lost answers.
+func route(key string) string {
+	before, rest, ok := strings.Cut(key, usersPath)
+	if !ok {
+		return key
+	}
+	if _, after, ok := strings.Cut(rest, "/"); ok {
+		return before + usersPath + "{userId}/" + after
+	}
+	return before + usersPath + "{userId}"
+}
+
 // draw is a uniform number in [0, 1) from (seed, endpoint, n).
 func draw(seed uint64, key string, n int) float64 {
 	h := fnv.New64a()
@@ -145,7 +160,7 @@ func (p *faultProxy) noteLost(key string, rec *httptest.ResponseRecorder) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.lost[fmt.Sprintf("%s → %d", key, rec.Code)]++
+	p.lost[fmt.Sprintf("%s → %d", route(key), rec.Code)]++
 	if orphan != "" {
 		p.orphans[orphan] = true
 	}
@@ -225,5 +240,15 @@ func TestReliabilityFaultProxyIsDeterministic(t *testing.T) {
 	}
 	if differ == 0 {
 		t.Error("seeds 1 and 2 spoil the same calls")
+	}
+	for key, want := range map[string]string{
+		"GET /api/v1/users/mfa1-003":              "GET /api/v1/users/{userId}",
+		"POST /api/v1/users/john%20doe/enableMfa": "POST /api/v1/users/{userId}/enableMfa",
+		"POST /api/v1/users":                      "POST /api/v1/users",
+		"POST /api/v1/token grant=password":       "POST /api/v1/token grant=password",
+	} {
+		if got := route(key); got != want {
+			t.Errorf("route(%q) = %q, want %q", key, got, want)
+		}
 	}
 }
