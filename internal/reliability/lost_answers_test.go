@@ -56,7 +56,7 @@ func lostAnswers(t *testing.T, seed uint64, n int) {
 		x.newUsers = append(x.newUsers, fmt.Sprintf("new%d-%03d", seed, i+1))
 	}
 	config := func(round int, users bool) string {
-		cfg := f.admin("max_retries = " + fmt.Sprint(lostAnswersMaxRetries)) + `
+		cfg := f.admin("max_retries = "+fmt.Sprint(lostAnswersMaxRetries)) + `
 resource "veeam_aws_user_mfa" "u" {
   for_each          = toset([` + quoteList(x.mfaUsers) + `])
   user_name         = each.value
@@ -102,11 +102,12 @@ resource "veeam_aws_user" "n" {
 		cf := commandFigures{Command: s.name}
 		cf.Took = timed(func() { out, err = c.try(s.args...) })
 		if err != nil {
-			cf.Failed = true
+			cf.Failed, cf.Errors = true, errorLines(out)
 			fail("%s failed (seed %d): %v\n%s", s.name, seed, err, tail(out, 40))
 			cf.Rerun = "converged"
 			if out, err := c.try(s.args...); err != nil {
 				cf.Rerun = "failed"
+				cf.Errors = append(cf.Errors, prefixed("rerun: ", errorLines(out))...)
 				fail("%s failed again when rerun: %v\n%s", s.name, err, tail(out, 40))
 			}
 		}
@@ -168,6 +169,14 @@ resource "veeam_aws_user" "n" {
 	}
 	record(figs)
 	t.Logf("seed %d: %+v", seed, figs)
+}
+
+func prefixed(p string, lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = p + l
+	}
+	return out
 }
 
 func orNone(s string) string {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -23,6 +24,35 @@ type commandFigures struct {
 	LostSecrets int    // secrets in state the appliance refused
 	OpenAfter   int    // sessions open on the appliance after the command (cut logins apart)
 	Took        time.Duration
+	Errors      []string // the diagnostics of the failed runs, one line each
+}
+
+// errorLines sums up Terraform's error diagnostics in out: "title (resource address)", and
+// the API's answer when the diagnostic quotes one.
+func errorLines(out string) []string {
+	var errs []string
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		title, ok := strings.CutPrefix(strings.TrimSpace(l), "Error: ")
+		if !ok {
+			continue
+		}
+		for _, m := range lines[i+1 : min(i+12, len(lines))] {
+			m = strings.TrimSpace(m)
+			if strings.HasPrefix(m, "Error: ") {
+				break
+			}
+			if addr, ok := strings.CutPrefix(m, "with "); ok {
+				title += " (" + strings.TrimSuffix(addr, ",") + ")"
+			}
+			if strings.HasPrefix(m, "Veeam Backup for AWS") {
+				title += ": " + m
+				break
+			}
+		}
+		errs = append(errs, title)
+	}
+	return errs
 }
 
 // scenarioFigures are one scenario run (one seed) for the report.
@@ -110,6 +140,11 @@ with the provider binary.
 			}
 			b.WriteString("\n")
 		}
+		for _, c := range r.Commands {
+			for _, e := range c.Errors {
+				fmt.Fprintf(&b, "- error in %s: %s\n", c.Command, e)
+			}
+		}
 		for _, kv := range r.Figures {
 			fmt.Fprintf(&b, "- %s: %s\n", kv[0], kv[1])
 		}
@@ -133,4 +168,29 @@ func mapFigure(m map[string]int) string {
 		return "none"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// TestReliabilityErrorLines: a Terraform error diagnostic becomes one report line.
+func TestReliabilityErrorLines(t *testing.T) {
+	out := `veeam_aws_user_mfa.u["a"]: Still modifying... [id=a, 10s elapsed]
+
+Error: Rotating the MFA secret failed
+
+  with veeam_aws_user_mfa.u["a"],
+  on main.tf line 40, in resource "veeam_aws_user_mfa" "u":
+  40:   rotation_triggers = { round = "2" }
+
+Veeam Backup for AWS: POST /api/v1/users/a/acceptMfa: 400 Bad Request
+(UnexpectedContent): no MFA enrollment is pending
+
+Error: Invalid provider configuration
+`
+	got := errorLines(out)
+	want := []string{
+		`Rotating the MFA secret failed (veeam_aws_user_mfa.u["a"]): Veeam Backup for AWS: POST /api/v1/users/a/acceptMfa: 400 Bad Request`,
+		`Invalid provider configuration`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errorLines = %q, want %q", got, want)
+	}
 }

@@ -62,7 +62,7 @@ resource "veeam_aws_user_mfa" "u" {
 		cf := commandFigures{Command: s.name}
 		cf.Took = timed(func() { out, err = c.try(s.args...) })
 		if err != nil {
-			cf.Failed, cf.Rerun = true, "not rerun"
+			cf.Failed, cf.Rerun, cf.Errors = true, "not rerun", errorLines(out)
 			userVisible++
 			fail("%s failed: %v\n%s", s.name, err, tail(out, 40))
 		} else if m := visible.FindString(out); m != "" {
