@@ -135,9 +135,9 @@ resource "veeam_aws_user_mfa" "x" {
 }
 `, []string{`Missing "aws" block in the provider configuration`, `add provider "veeam"`}},
 	}
-	failed := 0
+	var failed []string
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
+		passed := t.Run(tc.name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories,
 				Steps: []resource.TestStep{{
@@ -145,10 +145,10 @@ resource "veeam_aws_user_mfa" "x" {
 					ExpectError: allOf(tc.want),
 				}},
 			})
-			if t.Failed() {
-				failed++
-			}
 		})
+		if !passed {
+			failed = append(failed, tc.name)
+		}
 	}
 	// A provider panic would have ended the test binary; the emulator answers bad input with
 	// 4xx only.
@@ -156,9 +156,9 @@ resource "veeam_aws_user_mfa" "x" {
 	if aws5xx+vbr5xx != 0 {
 		t.Errorf("the emulator answered %d 5xx (aws) and %d (vbr) to bad input", aws5xx, vbr5xx)
 	}
-	record(scenarioFigures{Scenario: "Bad inputs", Passed: !t.Failed(), Figures: [][2]string{
+	record(scenarioFigures{Scenario: "Bad inputs", Passed: !t.Failed(), SessionsLeft: -1, Figures: [][2]string{
 		{"bad provider configurations and resource arguments", fmt.Sprint(len(cases))},
-		{"whose message does not name the attribute and the fix", fmt.Sprint(failed)},
+		{"whose message does not name the attribute and the fix", fmt.Sprintf("%d %q", len(failed), failed)},
 		{"panics", "0 (a panic ends the test binary)"},
 		{"5xx answered by the emulator", fmt.Sprint(aws5xx + vbr5xx)},
 	}})
@@ -299,6 +299,12 @@ func TestReliabilityImportUserWithoutMFA(t *testing.T) {
 	if err := f.emu.AddUser(emulator.AWS, emulator.SeedUser{Name: "plain-user", Password: "Plain-Pw-1", Role: emulator.RolePortalOperator}); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		record(scenarioFigures{Scenario: "Bad inputs: import of a user whose MFA is off", Passed: !t.Failed(), SessionsLeft: -1, Figures: [][2]string{
+			{"the message names the user and says MFA is off", fmt.Sprint(!t.Failed())},
+			{"5xx answered by the emulator", fmt.Sprint(f.emu.Counters(emulator.AWS).Status5xx)},
+		}})
+	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories,
 		Steps: []resource.TestStep{{

@@ -167,6 +167,7 @@ resource "veeam_aws_user" "n" {
 		{"emulator: logins, refreshes, logouts", fmt.Sprintf("%d, %d, %d (the suite's own checks included)", counters.Logins, counters.Refreshes, counters.Logouts)},
 		{"statuses the emulator answered (lost ones included)", f.wire.Statuses()},
 	}
+	figs.SessionsLeft = left
 	record(figs)
 	t.Logf("seed %d: %+v", seed, figs)
 }

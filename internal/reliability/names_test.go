@@ -52,8 +52,15 @@ func TestReliabilityUnusualUserNames(t *testing.T) {
 	}
 	_ = admin.Logout(context.Background())
 	t.Logf("names the appliance accepts: %q; refuses: %q", accepted, refused)
-	t.Run("accepted", func(t *testing.T) { unusualNamesLifecycle(t, f, accepted) })
-	t.Run("refused", func(t *testing.T) { refusedNamesReachNoOtherUser(t, f, refused) })
+	lifecycle := t.Run("accepted", func(t *testing.T) { unusualNamesLifecycle(t, f, accepted) })
+	contained := t.Run("refused", func(t *testing.T) { refusedNamesReachNoOtherUser(t, f, refused) })
+	record(scenarioFigures{Scenario: "Bad inputs: user names with a space, non-ASCII letters, +, %, #, ?, /", Passed: lifecycle && contained, SessionsLeft: -1, Figures: [][2]string{
+		{"names the appliance accepts", fmt.Sprintf("%q", accepted)},
+		{"create, read, MFA, import and destroy of those, state equal to the appliance", verdict(lifecycle)},
+		{"names the appliance refuses", fmt.Sprintf("%q", refused)},
+		{"creating those names the attribute; reading, MFA and import reach no other user", verdict(contained)},
+		{"5xx answered by the emulator", fmt.Sprint(f.emu.Counters(emulator.AWS).Status5xx)},
+	}})
 	if c := f.emu.Counters(emulator.AWS); c.Status5xx != 0 {
 		t.Errorf("the emulator answered %d 5xx", c.Status5xx)
 	}
@@ -148,6 +155,13 @@ data "veeam_aws_user" "d" {
 			return nil
 		},
 	})
+}
+
+func verdict(passed bool) string {
+	if passed {
+		return "passed"
+	}
+	return "**FAILED**"
 }
 
 // decoy is the user a name would reach if its special character were not escaped: what comes

@@ -63,6 +63,34 @@ type scenarioFigures struct {
 	Commands  []commandFigures
 	Figures   [][2]string // more figures, in order: name, value
 	Passed    bool
+	// SessionsLeft is how many sessions were left open at the end; -1 when not counted.
+	SessionsLeft int
+}
+
+// summaryRow is the scenario's line in the report's summary table.
+func (s scenarioFigures) summaryRow() string {
+	failed, mismatches, lost := 0, 0, 0
+	for _, c := range s.Commands {
+		if c.Failed {
+			failed++
+		}
+		mismatches += c.Mismatches
+		lost += c.LostSecrets
+	}
+	seed, sessions, verdict := "—", "—", "passed"
+	if s.Seed > 0 {
+		seed = fmt.Sprint(s.Seed)
+	}
+	if s.SessionsLeft >= 0 {
+		sessions = fmt.Sprint(s.SessionsLeft)
+	}
+	if !s.Passed {
+		verdict = "**FAILED**"
+	}
+	if len(s.Commands) == 0 {
+		return fmt.Sprintf("| %s | %s | — | — | — | — | %s | %s |\n", s.Scenario, seed, sessions, verdict)
+	}
+	return fmt.Sprintf("| %s | %s | %d | %d of %d | %d | %d | %s | %s |\n", s.Scenario, seed, s.Resources, failed, len(s.Commands), mismatches, lost, sessions, verdict)
 }
 
 var report struct {
@@ -114,6 +142,11 @@ with the provider binary.
   apart: no client can know them; they end when their tokens expire.
 
 `, time.Now().UTC().Format("2006-01-02 15:04 UTC"), strings.TrimSpace(tfv), runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), sizes)
+	b.WriteString("## Summary\n\n| scenario | seed | resources | failed commands | mismatches (sum after each command) | lost secrets | sessions left open | verdict |\n|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		b.WriteString(r.summaryRow())
+	}
+	b.WriteString("\n")
 	last := ""
 	for _, r := range rows {
 		if r.Scenario != last {
@@ -126,8 +159,10 @@ with the provider binary.
 		}
 		if r.Seed > 0 {
 			fmt.Fprintf(&b, "### seed %d, %d resources: %s\n\n", r.Seed, r.Resources, verdict)
-		} else {
+		} else if r.Resources > 0 {
 			fmt.Fprintf(&b, "### %d resources: %s\n\n", r.Resources, verdict)
+		} else {
+			fmt.Fprintf(&b, "%s\n\n", verdict)
 		}
 		if len(r.Commands) > 0 {
 			b.WriteString("| command | failed | rerun | mismatches | lost secrets | sessions open after | took |\n|---|---|---|---|---|---|---|\n")

@@ -99,6 +99,7 @@ resource "veeam_aws_user_mfa" "u" {
 		{"sessions left open at the end", fmt.Sprint(left)},
 		{"statuses the emulator answered", f.wire.Statuses()},
 	}
+	figs.SessionsLeft = left
 	record(figs)
 	t.Logf("%+v", figs)
 }
