@@ -157,13 +157,6 @@ data "veeam_aws_user" "d" {
 	})
 }
 
-func verdict(passed bool) string {
-	if passed {
-		return "passed"
-	}
-	return "**FAILED**"
-}
-
 // decoy is the user a name would reach if its special character were not escaped: what comes
 // before it.
 func decoy(name string) string {

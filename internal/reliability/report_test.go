@@ -77,20 +77,17 @@ func (s scenarioFigures) summaryRow() string {
 		mismatches += c.Mismatches
 		lost += c.LostSecrets
 	}
-	seed, sessions, verdict := "—", "—", "passed"
+	seed, sessions := "—", "—"
 	if s.Seed > 0 {
 		seed = fmt.Sprint(s.Seed)
 	}
 	if s.SessionsLeft >= 0 {
 		sessions = fmt.Sprint(s.SessionsLeft)
 	}
-	if !s.Passed {
-		verdict = "**FAILED**"
-	}
 	if len(s.Commands) == 0 {
-		return fmt.Sprintf("| %s | %s | — | — | — | — | %s | %s |\n", s.Scenario, seed, sessions, verdict)
+		return fmt.Sprintf("| %s | %s | — | — | — | — | %s | %s |\n", s.Scenario, seed, sessions, verdict(s.Passed))
 	}
-	return fmt.Sprintf("| %s | %s | %d | %d of %d | %d | %d | %s | %s |\n", s.Scenario, seed, s.Resources, failed, len(s.Commands), mismatches, lost, sessions, verdict)
+	return fmt.Sprintf("| %s | %s | %d | %d of %d | %d | %d | %s | %s |\n", s.Scenario, seed, s.Resources, failed, len(s.Commands), mismatches, lost, sessions, verdict(s.Passed))
 }
 
 var report struct {
@@ -153,16 +150,13 @@ with the provider binary.
 			fmt.Fprintf(&b, "## %s\n\n", r.Scenario)
 			last = r.Scenario
 		}
-		verdict := "passed"
-		if !r.Passed {
-			verdict = "**FAILED**"
-		}
+		v := verdict(r.Passed)
 		if r.Seed > 0 {
-			fmt.Fprintf(&b, "### seed %d, %d resources: %s\n\n", r.Seed, r.Resources, verdict)
+			fmt.Fprintf(&b, "### seed %d, %d resources: %s\n\n", r.Seed, r.Resources, v)
 		} else if r.Resources > 0 {
-			fmt.Fprintf(&b, "### %d resources: %s\n\n", r.Resources, verdict)
+			fmt.Fprintf(&b, "### %d resources: %s\n\n", r.Resources, v)
 		} else {
-			fmt.Fprintf(&b, "%s\n\n", verdict)
+			fmt.Fprintf(&b, "%s\n\n", v)
 		}
 		if len(r.Commands) > 0 {
 			b.WriteString("| command | failed | rerun | mismatches | lost secrets | sessions open after | took |\n|---|---|---|---|---|---|---|\n")
@@ -186,6 +180,14 @@ with the provider binary.
 		b.WriteString("\n")
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644) //nolint:gosec // a report for the repository
+}
+
+// verdict is how the report shows a pass or a failure.
+func verdict(passed bool) string {
+	if passed {
+		return "passed"
+	}
+	return "**FAILED**"
 }
 
 // mapFigure prints a map sorted by key, e.g. "503 ×12, reset after forwarding ×3".
