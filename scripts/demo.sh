@@ -9,7 +9,14 @@ cd "$(dirname "$0")/.."
 root=$PWD
 demo=$root/.demo
 version=0.1.0
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+# Colour only on a terminal, and not when NO_COLOR is set (https://no-color.org): otherwise
+# plain text, and terraform gets -no-color too.
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+  bold=$'\033[1m' plain=$'\033[0m' nocolor=''
+else
+  bold='' plain='' nocolor=1
+fi
+step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain"; }
 
 lib_require_go "make demo"
 lib_require_terraform "make demo"
@@ -38,16 +45,16 @@ export TF_IN_AUTOMATION=1
 export VEEAM_AWS_HOST=$url VEEAM_AWS_CA_CERT_FILE=$demo/ca.pem
 export VEEAM_AWS_USERNAME=administrator VEEAM_AWS_PASSWORD=Password1
 
-step "terraform init (offline, from the filesystem mirror)"
+step "terraform init (offline, from the filesystem mirror): what you see on your first init"
 cp "$root/examples/demo/main.tf" "$demo/work/"
-terraform -chdir="$demo/work" init -input=false -no-color >/dev/null
-echo "initialised $demo/work"
+# Without TF_IN_AUTOMATION, as a user runs it; indented to set it apart from the demo's lines.
+env -u TF_IN_AUTOMATION terraform -chdir="$demo/work" init -input=false ${nocolor:+-no-color} | sed 's/^./    &/'
 
 step "terraform apply: enable MFA for alice (enableMfa, TOTP code computed, acceptMfa)"
-terraform -chdir="$demo/work" apply -input=false -auto-approve -no-color
+terraform -chdir="$demo/work" apply -input=false -auto-approve ${nocolor:+-no-color}
 
 step "Outputs"
-terraform -chdir="$demo/work" output -no-color
+terraform -chdir="$demo/work" output ${nocolor:+-no-color}
 terraform -chdir="$demo/work" output -raw qr_code_png | base64 -d >"$demo/alice-mfa-qr.png"
 echo "QR code for an authenticator app: $demo/alice-mfa-qr.png"
 echo "The secret itself: terraform -chdir=.demo/work output -raw secret_key"
@@ -55,12 +62,12 @@ echo "The secret itself: terraform -chdir=.demo/work output -raw secret_key"
 step "Checking: log in as alice with a code computed from the secret Terraform holds"
 mkdir -p "$demo/verify"
 cp "$root/examples/demo/verify/main.tf" "$demo/verify/"
-terraform -chdir="$demo/verify" init -input=false -no-color >/dev/null
+terraform -chdir="$demo/verify" init -input=false ${nocolor:+-no-color} >/dev/null
 VEEAM_AWS_USERNAME=alice VEEAM_AWS_PASSWORD=Alice-Passw0rd \
 VEEAM_AWS_TOTP_SECRET=$(terraform -chdir="$demo/work" output -raw secret_key) \
-  terraform -chdir="$demo/verify" apply -input=false -auto-approve -no-color | tail -n 4
+  terraform -chdir="$demo/verify" apply -input=false -auto-approve ${nocolor:+-no-color} | tail -n 4
 
 step "Plan after apply (expect no changes)"
-terraform -chdir="$demo/work" plan -input=false -no-color -detailed-exitcode >/dev/null && echo "No changes: state matches the appliance."
+terraform -chdir="$demo/work" plan -input=false ${nocolor:+-no-color} -detailed-exitcode >/dev/null && echo "No changes: state matches the appliance."
 
 step "Done. The emulator stops now; 'make demo-clean' removes .demo/"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,51 @@ func (l *listFlag) Set(v string) error {
 	return nil
 }
 
+// buildsFlag is the repeatable -build PRODUCT=BUILD flag.
+type buildsFlag map[emulator.Product]string
+
+func (b buildsFlag) String() string {
+	var out []string
+	for _, p := range emulator.AllProducts() {
+		if v, ok := b[p]; ok {
+			out = append(out, string(p)+"="+v)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+func (b buildsFlag) Set(v string) error {
+	ps, build, ok := strings.Cut(v, "=")
+	p := emulator.Product(strings.ToLower(strings.TrimSpace(ps)))
+	build = strings.TrimSpace(build)
+	if !ok || !p.Valid() || build == "" {
+		return fmt.Errorf("want PRODUCT=BUILD with PRODUCT one of %s", productList())
+	}
+	if !slices.Contains(emulator.KnownBuilds(p), build) {
+		return fmt.Errorf("%s has no build %q; known: %s", p, build, strings.Join(emulator.KnownBuilds(p), ", "))
+	}
+	b[p] = build
+	return nil
+}
+
+// productList is "aws, vbr, vro, vao, em".
+func productList() string {
+	var out []string
+	for _, p := range emulator.AllProducts() {
+		out = append(out, string(p))
+	}
+	return strings.Join(out, ", ")
+}
+
+// buildsUsage describes -build: every product's builds, default last.
+func buildsUsage() string {
+	var out []string
+	for _, p := range emulator.AllProducts() {
+		out = append(out, string(p)+" "+strings.Join(emulator.KnownBuilds(p), ", ")+" (default "+emulator.DefaultBuild(p)+")")
+	}
+	return "play this published `PRODUCT=BUILD` (repeatable, e.g. -build vbr=12.3 -build aws=1.0); the build decides the API revisions accepted and the endpoints served. Builds: " + strings.Join(out, "; ")
+}
+
 // config is everything the flags and environment say.
 type config struct {
 	version     bool // -version
@@ -43,6 +89,7 @@ type config struct {
 	users       listFlag
 	lifetimes   emulator.Lifetimes
 	awsVersions string
+	builds      buildsFlag
 	control     bool
 	logRequests bool
 	statePath   string
@@ -84,7 +131,7 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 		fmt.Fprint(stderr, usageHead)
 		fs.PrintDefaults()
 	}
-	c := &config{addrs: map[emulator.Product]string{}, tlsHosts: listFlag{split: true}, flags: fs}
+	c := &config{addrs: map[emulator.Product]string{}, tlsHosts: listFlag{split: true}, builds: buildsFlag{}, flags: fs}
 	defaults := map[emulator.Product]string{
 		emulator.AWS: "127.0.0.1:11005",
 		emulator.VBR: "127.0.0.1:9419",
@@ -114,8 +161,9 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	refresh := fs.Duration("refresh-token-lifetime", 0, "refresh token lifetime (0: VEEAM_REFRESH_TOKEN_LIFETIME_DAYS or the product default: aws 2h, vbr 336h, vro/vao 24h)")
 	code := fs.Duration("authorization-code-lifetime", 0, "authorization code lifetime (0: VEEAM_AUTHORIZATION_CODE_LIFETIME_SECONDS or 60s)")
 	mfa := fs.Duration("mfa-token-lifetime", 0, "lifetime of the mfa_token between the two steps of an MFA login (0: 5m)")
-	fs.StringVar(&c.awsVersions, "aws-versions", "", "comma-separated x-api-version values Backup for AWS accepts (default 1.0-rev0 … 1.8-rev0)")
-	fs.BoolVar(&c.control, "control", false, "serve the /emulator/ control API on every listener: POST /emulator/clock/advance?seconds=N, GET /emulator/clock, GET /emulator/counters, POST /emulator/reset, POST /emulator/users, GET /emulator/users/{product}/{name}, GET /emulator/totp, GET /emulator/sessions")
+	fs.Var(c.builds, "build", buildsUsage())
+	fs.StringVar(&c.awsVersions, "aws-versions", "", "comma-separated x-api-version values Backup for AWS accepts (default: its build's, 1.0-rev0 … 1.8-rev0 for build 10)")
+	fs.BoolVar(&c.control, "control", false, "serve the /emulator/ control API on every listener: POST /emulator/clock/advance?seconds=N, GET /emulator/clock, GET /emulator/counters, POST /emulator/reset, POST /emulator/users, GET /emulator/users/{product}/{name}, GET /emulator/totp, GET /emulator/sessions, GET /emulator/info (each product's build and accepted revisions)")
 	fs.BoolVar(&c.logRequests, "log-requests", false, "log every request as JSON on stderr (authorization headers, passwords, tokens, codes and secrets masked)")
 	fs.StringVar(&c.statePath, "state", "", "keep the accounts (users, passwords, MFA secrets) in this JSON `FILE` across restarts, written and fsynced before each change is acknowledged; when it exists its accounts replace the -config/-user ones; tokens and sessions stay in memory")
 	fs.DurationVar(&c.faults.Latency, "fault-latency", 0, "add this latency to every product request")

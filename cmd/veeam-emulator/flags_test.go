@@ -228,3 +228,33 @@ func TestRunHelpAndBadInput(t *testing.T) {
 		t.Errorf("bad env: exit %d", code)
 	}
 }
+
+// TestBuildFlag: -build PRODUCT=BUILD is repeatable, checked against the
+// known builds, and listed in -h.
+func TestBuildFlag(t *testing.T) {
+	c, err := parse([]string{"-build", "vbr=12.3", "-build", "AWS=1.0"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (buildsFlag{emulator.VBR: "12.3", emulator.AWS: "1.0"}); !reflect.DeepEqual(c.builds, want) {
+		t.Fatalf("builds = %v, want %v", c.builds, want)
+	}
+	for _, bad := range []string{"vbr=14", "vbr", "nope=1", "vbr="} {
+		var stderr bytes.Buffer
+		if _, err := parse([]string{"-build", bad}, &stderr); err == nil {
+			t.Errorf("-build %s accepted", bad)
+		}
+	}
+	var stderr bytes.Buffer
+	_, _ = parse([]string{"-build", "vbr=14"}, &stderr)
+	if !strings.Contains(stderr.String(), "known: 12.0, 12.1, 12.2, 12.3, 12.3.1, 13.0, 13.0.1, 13.1") {
+		t.Errorf("refusal does not list the known builds: %s", stderr.String())
+	}
+	var help bytes.Buffer
+	if _, err := parse([]string{"-h"}, &help); err != flag.ErrHelp {
+		t.Fatal(err)
+	}
+	if !strings.Contains(help.String(), "-build PRODUCT=BUILD") || !strings.Contains(help.String(), "vbr 12.0, 12.1, 12.2, 12.3, 12.3.1, 13.0, 13.0.1, 13.1 (default 13.1)") {
+		t.Errorf("-h does not describe -build: %s", help.String())
+	}
+}

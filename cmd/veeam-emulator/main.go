@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	opts := emulator.Options{
 		Lifetimes: c.lifetimes, Seed: seed, Control: c.control, Faults: c.faults, StatePath: c.statePath,
-		VROSingleSession: c.vroSingleSession,
+		VROSingleSession: c.vroSingleSession, Builds: c.builds,
 	}
 	if c.awsVersions != "" {
 		for _, v := range strings.Split(c.awsVersions, ",") {

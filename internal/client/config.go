@@ -6,6 +6,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
@@ -21,8 +22,9 @@ type Token struct {
 	RefreshExpiry time.Time // zero: unknown
 	Username      string
 	SessionHref   string // Enterprise Manager: the logon session's URL, for logout
-
-	received time.Time // when the session got it, on the session's clock: for the refresh margin
+	// Issued is when the session received it, on the session's clock: the refresh margin is a
+	// share of Expiry-Issued. Zero: unknown (Resume then counts from the moment it resumes).
+	Issued time.Time
 }
 
 // Flavor is what a product contributes to the one credential lifecycle: how to log in, how to
@@ -78,6 +80,9 @@ type Config struct {
 	APIVersion  string // "" : the flavor's default
 	Credentials Credentials
 	TLS         TLSConfig
+	// AllowPlaintextHTTP lets Host be http://: credentials and tokens then travel in clear
+	// text. Without it an http:// host is a ConfigError (ReasonPlaintext).
+	AllowPlaintextHTTP bool
 
 	RequestTimeout time.Duration
 	MaxRetries     int // <0: none; 0: DefaultMaxRetries
@@ -86,10 +91,14 @@ type Config struct {
 	UserAgent      string
 
 	// RefreshMargin is how long before expiry a token is refreshed; 0: a fifth of its
-	// lifetime, at most one minute.
+	// lifetime, at most one minute. Either way the margin grows to twice the slowest recent
+	// round trip, so that a request reaches the server before its token expires.
 	RefreshMargin time.Duration
 	// Now is the clock; nil: time.Now. Tests share the emulator's clock.
 	Now func() time.Time
+	// WrapTransport, when set, wraps the HTTP transport under the retry policy and the logging:
+	// tests use it to lose answers on purpose (internal/faultproxy).
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // NewSession validates cfg and builds the transport. It sends nothing: call Credential (or any
@@ -97,6 +106,13 @@ type Config struct {
 func NewSession(f *Flavor, cfg Config) (*Session, error) {
 	u, err := normalizeHost(cfg.Host, f.DefaultPort)
 	if err != nil {
+		return nil, err
+	}
+	if u.Scheme == "http" && !cfg.AllowPlaintextHTTP {
+		return nil, &ConfigError{Field: FieldHost, Reason: ReasonPlaintext, Other: FieldAllowPlaintextHTTP,
+			Detail: fmt.Sprintf("%q is plain http: the password and tokens would cross the network in clear text", cfg.Host)}
+	}
+	if err := CheckTOTPSecret(cfg.Credentials.TOTPSecret); err != nil {
 		return nil, err
 	}
 	if cfg.MaxRetries == 0 {
@@ -108,7 +124,8 @@ func NewSession(f *Flavor, cfg Config) (*Session, error) {
 	if cfg.APIVersion == "" {
 		cfg.APIVersion = f.DefaultVersion
 	}
-	hc, err := newHTTPClient(f.Product, cfg.TLS, cfg.RequestTimeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax)
+	rtt := &roundTrips{}
+	hc, err := newHTTPClient(f.Product, cfg, rtt)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +133,7 @@ func NewSession(f *Flavor, cfg Config) (*Session, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Session{flavor: f, cfg: cfg, baseURL: u, http: hc, now: now}, nil
+	return &Session{flavor: f, cfg: cfg, baseURL: u, http: hc, now: now, rtt: rtt}, nil
 }
 
 func normalizeHost(host string, defaultPort int) (*url.URL, error) {
@@ -143,4 +160,19 @@ func normalizeHost(host string, defaultPort int) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil
+}
+
+// CheckTOTPSecret returns a ConfigError on FieldTOTPSecret unless secret is "" or a base32 TOTP
+// secret. It runs before anything is sent, whether or not the user has MFA, so that a secret
+// that could never log in is reported when it is configured rather than on the day MFA is
+// turned on.
+func CheckTOTPSecret(secret string) error {
+	if secret == "" {
+		return nil
+	}
+	if _, err := TOTPCode(secret, time.Unix(0, 0)); err != nil {
+		return &ConfigError{Field: FieldTOTPSecret, Reason: ReasonInvalid, Detail: "is not a base32 TOTP secret (letters A-Z and digits 2-7)",
+			Hint: "set it to the secretKey the appliance returned when MFA was enabled (the secret_key of veeam_aws_user_mfa), or remove it for a user without MFA"}
+	}
+	return nil
 }

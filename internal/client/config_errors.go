@@ -21,6 +21,8 @@ const (
 	FieldSAMLResponse      Field = "saml_response"
 	FieldClientID          Field = "client_id"
 	FieldClientSecret      Field = "client_secret"
+	// FieldAllowPlaintextHTTP is the opt-in that lets FieldHost be http://.
+	FieldAllowPlaintextHTTP Field = "allow_plaintext_http"
 )
 
 // Words is the field's name in a sentence: "authorization code", "SAML response".
@@ -65,6 +67,11 @@ const (
 	ReasonSpent
 	// ReasonUnsupported: the server does not offer the value (an API version).
 	ReasonUnsupported
+	// ReasonPlaintext: FieldHost is http:// and Other (FieldAllowPlaintextHTTP) is not set.
+	ReasonPlaintext
+	// ReasonWrongProduct: the server at FieldHost answers like another product; Detail says
+	// which.
+	ReasonWrongProduct
 )
 
 // ConfigError is a problem with one field of the client's configuration, found before a request
@@ -93,10 +100,17 @@ func (e *ConfigError) Error() string {
 		msg = "no credentials"
 	case e.Reason == ReasonConflict:
 		msg = "conflicts with " + string(e.Other)
+	case e.Reason == ReasonPlaintext:
+		msg = "plain http needs " + string(e.Other)
+	case e.Reason == ReasonWrongProduct:
+		msg = "answers like another product"
 	default:
 		msg = "invalid"
 	}
 	s := fmt.Sprintf("%s: %s", e.Field, msg)
+	if e.Reason == ReasonPlaintext {
+		s += fmt.Sprintf(": use https://, or set %s", e.Other)
+	}
 	if e.Hint != "" {
 		s += ": " + e.Hint
 	}

@@ -182,10 +182,7 @@ func emSessionPath(s *Session, href string) (string, error) {
 	if base := s.baseURL.Path; base != "" && strings.HasPrefix(p, base+"/") {
 		p = strings.TrimPrefix(p, base)
 	}
-	if up, err := url.PathUnescape(p); err == nil {
-		p = up
-	}
-	return p, nil
+	return p, nil // escaped, as Request.Path wants it
 }
 
 // decodeEMError reads Enterprise Manager's error body: <Error Message="…" StatusCode="…"/>

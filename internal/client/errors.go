@@ -15,6 +15,11 @@ type APIError struct {
 	Status    int
 	ErrorCode string // the product's errorCode (AccessDenied, NotFound, ...) when it sends one
 	Message   string
+
+	// contentType and body are the raw answer (at most 4 KiB), to tell whose answer it is
+	// (wrong_product.go); never printed.
+	contentType string
+	body        []byte
 }
 
 func (e *APIError) Error() string {
@@ -81,4 +86,26 @@ func hasStatus(err error, statuses ...int) bool {
 		}
 	}
 	return false
+}
+
+// OutcomeUnknownError is a change whose answer was lost after it was sent (a connection lost,
+// or a gateway's 502 or 504) and that is not safe to resend: the server may or may not have
+// carried it out. The caller reads the object to learn which (design/retries.md).
+type OutcomeUnknownError struct {
+	Product      Product
+	Method, Path string
+	Err          error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("%s: %s %s: the answer was lost, so it is not known whether the server carried it out (not resent, since sending it twice is not safe): %v",
+		e.Product.Title(), e.Method, e.Path, e.Err)
+}
+
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// IsOutcomeUnknown reports whether err is a change whose answer was lost (*OutcomeUnknownError).
+func IsOutcomeUnknown(err error) bool {
+	var e *OutcomeUnknownError
+	return errors.As(err, &e)
 }

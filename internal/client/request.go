@@ -35,11 +35,13 @@ func (s *Session) secrets(tok *Token) []string {
 // Request is one API call.
 type Request struct {
 	Method string
-	Path   string     // relative to the base URL, e.g. /api/v1/users
-	Query  url.Values // optional
-	Form   url.Values // sent as application/x-www-form-urlencoded
-	JSON   any        // sent as application/json
-	Body   []byte     // sent raw with ContentType
+	// Path is relative to the base URL and already escaped: each name in it goes through
+	// url.PathEscape ("/api/v1/users/" + url.PathEscape(name)), so a name may hold any character.
+	Path  string
+	Query url.Values // optional
+	Form  url.Values // sent as application/x-www-form-urlencoded
+	JSON  any        // sent as application/json
+	Body  []byte     // sent raw with ContentType
 	// ContentType of Body; Accept defaults to application/json.
 	ContentType string
 	Accept      string
@@ -88,13 +90,28 @@ func (s *Session) Do(ctx context.Context, r Request) (*Response, error) {
 	return resp, err
 }
 
+// requestURL joins the base URL and r's escaped path, keeping the escaping: Path is the decoded
+// form and RawPath the escaped one, so "john%20doe" is sent as such and not escaped again.
+func (s *Session) requestURL(r Request) (*url.URL, error) {
+	u := *s.baseURL
+	raw := s.baseURL.EscapedPath() + r.Path
+	p, err := url.PathUnescape(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: request path %q is not escaped correctly: %w", s.Product().Title(), r.Path, err)
+	}
+	u.Path, u.RawPath = p, raw
+	if r.Query != nil {
+		u.RawQuery = r.Query.Encode()
+	}
+	return &u, nil
+}
+
 // Send sends r with tok as the credential (nil: unauthenticated) and decodes a failure into
 // *APIError. Login, refresh and logout implementations use it directly.
 func (s *Session) Send(ctx context.Context, r Request, tok *Token) (*Response, error) {
-	u := *s.baseURL
-	u.Path = s.baseURL.Path + r.Path
-	if r.Query != nil {
-		u.RawQuery = r.Query.Encode()
+	u, err := s.requestURL(r)
+	if err != nil {
+		return nil, err
 	}
 	var body []byte
 	ct := r.ContentType
@@ -146,7 +163,11 @@ func (s *Session) Send(ctx context.Context, r Request, tok *Token) (*Response, e
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, explainTransportError(s.flavor.Product, s.baseURL.Host, err)
+		err = explainTransportError(s.flavor.Product, s.baseURL.Host, err)
+		if !retrySafe(ctx, r.Method) && !neverSent(err) {
+			return nil, &OutcomeUnknownError{Product: s.flavor.Product, Method: r.Method, Path: r.Path, Err: err}
+		}
+		return nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
@@ -156,9 +177,13 @@ func (s *Session) Send(ctx context.Context, r Request, tok *Token) (*Response, e
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
 	}
-	apiErr := &APIError{Product: s.flavor.Product, Method: r.Method, Path: r.Path, Status: resp.StatusCode}
+	apiErr := &APIError{Product: s.flavor.Product, Method: r.Method, Path: r.Path, Status: resp.StatusCode,
+		contentType: resp.Header.Get("Content-Type"), body: b[:min(len(b), 4<<10)]}
 	if s.flavor.DecodeError != nil {
 		apiErr.ErrorCode, apiErr.Message = s.flavor.DecodeError(resp.StatusCode, resp.Header.Get("Content-Type"), b)
+	}
+	if gatewayLost(resp.StatusCode) && !retrySafe(ctx, r.Method) {
+		return nil, &OutcomeUnknownError{Product: s.flavor.Product, Method: r.Method, Path: r.Path, Err: apiErr}
 	}
 	return nil, apiErr
 }

@@ -31,6 +31,7 @@ type Session struct {
 	loginUsed bool
 	flight    *flight // the renewal in progress, if any
 	stats     Stats
+	rtt       *roundTrips
 }
 
 // Stats counts what the lifecycle did; tests and benchmarks read it.
@@ -57,20 +58,35 @@ func (s *Session) Stats() Stats {
 	return s.stats
 }
 
-// margin is how long before expiry a token counts as expired.
+// rttFactor times the slowest recent round trip is the least refresh margin: a request sent
+// just before the margin must still arrive (one trip) while the token lives, with one trip to
+// spare for the clock difference between the expiry the server set and the one the client
+// computed on receipt.
+const rttFactor = 2
+
+// margin is how long before expiry a token counts as expired: the configured margin, or a fifth
+// of the token's lifetime (at most a minute); at least rttFactor slowest recent round trips; at
+// most three quarters of the lifetime, so that a new token is used before it counts as stale.
 func (s *Session) margin(t *Token) time.Duration {
-	if s.cfg.RefreshMargin > 0 {
-		return s.cfg.RefreshMargin
+	life := t.Expiry.Sub(t.Issued)
+	m := s.cfg.RefreshMargin
+	if m <= 0 {
+		m = min(life/5, time.Minute)
 	}
-	life := t.Expiry.Sub(t.received)
-	m := life / 5
-	if m > time.Minute {
-		m = time.Minute
+	m = max(m, rttFactor*s.rtt.slowest())
+	if life > 0 {
+		m = min(m, life*3/4)
 	}
-	if m < 0 {
-		m = 0
+	return max(m, 0)
+}
+
+// RefreshAt is when the session would renew t before using it: its expiry less the refresh
+// margin; zero when t does not say when it expires.
+func (s *Session) RefreshAt(t *Token) time.Time {
+	if t == nil || t.Expiry.IsZero() {
+		return time.Time{}
 	}
-	return m
+	return t.Expiry.Add(-s.margin(t))
 }
 
 func (s *Session) fresh(t *Token) bool {
@@ -122,7 +138,12 @@ func (s *Session) renew(ctx context.Context, stale *Token) (*Token, error) {
 		s.mu.Lock()
 		f.waiters--
 		if f.waiters == 0 {
+			// Abandoned: stop it, and let the next caller start a renewal of its own
+			// rather than join one that can only end in "context canceled".
 			f.cancel()
+			if s.flight == f {
+				s.flight = nil
+			}
 		}
 		s.mu.Unlock()
 		return nil, ctx.Err()
@@ -144,11 +165,15 @@ func (s *Session) fly(ctx context.Context, f *flight, cur *Token) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err == nil {
-		nt.received = s.now()
-		s.token = nt
+		nt.Issued = s.now()
+		if s.token == cur { // else a later renewal already replaced it
+			s.token = nt
+		}
 	}
 	f.token, f.err = nt, err
-	s.flight = nil
+	if s.flight == f {
+		s.flight = nil
+	}
 	close(f.done)
 }
 
@@ -184,6 +209,9 @@ func (s *Session) obtain(ctx context.Context, cur *Token) (*Token, error) {
 		}
 	}
 	nt, err := f.Login(ctx, s)
+	if wrong := s.wrongProduct(err); wrong != nil {
+		return nil, wrong
+	}
 	if versionRejected(s, err) {
 		return nil, &ConfigError{Field: FieldAPIVersion, Reason: ReasonUnsupported, Detail: fmt.Sprintf("%q is not accepted by the server", s.cfg.APIVersion), Err: err}
 	}
@@ -226,26 +254,20 @@ func (s *Session) Header(tok *Token) (name, value string) {
 // the same Terraform run obtained.
 func (s *Session) Resume(tok *Token) {
 	t := *tok
-	t.received = s.now()
+	if t.Issued.IsZero() {
+		t.Issued = s.now()
+	}
 	s.mu.Lock()
 	s.token = &t
 	s.mu.Unlock()
 }
 
-// Logout ends the session on the server. It is a no-op when the session never logged in.
-func (s *Session) Logout(ctx context.Context) error {
+// Renew replaces the session's credential now, whatever its remaining life: a refresh when the
+// product has one and the refresh token is good, a new login otherwise. Single-flight with
+// every other renewal.
+func (s *Session) Renew(ctx context.Context) (*Token, error) {
 	s.mu.Lock()
 	t := s.token
-	s.token = nil
 	s.mu.Unlock()
-	if t == nil || s.flavor.Logout == nil {
-		return nil
-	}
-	if err := s.flavor.Logout(ctx, s, t); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.stats.Logouts++
-	s.mu.Unlock()
-	return nil
+	return s.renew(ctx, t)
 }

@@ -191,7 +191,7 @@ func flaky(t *testing.T, h http.Handler, n int32, fail func(w http.ResponseWrite
 }
 
 func plainConfig(url string, srvNow func() time.Time) Config {
-	return Config{Host: url, Credentials: Credentials{Username: "administrator", Password: "Password1"}, Now: srvNow, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}
+	return Config{Host: url, AllowPlaintextHTTP: true, Credentials: Credentials{Username: "administrator", Password: "Password1"}, Now: srvNow, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}
 }
 
 func TestSurvives503sAndHonoursRetryAfter(t *testing.T) {

@@ -11,8 +11,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -83,9 +85,9 @@ func retrySafe(ctx context.Context, method string) bool {
 
 // checkRetry decides whether a request is sent again:
 //   - never after the caller's context ends;
-//   - 429, 502, 503, 504: the server says it did not do the work, so any method is resent;
-//   - connection errors: only idempotent methods or requests marked retry-safe, because the
-//     server may have done the work before the connection dropped;
+//   - 429, 503: the server says it did not do the work, so any method is resent;
+//   - connection errors, and a gateway's 502 or 504: only idempotent methods or requests marked
+//     retry-safe, because the server may have done the work before the answer was lost;
 //   - TLS verification failures and every other status: never.
 func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
@@ -104,11 +106,28 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		method, _ := ctx.Value(methodKey{}).(string)
 		return retrySafe(ctx, method), nil
 	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable:
 		return true, nil
+	case gatewayLost(resp.StatusCode):
+		method, _ := ctx.Value(methodKey{}).(string)
+		return retrySafe(ctx, method), nil
 	}
 	return false, nil
+}
+
+// gatewayLost reports whether status is a gateway's "the upstream answer was lost" (502, 504):
+// the appliance behind it may have done the work, so it counts as a lost connection.
+func gatewayLost(status int) bool {
+	return status == http.StatusBadGateway || status == http.StatusGatewayTimeout
+}
+
+// neverSent reports whether a transport error happened before the request left this machine
+// (no connection, or a certificate refused), so the server cannot have acted on it.
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	var tlsErr *TLSError
+	return errors.As(err, &tlsErr) || (errors.As(err, &opErr) && opErr.Op == "dial")
 }
 
 type methodKey struct{}
@@ -141,8 +160,9 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 
 // httpClient builds go-cleanhttp's pooled transport under go-retryablehttp, behind the
 // redacting logger, so that every request is retried by one policy and logged once per try.
-func newHTTPClient(product Product, tlsCfg TLSConfig, timeout time.Duration, maxRetries int, waitMin, waitMax time.Duration) (*retryablehttp.Client, error) {
-	tc, err := tlsCfg.build()
+func newHTTPClient(product Product, cfg Config, rtt *roundTrips) (*retryablehttp.Client, error) {
+	timeout, maxRetries, waitMin, waitMax := cfg.RequestTimeout, cfg.MaxRetries, cfg.RetryWaitMin, cfg.RetryWaitMax
+	tc, err := cfg.TLS.build()
 	if err != nil {
 		return nil, err
 	}
@@ -164,8 +184,13 @@ func newHTTPClient(product Product, tlsCfg TLSConfig, timeout time.Duration, max
 	if waitMax <= 0 {
 		waitMax = defaultRetryWaitMax
 	}
+	var next http.RoundTripper = base
+	if cfg.WrapTransport != nil {
+		next = cfg.WrapTransport(base)
+	}
+	next = &timedTransport{next: next, rtt: rtt}
 	rc := retryablehttp.NewClient()
-	rc.HTTPClient = &http.Client{Transport: &loggingTransport{product: product, next: base}, Timeout: timeout}
+	rc.HTTPClient = &http.Client{Transport: &loggingTransport{product: product, next: next}, Timeout: timeout}
 	rc.RetryMax = maxRetries
 	rc.RetryWaitMin = waitMin
 	rc.RetryWaitMax = waitMax
@@ -202,4 +227,43 @@ func explainTransportError(product Product, host string, err error) error {
 		return &TLSError{Product: product, Host: host, WrongName: true, Err: err}
 	}
 	return fmt.Errorf("%s at %s: %w", product.Title(), host, err)
+}
+
+// roundTrips remembers how long the last few requests took, for the refresh margin.
+type roundTrips struct {
+	mu   sync.Mutex
+	last [8]time.Duration
+	n    int
+}
+
+func (r *roundTrips) add(d time.Duration) {
+	r.mu.Lock()
+	r.last[r.n%len(r.last)] = d
+	r.n++
+	r.mu.Unlock()
+}
+
+// slowest is the longest of the recent round trips (0 before the first).
+func (r *roundTrips) slowest() time.Duration {
+	if r == nil {
+		return 0
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Max(r.last[:])
+}
+
+// timedTransport times every try that got an answer into rtt.
+type timedTransport struct {
+	next http.RoundTripper
+	rtt  *roundTrips
+}
+
+func (t *timedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	if err == nil && t.rtt != nil {
+		t.rtt.add(time.Since(start))
+	}
+	return resp, err
 }

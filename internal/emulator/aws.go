@@ -5,7 +5,9 @@ package emulator
 // sign-on in aws_sso.go; the domain (sessions, tokens, MFA) is package core.
 
 import (
+	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -13,13 +15,30 @@ import (
 )
 
 // awsWire is Backup for AWS as the emulator serves it.
-var awsWire = productWire{
-	name:         "Backup for AWS (aws)",
-	routes:       (*Emulator).awsRoutes,
-	errorBody:    awsErrorBody,
-	bearer:       true,
-	lifetimes:    lifetimes(time.Hour, 2*time.Hour),
-	accountFlags: []string{"mfaSecret", "identityProvider"},
+var awsWire = productWire{name: "Backup for AWS (aws)", routes: (*Emulator).awsRoutes, errorBody: awsErrorBody,
+	bearer: true, lifetimes: lifetimes(time.Hour, 2*time.Hour),
+	accountFlags: []string{"mfaSecret", "identityProvider"}, versionRefusal: awsVersionRefusal}
+
+// awsRevisionSyntax is the shape of an x-api-version value: 1.8-rev0.
+var awsRevisionSyntax = regexp.MustCompile(`^[0-9]+\.[0-9]+-rev[0-9]+$`)
+
+// awsVersionRefusal answers a missing, malformed or unsupported
+// x-api-version with the problem type the 1.0-rev0 specification names for
+// it (apiVersionUnspecified, invalidApiVersion, unsupportedApiVersion);
+// the status (400) and the list are the emulator's (DECISIONS.md).
+func awsVersionRefusal(got string, supported []string) *apiError {
+	list := strings.Join(supported, ", ")
+	e := errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", got, list))
+	switch {
+	case got == "":
+		e.ProblemType, e.Detail = "apiVersionUnspecified", "the x-api-version header is required; supported versions: "+list
+	case !awsRevisionSyntax.MatchString(got):
+		e.ProblemType = "invalidApiVersion"
+	default:
+		e.ProblemType = "unsupportedApiVersion"
+	}
+	e.Supported = supported
+	return e
 }
 
 // awsTimeLayout is the layout of ".issued" and ".expires" in the Backup for
@@ -36,14 +55,9 @@ const (
 // AWSToken is the token response of POST /api/v1/token and
 // POST /api/v1/identityProvider/token.
 type AWSToken struct {
-	AccessToken  string `json:"access_token"`
-	TokenType    string `json:"token_type"`
-	RefreshToken string `json:"refresh_token"`
-	ExpiresIn    int64  `json:"expires_in"`
-	Issued       string `json:".issued"`
-	Expires      string `json:".expires"`
-	Username     string `json:"username"`
-	RoleName     string `json:"roleName"`
+	BearerTokens
+	Username string `json:"username"`
+	RoleName string `json:"roleName"`
 }
 
 // AWSMFARequired is the answer to a password grant for a user with MFA on.
@@ -89,10 +103,11 @@ func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, AWS, e.awsVersioned)
 	rt.handle("POST", "/api/v1/token", e.tokenHandler(awsTokens))
 	rt.handle("DELETE", "/api/v1/token", e.logoutHandler(awsAuthScheme, noContent))
-	rt.handle("POST", "/api/v1/token/authorization_code", e.awsAuthorizationCode)
-	rt.handle("POST", "/api/v1/token/authorizationCode", e.awsAuthorizationCode)
-	rt.handle("GET", "/api/v1/identityProvider/signOnUrl", e.awsSignOnURL)
-	rt.handle("POST", "/api/v1/identityProvider/token", e.tokenHandler(awsSAMLTokens))
+	// 1.0-rev0 spells it authorizationCode, the 1.7 document authorization_code.
+	rt.handle("POST", "/api/v1/token/authorizationCode", awsUntil("1.0-rev0", e.awsAuthorizationCode))
+	rt.handle("POST", "/api/v1/token/authorization_code", awsSince(awsRenamedRevision, e.awsAuthorizationCode))
+	rt.handle("GET", "/api/v1/identityProvider/signOnUrl", awsSince(awsSSORevision, e.awsSignOnURL))
+	rt.handle("POST", "/api/v1/identityProvider/token", awsSince(awsSSORevision, e.tokenHandler(awsSAMLTokens)))
 	rt.handle("GET", "/api/v1/users", e.awsListUsers)
 	rt.handle("POST", "/api/v1/users", e.awsCreateUser)
 	rt.handle("GET", "/api/v1/users/{userId}", e.awsGetUser)
@@ -115,7 +130,38 @@ func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 
 // awsVersioned rejects requests without a supported x-api-version.
 func (e *Emulator) awsVersioned(h http.HandlerFunc) http.HandlerFunc {
-	return versioned(AWS, e.awsVersions, h)
+	return e.versioned(AWS, h)
+}
+
+// awsRenamedRevision is the first revision with the 1.7 document's
+// spellings (token/authorization_code; disableMfa 204), awsSSORevision the
+// first with identity-provider sign-on (external users appear in 1.2-rev0).
+// Both are inferred: no spec between 1.0-rev0 and 1.7-rev0 is public
+// (DECISIONS.md).
+const (
+	awsRenamedRevision = "1.1-rev0"
+	awsSSORevision     = "1.2-rev0"
+)
+
+// awsSince serves h to requests of revision first or later, awsUntil to
+// requests of revision last or earlier; others get a 404 naming the revision.
+func awsSince(first string, h http.HandlerFunc) http.HandlerFunc {
+	return awsIf(func(r *http.Request) bool { return revisionAtLeast(r, first) }, h)
+}
+
+func awsUntil(last string, h http.HandlerFunc) http.HandlerFunc {
+	return awsIf(func(r *http.Request) bool { return compareRevisions(revision(r), last) <= 0 }, h)
+}
+
+func awsIf(has func(*http.Request) bool, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !has(r) {
+			drain(r)
+			writeError(w, r, AWS, errNotFound(fmt.Sprintf("%s %s is not part of REST API revision %s", r.Method, r.URL.Path, revision(r))))
+			return
+		}
+		h(w, r)
+	}
 }
 
 // awsAuthScheme is how Backup for AWS requests carry their session.
@@ -173,11 +219,7 @@ func awsMFAGrant(c *tokenCall) {
 }
 
 func awsTokenBody(tp core.Tokens) AWSToken {
-	in, issued, expires := tokenTimes(tp, awsTimeLayout)
-	return AWSToken{
-		AccessToken: tp.Access, TokenType: "bearer", RefreshToken: tp.Refresh,
-		ExpiresIn: in, Issued: issued, Expires: expires, Username: tp.UserName, RoleName: tp.Role,
-	}
+	return AWSToken{BearerTokens: bearerTokens(tp, awsTimeLayout), Username: tp.UserName, RoleName: tp.Role}
 }
 
 func (e *Emulator) awsAuthorizationCode(w http.ResponseWriter, r *http.Request) {

@@ -10,10 +10,10 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
@@ -60,9 +60,13 @@ func (e *Emulator) idpSignOn(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, AWS, fromCore(aerr))
 		return
 	}
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		writeError(w, r, AWS, errBadRequest("the request body could not be read"))
+	body, aerr := readBody(r)
+	if aerr != nil {
+		writeError(w, r, AWS, aerr)
+		return
+	}
+	if !utf8.Valid(body) {
+		writeError(w, r, AWS, errBadRequest("the body is not valid UTF-8"))
 		return
 	}
 	creds := map[string]string{}
@@ -81,6 +85,10 @@ func (e *Emulator) idpSignOn(w http.ResponseWriter, r *http.Request) {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			writeError(w, r, AWS, errBadRequest("the body is neither JSON nor a form"))
+			return
+		}
+		if aerr := checkForm(form); aerr != nil {
+			writeError(w, r, AWS, aerr)
 			return
 		}
 		r.PostForm = form

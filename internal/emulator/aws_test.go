@@ -265,9 +265,11 @@ func TestAWSLogoutRevokesSession(t *testing.T) {
 }
 
 func TestAWSAuthorizationCode(t *testing.T) {
-	for _, path := range []string{"/api/v1/token/authorization_code", "/api/v1/token/authorizationCode"} {
+	// 1.0-rev0 spells the path authorizationCode, later revisions authorization_code.
+	for path, version := range map[string]string{"/api/v1/token/authorization_code": "1.7-rev0", "/api/v1/token/authorizationCode": "1.0-rev0"} {
 		t.Run(path, func(t *testing.T) {
 			h := newHarness(t)
+			h.version = version
 			op := h.login("operator", "Password1")
 			getCode := func() string {
 				return decode[map[string]string](h.api("POST", path, op.AccessToken, nil).want(200))["code"]

@@ -58,6 +58,48 @@ func awsUserBody(s UserState) AWSUser {
 	}
 }
 
+// awsUserSorts are the Sort values of GET /api/v1/users (the 1.0-rev0
+// specification's eight), without their Asc/Desc suffix, lower case.
+var awsUserSorts = map[string]func(a, b UserState) int{
+	"name": func(a, b UserState) int { return core.CompareNames(a.Name, b.Name) },
+	"description": func(a, b UserState) int {
+		return strings.Compare(strings.ToLower(a.Description), strings.ToLower(b.Description))
+	},
+	"isdefault":  func(a, b UserState) int { return boolCmp(a.IsDefault, b.IsDefault) },
+	"mfaenabled": func(a, b UserState) int { return boolCmp(a.MFAEnabled, b.MFAEnabled) },
+}
+
+// awsUserOrder is the order the Sort parameters ask for (repeatable: the
+// first decides, later ones break ties, the name breaks the rest).
+func awsUserOrder(sorts []string) (func(a, b UserState) int, *apiError) {
+	var keys []func(a, b UserState) int
+	for _, v := range sorts {
+		lv := strings.ToLower(strings.TrimSpace(v))
+		base, desc := strings.CutSuffix(lv, "desc")
+		if !desc {
+			base = strings.TrimSuffix(lv, "asc")
+		}
+		cmpFn, ok := awsUserSorts[base]
+		if !ok || base == lv {
+			return nil, errBadRequest(fmt.Sprintf("unsupported Sort %q; use nameAsc, nameDesc, descriptionAsc, descriptionDesc, isDefaultAsc, isDefaultDesc, mfaEnabledAsc or mfaEnabledDesc", v))
+		}
+		if desc {
+			keys = append(keys, func(a, b UserState) int { return cmpFn(b, a) })
+		} else {
+			keys = append(keys, cmpFn)
+		}
+	}
+	keys = append(keys, awsUserSorts["name"])
+	return func(a, b UserState) int {
+		for _, k := range keys {
+			if c := k(a, b); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}, nil
+}
+
 func (e *Emulator) awsListUsers(w http.ResponseWriter, r *http.Request) {
 	if _, ok := e.awsAdmin(w, r, "list users"); !ok {
 		return
@@ -65,28 +107,25 @@ func (e *Emulator) awsListUsers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	offset, err1 := queryInt(q, "Offset")
 	limit, err2 := queryInt(q, "Limit")
+	if q.Get("Limit") == "-1" { // the specification's minimum: every user
+		limit, err2 = -1, nil
+	}
 	if err1 != nil || err2 != nil {
-		writeError(w, r, AWS, errBadRequest("Offset and Limit must be non-negative integers"))
+		writeError(w, r, AWS, errBadRequest("Offset must be a non-negative integer and Limit -1 (all) or a non-negative integer"))
 		return
 	}
-	users := e.st.Users(AWS) // name order
+	order, aerr := awsUserOrder(q["Sort"])
+	if aerr != nil {
+		writeError(w, r, AWS, aerr)
+		return
+	}
+	users := e.st.Users(AWS)
 	if pat := strings.ToLower(q.Get("SearchPattern")); pat != "" {
 		users = slices.DeleteFunc(users, func(u UserState) bool {
 			return !strings.Contains(strings.ToLower(u.Name), pat)
 		})
 	}
-	switch strings.ToLower(q.Get("Sort")) {
-	case "", "nameasc":
-	case "namedesc":
-		slices.Reverse(users)
-	case "mfaenabledasc":
-		slices.SortStableFunc(users, func(a, b UserState) int { return boolCmp(a.MFAEnabled, b.MFAEnabled) })
-	case "mfaenableddesc":
-		slices.SortStableFunc(users, func(a, b UserState) int { return boolCmp(b.MFAEnabled, a.MFAEnabled) })
-	default:
-		writeError(w, r, AWS, errBadRequest("unsupported Sort; use nameAsc, nameDesc, mfaEnabledAsc or mfaEnabledDesc"))
-		return
-	}
+	slices.SortStableFunc(users, order)
 	page := AWSUserPage{TotalCount: len(users), Results: []AWSUser{},
 		Links: []AWSLink{{Method: "GET", Rel: "self", Href: "/api/v1/users"}, {Method: "POST", Rel: "create", Href: "/api/v1/users"}}}
 	if offset >= 0 {
@@ -206,16 +245,27 @@ func (e *Emulator) awsDeleteUser(w http.ResponseWriter, r *http.Request) {
 
 // ---- MFA ----
 
-func (e *Emulator) awsEnableMFA(w http.ResponseWriter, r *http.Request) {
+// awsMFARequest authenticates a request about the MFA of user {userId} and
+// reads its JSON body into body (emptyOK: an empty body is fine); it
+// returns the user's name, or false when it has answered.
+func (e *Emulator) awsMFARequest(w http.ResponseWriter, r *http.Request, body any, emptyOK bool) (string, bool) {
 	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
 	if !ok {
-		return
+		return "", false
 	}
+	if aerr := readJSON(r, body, emptyOK); aerr != nil {
+		writeError(w, r, AWS, aerr)
+		return "", false
+	}
+	return name, true
+}
+
+func (e *Emulator) awsEnableMFA(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		Recreate json.RawMessage `json:"recreate"`
 	}
-	if aerr := readJSON(r, &body, true); aerr != nil {
-		writeError(w, r, AWS, aerr)
+	name, ok := e.awsMFARequest(w, r, &body, true)
+	if !ok {
 		return
 	}
 	recreate, ok := flexBool(body.Recreate)
@@ -239,16 +289,12 @@ func (e *Emulator) awsEnableMFA(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Emulator) awsAcceptMFA(w http.ResponseWriter, r *http.Request) {
-	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
-	if !ok {
-		return
-	}
 	var body struct {
 		Code  json.RawMessage `json:"code"`
 		Token string          `json:"token"`
 	}
-	if aerr := readJSON(r, &body, false); aerr != nil {
-		writeError(w, r, AWS, aerr)
+	name, ok := e.awsMFARequest(w, r, &body, false)
+	if !ok {
 		return
 	}
 	code, ok := flexString(body.Code)
@@ -271,6 +317,12 @@ func (e *Emulator) awsDisableMFA(w http.ResponseWriter, r *http.Request) {
 	drain(r)
 	err := e.st.DisableMFA(AWS, name)
 	if e.writeUserErr(w, r, name, err) {
+		return
+	}
+	// 1.0-rev0 answers 200 (its specification), the 1.7 document 204; the
+	// switch is placed at 1.1-rev0 (DECISIONS.md).
+	if !revisionAtLeast(r, awsRenamedRevision) {
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

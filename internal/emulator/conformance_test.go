@@ -727,6 +727,11 @@ var conformanceOutOfScope = map[string]string{
 	"GET /api/v1/virtualMachines?ProtectionStatus=Protected": "filter parameters: the users collection, the one the emulator serves, documents none",
 }
 
+// documentBuilds are the builds the five documents describe: the VBR
+// document is REST API 1.1-rev0, Backup & Replication 12.0 (15-minute access
+// tokens, authorization codes); the AWS document 1.7-rev0, Backup for AWS 9.
+var documentBuilds = map[emulator.Product]string{emulator.VBR: "12.0", emulator.AWS: "9"}
+
 // TestConformance replays every row of conformanceExamples.
 func TestConformance(t *testing.T) {
 	for _, ex := range conformanceExamples {
@@ -737,7 +742,7 @@ func TestConformance(t *testing.T) {
 				ex.seed(seed)
 			}
 			clock := emulator.NewClock(t0)
-			s := emulatortest.Start(t, emulator.Options{Clock: clock, Seed: seed})
+			s := emulatortest.Start(t, emulator.Options{Clock: clock, Seed: seed, Builds: documentBuilds})
 			c := s.HTTPClient()
 			c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 			vars := map[string]string{}

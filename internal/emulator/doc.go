@@ -19,13 +19,22 @@
 // The domain (accounts, sessions and tokens, single-use values, the MFA
 // state machine, counters, the clock) lives in package core, which knows no
 // HTTP. Each product's routes and wire formats live in its own files (aws*.go,
-// vbr.go, vro.go, vao.go, orchestrator.go for what the two orchestrators
+// vbr*.go, vro.go, vao.go, orchestrator.go for what the two orchestrators
 // share, em*.go); each describes itself as a productWire (routes, error
 // body, lifetimes, account flags), listed once in the wires table of
 // routing.go. Every token
 // endpoint, bearer check and logout runs through token_endpoint.go and
 // grants.go: a product describes its endpoint as a tokenEndpoint value and
-// its session as an authScheme. The rest is plumbing: emulator.go
-// (assembly), middleware.go, routing.go, errors.go, request.go, logging.go,
-// control.go, state.go, seed*.go.
+// its session as an authScheme. builds.go holds the published builds of
+// each product (Options.Builds): which API revisions each accepts; wires ask
+// the request's revision (revisionAtLeast) where endpoints or shapes differ.
+// request.go is the one place request bodies are read (size limit, UTF-8,
+// one JSON value). The rest is plumbing: emulator.go (assembly),
+// middleware.go, routing.go, errors.go, logging.go, control.go, state.go,
+// seed*.go.
+//
+// The tests check every endpoint at every claimed revision against JSON
+// schemas written from Veeam's published specifications
+// (testdata/schemas; spec_conformance_test.go), and generate the endpoint ×
+// revision × status table of the emulator guide from the same calls.
 package emulator

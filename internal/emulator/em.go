@@ -21,13 +21,8 @@ import (
 
 // emWire is Enterprise Manager as the emulator serves it: its sessions are
 // logon session ids, not bearer tokens, and have no refresh.
-var emWire = productWire{
-	name:         "Enterprise Manager (em)",
-	routes:       (*Emulator).emRoutes,
-	errorBody:    emErrorBody,
-	lifetimes:    lifetimes(15*time.Minute, 0),
-	accountFlags: []string{"tenant"},
-}
+var emWire = productWire{name: "Enterprise Manager (em)", routes: (*Emulator).emRoutes, errorBody: emErrorBody,
+	lifetimes: lifetimes(15*time.Minute, 0), accountFlags: []string{"tenant"}}
 
 // EMNamespace is the XML namespace of every Enterprise Manager document.
 const EMNamespace = "http://www.veeam.com/ent/v1.0"
@@ -66,7 +61,7 @@ func emWrite(w http.ResponseWriter, r *http.Request, status int, v any) {
 	}
 	out, err := xml.MarshalIndent(v, "", " ")
 	if err != nil { // only for values the emulator builds itself: a bug
-		writeError(w, r, EM, &apiError{http.StatusInternalServerError, CodeUnknownError, "response encoding failed"})
+		writeError(w, r, EM, &apiError{Status: http.StatusInternalServerError, Code: CodeUnknownError, Detail: "response encoding failed"})
 		return
 	}
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
@@ -154,9 +149,9 @@ func emLogonVersion(r *http.Request) (url.Values, *apiError) {
 // emLogonExchange checks the credentials: a body means a tenant logon (the
 // Authorization header is then ignored), no body Basic authentication.
 func emLogonExchange(c *tokenCall) {
-	body, err := io.ReadAll(c.r.Body)
-	if err != nil {
-		c.fail(badRequest, errBadRequest("the request body could not be read (it may exceed 1 MiB)"))
+	body, aerr := readBody(c.r)
+	if aerr != nil {
+		c.fail(badRequest, aerr)
 		return
 	}
 	info := infoOf(c.r)
@@ -223,15 +218,14 @@ func emSessionDoc(base, id, userName string, tenant bool) EMLogonSession {
 // ---- authenticated requests ----
 
 // emSessionID is the logon session id of the request: the
-// X-RestSvcSessionId header, else the cookie of that name.
+// X-RestSvcSessionId cookie, else the header of that name. When both are
+// sent the cookie wins and the header is ignored (the guide's HTTP
+// authentication page).
 func emSessionID(r *http.Request) string {
-	if v := strings.TrimSpace(r.Header.Get(EMSessionHeader)); v != "" {
-		return v
-	}
-	if c, err := r.Cookie(EMSessionHeader); err == nil {
+	if c, err := r.Cookie(EMSessionHeader); err == nil && strings.TrimSpace(c.Value) != "" {
 		return strings.TrimSpace(c.Value)
 	}
-	return ""
+	return strings.TrimSpace(r.Header.Get(EMSessionHeader))
 }
 
 // emCaller is an authenticated request's principal and whether it is a tenant.

@@ -106,8 +106,11 @@ func (r *resp) emErr(status int) string {
 		XMLName    xml.Name
 		Message    string `xml:"Message,attr"`
 		StatusCode int    `xml:"StatusCode,attr"`
+		Status     string `xml:"Status,attr"`
 	}
-	if err := xml.Unmarshal(r.Body, &x); err != nil || x.XMLName.Local != "Error" || x.XMLName.Space != emulator.EMNamespace || x.StatusCode != status || x.Message == "" {
+	// RestAPI.xsd: Message, StatusCode and Status are all required.
+	wantStatus := map[int]string{400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed", 413: "RequestEntityTooLarge", 500: "InternalServerError", 503: "ServiceUnavailable"}[status]
+	if err := xml.Unmarshal(r.Body, &x); err != nil || x.XMLName.Local != "Error" || x.XMLName.Space != emulator.EMNamespace || x.StatusCode != status || x.Message == "" || x.Status != wantStatus {
 		r.t.Fatalf("bad EM error body (%v): %s", err, r.Body)
 	}
 	if status == http.StatusUnauthorized && r.Header.Get("WWW-Authenticate") != "Basic Realm=RestSvc" {
@@ -240,8 +243,9 @@ func TestEMLogonJSON(t *testing.T) {
 	var e struct {
 		Message    string
 		StatusCode int
+		Status     string
 	}
-	if json.Unmarshal(r.Body, &e) != nil || e.StatusCode != 401 || e.Message == "" {
+	if json.Unmarshal(r.Body, &e) != nil || e.StatusCode != 401 || e.Message == "" || e.Status != "Unauthorized" {
 		t.Errorf("JSON error: %s", r.Body)
 	}
 }
@@ -370,8 +374,11 @@ func TestEMLogonSessions(t *testing.T) {
 	h.do(emReq{method: "GET", url: "/api/logonSessions/" + adminDoc.SessionID, session: tenant}).emErr(404)
 	h.do(emReq{method: "GET", url: "/api/logonSessions/nope", session: admin}).emErr(404)
 	h.do(emReq{method: "DELETE", url: "/api/logonSessions/" + adminDoc.SessionID, session: tenant}).emErr(404)
-	// The session is also accepted from the cookie.
+	// The session is also accepted from the cookie; when both are sent the
+	// cookie wins and the header is ignored.
 	h.do(emReq{method: "GET", url: "/api/logonSessions/" + adminDoc.SessionID, cookie: admin}).want(200)
+	h.do(emReq{method: "GET", url: "/api/logonSessions/" + adminDoc.SessionID, cookie: admin, session: "not-a-session"}).want(200)
+	h.do(emReq{method: "GET", url: "/api/logonSessions/" + adminDoc.SessionID, cookie: "not-a-session", session: admin}).emErr(401)
 	// DELETE logs out: 204, then the id stops working.
 	h.do(emReq{method: "DELETE", url: "/api/logonSessions/" + adminDoc.SessionID, session: admin}).want(204)
 	if msg := h.do(emReq{method: "GET", url: "/api/backupServers", session: admin}).emErr(401); !strings.Contains(msg, "log on again") {

@@ -6,7 +6,6 @@ package emulator
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -27,8 +26,9 @@ type Lifetimes struct {
 }
 
 // DefaultLifetimes returns p's documented (or, where undocumented, chosen;
-// see DECISIONS.md) lifetimes, as its wire file states them; zero for an
-// unknown product.
+// see DECISIONS.md) lifetimes for its newest build, as its wire file states
+// them (an older build may differ: Emulator.Lifetimes); zero for an unknown
+// product.
 func DefaultLifetimes(p Product) Lifetimes { return wires[p].lifetimes }
 
 // lifetimes are a product's access and refresh token lifetimes (refresh 0:
@@ -52,14 +52,21 @@ type Faults struct {
 
 // Options configures an Emulator. The zero value is usable.
 type Options struct {
-	Clock       *Clock       // nil: a real clock; tests pass NewClock(t0) and Advance it
-	Lifetimes   Lifetimes    // zero fields: the product's documented defaults
-	Seed        *Seed        // nil: DefaultSeed()
-	Control     bool         // serve the /emulator/ control API on every listener
-	Faults      Faults       // latency, 503 rate, dropped-connection rate
-	Logger      *slog.Logger // structured request log, secrets masked; nil: discard
-	StatePath   string       // "": memory only; else accounts are loaded from and saved to this JSON file
-	AWSVersions []string     // nil: DefaultAWSVersions()
+	Clock     *Clock       // nil: a real clock; tests pass NewClock(t0) and Advance it
+	Lifetimes Lifetimes    // zero fields: the product's documented defaults
+	Seed      *Seed        // nil: DefaultSeed()
+	Control   bool         // serve the /emulator/ control API on every listener
+	Faults    Faults       // latency, 503 rate, dropped-connection rate
+	Logger    *slog.Logger // structured request log, secrets masked; nil: discard
+	StatePath string       // "": memory only; else accounts are loaded from and saved to this JSON file
+	// Builds chooses the build each product plays (KnownBuilds); a missing
+	// or empty entry means the newest published build (DefaultBuild). The
+	// build decides which API revisions the product accepts and which
+	// endpoints exist.
+	Builds map[Product]string
+	// AWSVersions, when set, replaces the x-api-version values Backup for
+	// AWS accepts (its build's otherwise).
+	AWSVersions []string
 	// VROSingleSession makes a Recovery Orchestrator password login end the
 	// user's other sessions (the interference its documents warn about);
 	// client_credentials sessions are not affected.
@@ -67,28 +74,25 @@ type Options struct {
 }
 
 // DefaultAWSVersions returns the x-api-version values Backup for AWS accepts
-// by default: 1.0-rev0 … 1.8-rev0.
+// by default (its newest build's): 1.0-rev0 … 1.8-rev0.
 func DefaultAWSVersions() []string {
-	out := make([]string, 0, 9)
-	for i := 0; i <= 8; i++ {
-		out = append(out, fmt.Sprintf("1.%d-rev0", i))
-	}
-	return out
+	r, _ := BuildRevisions(AWS, DefaultBuild(AWS))
+	return r
 }
 
 // Emulator is an in-memory stand-in for the authentication surfaces of the
 // five products. One Emulator serves every product; Handler(p) returns the
 // http.Handler for one of them. It is safe for concurrent use.
 type Emulator struct {
-	opts        Options
-	clock       *Clock
-	seed        *Seed
-	st          *core.Store
-	log         *slog.Logger
-	awsVersions []string
-	handlers    map[Product]http.Handler
-	persistMu   sync.Mutex
-	closeOnce   sync.Once
+	opts      Options
+	clock     *Clock
+	seed      *Seed
+	st        *core.Store
+	log       *slog.Logger
+	builds    map[Product]string
+	handlers  map[Product]http.Handler
+	persistMu sync.Mutex
+	closeOnce sync.Once
 }
 
 // New returns an Emulator configured by opts.
@@ -106,13 +110,12 @@ func New(opts Options) (*Emulator, error) {
 		return nil, err
 	}
 	e := &Emulator{
-		opts:        opts,
-		clock:       opts.Clock,
-		seed:        opts.Seed,
-		st:          st,
-		log:         opts.Logger,
-		awsVersions: slices.Clone(opts.AWSVersions),
-		handlers:    map[Product]http.Handler{},
+		opts:     opts,
+		clock:    opts.Clock,
+		seed:     opts.Seed,
+		st:       st,
+		log:      opts.Logger,
+		handlers: map[Product]http.Handler{},
 	}
 	if e.clock == nil {
 		e.clock = NewRealClock()
@@ -123,11 +126,12 @@ func New(opts Options) (*Emulator, error) {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
-	if e.awsVersions == nil {
-		e.awsVersions = DefaultAWSVersions()
-	}
-	if len(e.awsVersions) == 0 {
+	if opts.AWSVersions != nil && len(opts.AWSVersions) == 0 {
 		return nil, errors.New("emulator: AWSVersions is empty")
+	}
+	e.opts.AWSVersions = slices.Clone(opts.AWSVersions)
+	if e.builds, err = resolveBuilds(opts.Builds); err != nil {
+		return nil, err
 	}
 	loaded, err := e.loadState()
 	if err != nil {
@@ -163,6 +167,9 @@ func (e *Emulator) Clock() *Clock { return e.clock }
 // Lifetimes returns the lifetimes in force for p.
 func (e *Emulator) Lifetimes(p Product) Lifetimes {
 	l := DefaultLifetimes(p)
+	if b, _ := buildOf(p, e.builds[p]); b.access > 0 {
+		l.AccessToken = b.access
+	}
 	o := e.opts.Lifetimes
 	if o.AccessToken > 0 {
 		l.AccessToken = o.AccessToken
@@ -180,7 +187,7 @@ func (e *Emulator) Lifetimes(p Product) Lifetimes {
 }
 
 // AWSVersions returns the x-api-version values Backup for AWS accepts.
-func (e *Emulator) AWSVersions() []string { return slices.Clone(e.awsVersions) }
+func (e *Emulator) AWSVersions() []string { return e.Revisions(AWS) }
 
 // Reset forgets every session, token, code and counter and restores the
 // seed's accounts (users added since are gone). The clock is not touched.

@@ -35,31 +35,31 @@ type apiError struct {
 	Status int
 	Code   ErrorCode
 	Detail string
+	// ProblemType, when set, names the Backup for AWS problem page of the
+	// error (GET /api/v1/problems/<name>): its "type" URI.
+	ProblemType string
+	// Supported lists the revisions the server accepts, on an answer to a
+	// missing or unsupported one (an extra field; see DECISIONS.md).
+	Supported []string
 }
 
 func (a *apiError) Error() string { return string(a.Code) + ": " + a.Detail }
 
-func errBadRequest(detail string) *apiError {
-	return &apiError{http.StatusBadRequest, CodeUnexpectedContent, detail}
+// errorOf makes the constructor of errors with one status and error code.
+func errorOf(status int, code ErrorCode) func(detail string) *apiError {
+	return func(detail string) *apiError { return &apiError{Status: status, Code: code, Detail: detail} }
 }
-func errAccessDenied(detail string) *apiError {
-	return &apiError{http.StatusUnauthorized, CodeAccessDenied, detail}
-}
-func errForbidden(detail string) *apiError {
-	return &apiError{http.StatusForbidden, CodeAccessDenied, detail}
-}
-func errInvalidToken(detail string) *apiError {
-	return &apiError{http.StatusUnauthorized, CodeInvalidToken, detail}
-}
-func errExpiredToken(detail string) *apiError {
-	return &apiError{http.StatusUnauthorized, CodeExpiredToken, detail}
-}
-func errNotFound(detail string) *apiError {
-	return &apiError{http.StatusNotFound, CodeNotFound, detail}
-}
-func errConflict(detail string) *apiError {
-	return &apiError{http.StatusConflict, CodeUnexpectedContent, detail}
-}
+
+// The errors handlers answer with, by meaning.
+var (
+	errBadRequest   = errorOf(http.StatusBadRequest, CodeUnexpectedContent)
+	errAccessDenied = errorOf(http.StatusUnauthorized, CodeAccessDenied)
+	errForbidden    = errorOf(http.StatusForbidden, CodeAccessDenied)
+	errInvalidToken = errorOf(http.StatusUnauthorized, CodeInvalidToken)
+	errExpiredToken = errorOf(http.StatusUnauthorized, CodeExpiredToken)
+	errNotFound     = errorOf(http.StatusNotFound, CodeNotFound)
+	errConflict     = errorOf(http.StatusConflict, CodeUnexpectedContent)
+)
 
 // fromCore is the answer to a domain error of package core: its kind
 // decides the status and error code, its detail is kept. nil stays nil.
@@ -69,12 +69,12 @@ func fromCore(err error) *apiError {
 	}
 	var ce *core.Error
 	if !errors.As(err, &ce) {
-		return &apiError{http.StatusInternalServerError, CodeUnknownError, err.Error()}
+		return &apiError{Status: http.StatusInternalServerError, Code: CodeUnknownError, Detail: err.Error()}
 	}
 	if mk, ok := fromKind[ce.Kind]; ok {
 		return mk(ce.Detail)
 	}
-	return &apiError{http.StatusInternalServerError, CodeUnknownError, ce.Detail}
+	return &apiError{Status: http.StatusInternalServerError, Code: CodeUnknownError, Detail: ce.Detail}
 }
 
 // fromKind gives each kind of domain error its status and error code.
@@ -112,6 +112,8 @@ type AWSProblem struct {
 	Details   string         `json:"details"`
 	Instance  string         `json:"instance"`
 	Data      map[string]any `json:"data"`
+	// SupportedVersions: as VBRError's.
+	SupportedVersions []string `json:"supportedVersions,omitempty"`
 }
 
 // VBRError is the Backup & Replication error body.
@@ -119,14 +121,30 @@ type VBRError struct {
 	ErrorCode  string `json:"errorCode"`
 	Message    string `json:"message"`
 	ResourceID string `json:"resourceId,omitempty"`
+	// SupportedVersions is the emulator's extra field on an unsupported
+	// x-api-version answer (the published body has none; DECISIONS.md).
+	SupportedVersions []string `json:"supportedVersions,omitempty"`
 }
 
-// emError is the Enterprise Manager error body (XML by default, JSON when
-// the client accepts only JSON). The element shape is inferred.
+// emError is the Enterprise Manager Error element (RestAPI.xsd ErrorType:
+// Message, StatusCode and Status, all required), XML by default, JSON when
+// the client accepts only JSON (that rendering is inferred).
 type emError struct {
 	XMLName    xml.Name `xml:"http://www.veeam.com/ent/v1.0 Error" json:"-"`
 	Message    string   `xml:"Message,attr" json:"Message"`
 	StatusCode int      `xml:"StatusCode,attr" json:"StatusCode"`
+	Status     string   `xml:"Status,attr" json:"Status"`
+}
+
+// emStatusName is the Status attribute of an Error: the name of the .NET
+// HttpStatusCode member ("NotFound", "RequestEntityTooLarge"), which is
+// the status's reason phrase without spaces, except for 413 (inferred:
+// the XSD types it as a string and shows no value).
+func emStatusName(status int) string {
+	if status == http.StatusRequestEntityTooLarge {
+		return "RequestEntityTooLarge"
+	}
+	return strings.NewReplacer(" ", "", "-", "").Replace(http.StatusText(status))
 }
 
 // writeError renders err in p's wire format (its productWire.errorBody; an
@@ -146,6 +164,9 @@ func writeError(w http.ResponseWriter, r *http.Request, p Product, err *apiError
 // awsErrorBody is the Backup for AWS error body: problem+json.
 func awsErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
 	typ := problemTypes[err.Status]
+	if err.ProblemType != "" {
+		typ = requestBase(r) + "/api/v1/problems/" + err.ProblemType
+	}
 	if typ == "" {
 		typ = "about:blank"
 	}
@@ -157,12 +178,14 @@ func awsErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
 		Details:   err.Detail,
 		Instance:  r.URL.Path,
 		Data:      map[string]any{},
+
+		SupportedVersions: err.Supported,
 	})
 }
 
 // vbrErrorBody is the Backup & Replication error body.
 func vbrErrorBody(w http.ResponseWriter, _ *http.Request, err *apiError) {
-	writeJSON(w, err.Status, VBRError{ErrorCode: string(err.Code), Message: err.Detail})
+	writeJSON(w, err.Status, VBRError{ErrorCode: string(err.Code), Message: err.Detail, SupportedVersions: err.Supported})
 }
 
 // emErrorBody is the Enterprise Manager Error element (JSON when the client
@@ -171,7 +194,7 @@ func emErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
 	if err.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", "Basic Realm=RestSvc")
 	}
-	body := emError{Message: err.Detail, StatusCode: err.Status}
+	body := emError{Message: err.Detail, StatusCode: err.Status, Status: emStatusName(err.Status)}
 	if wantsJSON(r) {
 		writeJSON(w, err.Status, body)
 		return

@@ -9,7 +9,7 @@ import (
 )
 
 func TestErrorFormats(t *testing.T) {
-	notImpl := &apiError{http.StatusNotImplemented, CodeNotImplemented, "not yet"}
+	notImpl := &apiError{Status: http.StatusNotImplemented, Code: CodeNotImplemented, Detail: "not yet"}
 	rec := httptest.NewRecorder()
 	writeError(rec, httptest.NewRequest("GET", "/x", nil), VBR, notImpl)
 	var v VBRError
@@ -17,7 +17,7 @@ func TestErrorFormats(t *testing.T) {
 		t.Errorf("VBR: %d %s", rec.Code, rec.Body)
 	}
 	rec = httptest.NewRecorder()
-	writeError(rec, httptest.NewRequest("GET", "/api/", nil), EM, &apiError{http.StatusUnauthorized, CodeAccessDenied, "bad"})
+	writeError(rec, httptest.NewRequest("GET", "/api/", nil), EM, &apiError{Status: http.StatusUnauthorized, Code: CodeAccessDenied, Detail: "bad"})
 	var x struct {
 		XMLName    xml.Name
 		StatusCode int    `xml:"StatusCode,attr"`

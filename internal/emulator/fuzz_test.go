@@ -233,7 +233,7 @@ func FuzzCredentialHeaders(f *testing.F) {
 // FuzzVBRSettingsJSON puts arbitrary JSON to Backup & Replication's security
 // settings: never a 5xx, and a 200 only for a boolean mfaEnabled.
 func FuzzVBRSettingsJSON(f *testing.F) {
-	for _, s := range []string{`{"mfaEnabled":true}`, `{"mfaEnabled":"true"}`, `{"mfaEnabled":null}`, `{}`, `[`, `{"mfaEnabled":true}{}`, `{"mfaEnabled":1e999}`, "\x00"} {
+	for _, s := range []string{`{"mfaEnabled":true}`, `{"mfaEnabled":true}}`, `{"mfaEnabled":"true"}`, `{"mfaEnabled":null}`, `{}`, `[`, `{"mfaEnabled":true}{}`, `{"mfaEnabled":1e999}`, "\x00"} {
 		f.Add(s, "application/json")
 	}
 	f.Add(`{"mfaEnabled":false}`, "")

@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -25,6 +26,9 @@ type harness struct {
 	e     *emulator.Emulator
 	clock *emulator.Clock
 	h     http.Handler
+	// version, when set, is the x-api-version sent when a request sets none
+	// (VBR: vbrVersion otherwise).
+	version string
 }
 
 func newHarness(t testing.TB, mutate ...func(*emulator.Options)) *harness {
@@ -72,10 +76,7 @@ func (h *harness) do(r req) *resp {
 		hr.Host = r.host
 	}
 	if !r.noVersion {
-		v := r.version
-		if v == "" {
-			v = apiVersion
-		}
+		v := cmp.Or(r.version, h.version, apiVersion)
 		hr.Header.Set("x-api-version", v)
 	}
 	if r.token != "" {

@@ -12,9 +12,6 @@ import (
 	"time"
 )
 
-// maxBody is the largest request body the emulator reads.
-const maxBody = 1 << 20
-
 type ctxKey struct{}
 
 // reqInfo carries what handlers learn about a request to the middleware
@@ -22,6 +19,8 @@ type ctxKey struct{}
 type reqInfo struct {
 	grant string // token endpoints: the normalised grant
 	user  string // authenticated principal or login name
+	// revision is the API revision the request speaks, once checked.
+	revision string
 }
 
 func infoOf(r *http.Request) *reqInfo {
@@ -86,7 +85,7 @@ func (e *Emulator) middleware(p Product, mux *http.ServeMux) http.Handler {
 			if rec != nil && rec != http.ErrAbortHandler {
 				e.log.Error("handler panic", "product", string(p), "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(rec))
 				if sw.status == 0 {
-					writeError(sw, r, p, &apiError{http.StatusInternalServerError, CodeUnknownError, "internal emulator error"})
+					writeError(sw, r, p, &apiError{Status: http.StatusInternalServerError, Code: CodeUnknownError, Detail: "internal emulator error"})
 				}
 			}
 			if rec == http.ErrAbortHandler {
@@ -104,7 +103,7 @@ func (e *Emulator) middleware(p Product, mux *http.ServeMux) http.Handler {
 			}
 		}()
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(sw, r.Body, maxBody)
+			r.Body = &limitedBody{rc: r.Body, left: maxBody}
 		}
 		if !control {
 			f := e.opts.Faults
@@ -121,7 +120,7 @@ func (e *Emulator) middleware(p Product, mux *http.ServeMux) http.Handler {
 			}
 			if f.ServiceUnavailableRate > 0 && rand.Float64() < f.ServiceUnavailableRate {
 				sw.Header().Set("Retry-After", "1")
-				writeError(sw, r, p, &apiError{http.StatusServiceUnavailable, CodeServiceUnavailable, "the service is temporarily unavailable (injected fault)"})
+				writeError(sw, r, p, &apiError{Status: http.StatusServiceUnavailable, Code: CodeServiceUnavailable, Detail: "the service is temporarily unavailable (injected fault)"})
 				return
 			}
 		}

@@ -70,6 +70,9 @@ func (e *Emulator) orchestratorLogout(p Product) http.HandlerFunc {
 // oauthErrors renders a failed token request as RFC 6749 §5.2 says.
 func oauthErrors(w http.ResponseWriter, _ *http.Request, _ Product, f failure, err *apiError) {
 	status, code, description := http.StatusBadRequest, "invalid_request", err.Detail
+	if err.Status == http.StatusRequestEntityTooLarge {
+		status = err.Status
+	}
 	switch f {
 	case badGrantType:
 		code = "unsupported_grant_type"
@@ -113,19 +116,15 @@ func orchestratorErrorBody(w http.ResponseWriter, _ *http.Request, err *apiError
 }
 
 // orchestratorForm reads the token request's form: the documents call it a
-// form, the published 7.x specification multipart/form-data; both are read.
+// form, the published specifications multipart/form-data; both are read.
 func orchestratorForm(r *http.Request) (url.Values, *apiError) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
+		mt, params, err := mime.ParseMediaType(ct)
 		switch {
 		case err == nil && mt == "multipart/form-data":
-			if err := r.ParseMultipartForm(maxBody); err != nil {
-				return nil, errBadRequest("the multipart/form-data body could not be read")
-			}
-			form := url.Values(r.MultipartForm.Value)
-			r.PostForm = form
-			return form, nil
+			return readMultipartForm(r, params["boundary"])
 		case err != nil || mt != "application/x-www-form-urlencoded":
+			drain(r)
 			return nil, errBadRequest("the body must be application/x-www-form-urlencoded or multipart/form-data")
 		}
 	}

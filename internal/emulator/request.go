@@ -8,13 +8,103 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
+
+// This file is the one place request bodies are read (readBody, and
+// readForm, readMultipartForm and readJSON on top of it): the size limit,
+// UTF-8 and one-JSON-value rules are applied here for every product.
+
+// maxBody is the largest request body the emulator reads, and drainBody how
+// much of a larger one it reads and discards before answering 413, so that a
+// client still sending its body receives the answer instead of a reset
+// connection.
+const (
+	maxBody   = 1 << 20
+	drainBody = 32 << 20
+)
+
+// errBodyTooLarge is the read error of a body beyond maxBody.
+var errBodyTooLarge = errors.New("request body too large")
+
+// limitedBody is a request body that fails with errBodyTooLarge after
+// maxBody bytes (the middleware installs it on every request).
+type limitedBody struct {
+	rc   io.ReadCloser
+	left int64
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		// One byte more tells a body of exactly maxBody from a longer one.
+		var one [1]byte
+		if n, _ := b.rc.Read(one[:]); n > 0 {
+			return 0, errBodyTooLarge
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *limitedBody) Close() error { return b.rc.Close() }
+
+// errTooLarge is the 413 answer to a body beyond maxBody.
+func errTooLarge() *apiError {
+	return &apiError{Status: http.StatusRequestEntityTooLarge, Code: CodeUnexpectedContent, Detail: "the request body exceeds 1 MiB"}
+}
+
+// readBody reads the request body (nil: empty). A body beyond maxBody is
+// drained (up to drainBody) and answered 413.
+func readBody(r *http.Request) ([]byte, *apiError) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	body, err := io.ReadAll(r.Body)
+	if errors.Is(err, errBodyTooLarge) {
+		drain(r)
+		return nil, errTooLarge()
+	}
+	if err != nil {
+		return nil, errBadRequest("the request body could not be read")
+	}
+	return body, nil
+}
+
+// drain reads what is left of a request body, the part beyond maxBody
+// included (up to drainBody), so the connection stays usable.
+func drain(r *http.Request) {
+	if r.Body == nil {
+		return
+	}
+	if lb, ok := r.Body.(*limitedBody); ok {
+		_, _ = io.Copy(io.Discard, io.LimitReader(lb.rc, drainBody))
+		return
+	}
+	_, _ = io.Copy(io.Discard, r.Body)
+}
+
+// checkForm refuses a form whose names or values are not valid UTF-8 once
+// decoded (a user name such as "%ff" would be stored otherwise).
+func checkForm(form url.Values) *apiError {
+	for k, vs := range form {
+		if !utf8.ValidString(k) || slices.ContainsFunc(vs, func(v string) bool { return !utf8.ValidString(v) }) {
+			return errBadRequest("form field names and values must be valid UTF-8")
+		}
+	}
+	return nil
+}
 
 // readForm reads an application/x-www-form-urlencoded body. A missing
 // Content-Type is read as a form; any other type is rejected.
@@ -22,19 +112,43 @@ func readForm(r *http.Request) (url.Values, *apiError) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/x-www-form-urlencoded" {
+			drain(r)
 			return nil, errBadRequest("the body must be application/x-www-form-urlencoded")
 		}
 	}
-	var body []byte
-	if r.Body != nil {
-		var err error
-		if body, err = io.ReadAll(r.Body); err != nil {
-			return nil, errBadRequest("the request body could not be read (it may exceed 1 MiB)")
-		}
+	body, aerr := readBody(r)
+	if aerr != nil {
+		return nil, aerr
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		return nil, errBadRequest("the body is not a valid form")
+	}
+	if aerr := checkForm(form); aerr != nil {
+		return nil, aerr
+	}
+	r.PostForm = form
+	return form, nil
+}
+
+// readMultipartForm reads a multipart/form-data body with the given
+// boundary: its fields (files are refused).
+func readMultipartForm(r *http.Request, boundary string) (url.Values, *apiError) {
+	body, aerr := readBody(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	mf, err := multipart.NewReader(bytes.NewReader(body), boundary).ReadForm(maxBody)
+	if err != nil || boundary == "" {
+		return nil, errBadRequest("the multipart/form-data body could not be read")
+	}
+	defer func() { _ = mf.RemoveAll() }()
+	if len(mf.File) > 0 {
+		return nil, errBadRequest("the multipart/form-data body must hold fields only, no files")
+	}
+	form := url.Values(mf.Value)
+	if aerr := checkForm(form); aerr != nil {
+		return nil, aerr
 	}
 	r.PostForm = form
 	return form, nil
@@ -46,15 +160,13 @@ func readJSON(r *http.Request, v any, emptyOK bool) *apiError {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && mt != "text/json" && !strings.HasSuffix(mt, "+json")) {
+			drain(r)
 			return errBadRequest("the body must be application/json")
 		}
 	}
-	var body []byte
-	if r.Body != nil {
-		var err error
-		if body, err = io.ReadAll(r.Body); err != nil {
-			return errBadRequest("the request body could not be read (it may exceed 1 MiB)")
-		}
+	body, aerr := readBody(r)
+	if aerr != nil {
+		return aerr
 	}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
@@ -66,12 +178,17 @@ func readJSON(r *http.Request, v any, emptyOK bool) *apiError {
 	if body[0] != '{' {
 		return errBadRequest("the body must be a JSON object")
 	}
+	if !utf8.Valid(body) {
+		return errBadRequest("the body is not valid UTF-8")
+	}
+	// Unknown members are ignored: no request schema of the specifications
+	// in scope closes its object (DECISIONS.md).
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		return errBadRequest("the body is not valid JSON for this request: " + err.Error())
 	}
-	if dec.More() {
-		return errBadRequest("unexpected data after the JSON object")
+	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
+		return errBadRequest("unexpected data after the JSON object: exactly one JSON value is allowed")
 	}
 	return nil
 }
@@ -118,7 +235,7 @@ func queryInt(q url.Values, k string) (int, error) {
 
 // validUserName rejects names the routes could not address.
 func validUserName(n string) bool {
-	if strings.TrimSpace(n) == "" || len(n) > 256 || strings.ContainsAny(n, "/\\?#%") {
+	if strings.TrimSpace(n) == "" || len(n) > 256 || !utf8.ValidString(n) || strings.ContainsAny(n, "/\\?#%") {
 		return false
 	}
 	for _, c := range n {

@@ -4,8 +4,6 @@ package emulator
 // 405 in the product's format, and small request helpers.
 
 import (
-	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,9 +15,9 @@ import (
 // documented lifetimes, and which account flags it knows. Adding a product is one wire file that defines its
 // productWire, and one entry in wires.
 //
-// The product's build (the API revisions it accepts and the endpoints each
-// revision has) will be handed to routes when the emulator models builds;
-// today each wire knows its one build.
+// Which revisions a product accepts is its build's (builds.go); a wire's
+// routes ask the request's revision (revisionAtLeast) where endpoints or
+// shapes differ between revisions.
 type productWire struct {
 	name   string // for messages: "Backup for AWS (aws)"
 	routes func(e *Emulator, mux *http.ServeMux)
@@ -32,6 +30,9 @@ type productWire struct {
 	// accountFlags are the SeedUser flags the product's accounts may carry
 	// (JSON names: mfaSecret, identityProvider, serviceAccount, client, tenant).
 	accountFlags []string
+	// versionRefusal is the answer to a request whose revision (x-api-version)
+	// is missing ("") or not one the build accepts (supported).
+	versionRefusal func(got string, supported []string) *apiError
 }
 
 // wires are the products' wire files. It is filled by init, not by its
@@ -48,14 +49,14 @@ func (e *Emulator) routes(p Product) *http.ServeMux {
 	mux := http.NewServeMux()
 	if e.opts.Control {
 		e.controlRoutes(mux)
+		e.infoRoute(mux)
 	}
 	if w, ok := wires[p]; ok && w.routes != nil {
 		w.routes(e, mux)
 		return mux
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, p, &apiError{http.StatusNotImplemented, CodeNotImplemented,
-			"the " + string(p) + " emulator is not implemented yet"})
+		writeError(w, r, p, &apiError{Status: http.StatusNotImplemented, Code: CodeNotImplemented, Detail: "the " + string(p) + " emulator is not implemented yet"})
 	})
 	return mux
 }
@@ -98,8 +99,7 @@ func (rt *router) finish() {
 		allow := strings.Join(rt.allow[path], ", ")
 		rt.mux.HandleFunc(path, rt.wrap(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Allow", allow)
-			writeError(w, r, rt.p, &apiError{http.StatusMethodNotAllowed, CodeMethodNotAllowed,
-				"method " + r.Method + " is not allowed here; allowed: " + allow})
+			writeError(w, r, rt.p, &apiError{Status: http.StatusMethodNotAllowed, Code: CodeMethodNotAllowed, Detail: "method " + r.Method + " is not allowed here; allowed: " + allow})
 		}))
 	}
 }
@@ -127,27 +127,20 @@ func requestBase(r *http.Request) string {
 	return scheme + "://" + host
 }
 
-// drain reads what is left of a request body (bounded by maxBody).
-func drain(r *http.Request) {
-	if r.Body != nil {
-		_, _ = io.Copy(io.Discard, r.Body)
-	}
-}
-
-// versioned wraps h with the x-api-version check of product p (AWS and VBR require the header
-// on every request and answer 400 listing the supported versions otherwise).
-func versioned(p Product, versions []string, h http.HandlerFunc) http.HandlerFunc {
-	supported := strings.Join(versions, ", ")
+// versioned wraps h with the x-api-version check of product p (AWS and
+// VBR require the header on every request): a missing or unaccepted
+// revision is answered with the wire's versionRefusal; an accepted one is
+// recorded for the handlers (revision, revisionAtLeast).
+func (e *Emulator) versioned(p Product, h http.HandlerFunc) http.HandlerFunc {
+	accepted := e.Revisions(p)
+	refuse := wires[p].versionRefusal
 	return func(w http.ResponseWriter, r *http.Request) {
 		v := strings.TrimSpace(r.Header.Get("x-api-version"))
-		if v == "" {
-			writeError(w, r, p, errBadRequest("the x-api-version header is required; supported versions: "+supported))
+		if !slices.Contains(accepted, v) {
+			writeError(w, r, p, refuse(v, slices.Clone(accepted)))
 			return
 		}
-		if !slices.Contains(versions, v) {
-			writeError(w, r, p, errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", v, supported)))
-			return
-		}
+		infoOf(r).revision = v
 		h(w, r)
 	}
 }

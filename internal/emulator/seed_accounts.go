@@ -19,7 +19,7 @@ func onlyIn(field string) string {
 			names = append(names, wires[p].name)
 		}
 	}
-	return strings.Join(names, " and ")
+	return grantList(names)
 }
 
 // checkSeedUsers returns every problem of p's accounts, each naming the

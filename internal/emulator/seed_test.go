@@ -183,7 +183,7 @@ func TestParseSeedErrors(t *testing.T) {
 		{"bad secret", `{"users": {"aws": [{"name": "a", "password": "p", "mfaSecret": "JBSW Y3DP"}]}}`,
 			[]string{`users.aws[0] ("a"): mfaSecret: "JBSW Y3DP" is not base32`, "A-Z and digits 2-7"}},
 		{"secret on em", `{"users": {"em": [{"name": "a", "password": "p", "mfaSecret": "JBSWY3DPEHPK3PXP"}]}}`,
-			[]string{`users.em[0] ("a"): mfaSecret: only Backup for AWS (aws) and Backup & Replication (vbr) accounts have it`, "remove it"}},
+			[]string{`users.em[0] ("a"): mfaSecret: only Backup for AWS (aws), Backup & Replication (vbr) or Recovery Orchestrator (vro) accounts have it`, "remove it"}},
 		{"idp with mfa", `{"users": {"aws": [{"name": "a", "password": "p", "identityProvider": true, "mfaSecret": "JBSWY3DPEHPK3PXP"}]}}`,
 			[]string{"identity-provider users cannot have MFA"}},
 		{"scratch without secret", `{"users": {"aws": [{"name": "a", "password": "p", "scratchCodes": ["12345678"]}]}}`,

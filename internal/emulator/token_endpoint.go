@@ -239,8 +239,21 @@ func noContent(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }
 // expiresIn is the lifetime of tp's access token in seconds (expires_in).
 func expiresIn(tp core.Tokens) int64 { return int64(tp.AccessExp.Sub(tp.Issued) / time.Second) }
 
-// tokenTimes are expires_in and the ".issued" and ".expires" stamps (UTC,
-// in layout) of tp's access token.
-func tokenTimes(tp core.Tokens, layout string) (in int64, issued, expires string) {
-	return expiresIn(tp), tp.Issued.UTC().Format(layout), tp.AccessExp.UTC().Format(layout)
+// BearerTokens are the members the token answers of Backup for AWS
+// (RESTLogin) and Backup & Replication (TokenModel) share.
+type BearerTokens struct {
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresIn    int64  `json:"expires_in"`
+	Issued       string `json:".issued"`
+	Expires      string `json:".expires"`
+}
+
+// bearerTokens is tp's answer, ".issued" and ".expires" in UTC in layout.
+func bearerTokens(tp core.Tokens, layout string) BearerTokens {
+	return BearerTokens{
+		AccessToken: tp.Access, TokenType: "bearer", RefreshToken: tp.Refresh, ExpiresIn: expiresIn(tp),
+		Issued: tp.Issued.UTC().Format(layout), Expires: tp.AccessExp.UTC().Format(layout),
+	}
 }

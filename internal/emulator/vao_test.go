@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -59,7 +60,9 @@ func TestVAOUsernameMustHaveADomain(t *testing.T) {
 
 func TestVAORoutes(t *testing.T) {
 	h := orchHarness(t, emulator.VAO)
-	orchPost(h, "/token", clientForm("terraform-client", "Client-Secret1")).oauthError(400, "unsupported_grant_type")
+	// 3.0 has client accounts (client_credentials); the default seed has none.
+	orchPost(h, "/token", clientForm("terraform-client", "Client-Secret1")).oauthError(401, "invalid_client")
+	orchPost(h, "/token", url.Values{"grant_type": {"mfa"}}).oauthError(400, "unsupported_grant_type")
 	orchPost(h, "/api/token", passwordForm(`VEEAM\administrator`, "Password1")).oauthError(405, "method_not_allowed")
 	if allow := h.do(req{method: "POST", path: "/api/token", noVersion: true}).Header.Get("Allow"); allow != "DELETE" {
 		t.Errorf("POST /api/token Allow = %q, want DELETE", allow)

@@ -1,11 +1,13 @@
 package emulator_test
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,11 +26,24 @@ func newVBR(t testing.TB, mutate ...func(*emulator.Options)) *harness {
 	return h
 }
 
+// newVBRBuild is a harness on Backup & Replication build whose requests
+// speak revision version.
+func newVBRBuild(t testing.TB, build, version string) *harness {
+	t.Helper()
+	h := newVBR(t, func(o *emulator.Options) { o.Builds = map[emulator.Product]string{emulator.VBR: build} })
+	h.version = version
+	return h
+}
+
+// newVBRDocument is a harness on the build the reference document describes
+// (REST API 1.1-rev0, Backup & Replication 12.0).
+func newVBRDocument(t testing.TB) *harness { return newVBRBuild(t, "12.0", "1.1-rev0") }
+
 // vbrCall sends a request with the VBR version header (unless r sets one).
 func (h *harness) vbrCall(r req) *resp {
 	h.t.Helper()
 	if r.version == "" && !r.noVersion {
-		r.version = vbrVersion
+		r.version = cmp.Or(h.version, vbrVersion)
 	}
 	return h.do(r)
 }
@@ -88,33 +103,38 @@ func (r *resp) vbrError(status int, code emulator.ErrorCode) emulator.VBRError {
 
 func TestVBRVersionHeaderRequiredAndChecked(t *testing.T) {
 	h := newVBR(t)
-	all := strings.Join(emulator.VBRVersions(), ", ")
 	form := "grant_type=password&username=administrator&password=Password1"
 	for name, r := range map[string]req{
-		"missing":     {noVersion: true},
-		"unsupported": {version: "1.4-rev0"},
-		"aws style":   {version: "1.7-rev0"},
+		"missing":         {noVersion: true},
+		"unsupported":     {version: "1.4-rev0"},
+		"aws style":       {version: "1.7-rev0"},
+		"refused by 13.1": {version: "1.0-rev2"},
 	} {
 		r.method, r.path, r.contentType, r.body = "POST", "/api/oauth2/token", "application/x-www-form-urlencoded", form
-		e := h.vbrCall(r).vbrError(http.StatusBadRequest, emulator.CodeUnexpectedContent)
-		if !strings.Contains(e.Message, all) {
-			t.Errorf("%s: message %q does not list the supported versions %q", name, e.Message, all)
+		e := h.vbrCall(r).vbrError(http.StatusBadRequest, emulator.CodeNotImplemented)
+		// The 1.3-rev2 specification's ErrorNotImplementedExample, word for word.
+		if e.Message != "The specified API version is not supported." {
+			t.Errorf("%s: message %q", name, e.Message)
+		}
+		if !slices.Equal(e.SupportedVersions, emulator.VBRVersions()) {
+			t.Errorf("%s: supportedVersions %q, want %q", name, e.SupportedVersions, emulator.VBRVersions())
 		}
 	}
 	// Authenticated endpoints check the version before the token.
-	h.vbrCall(req{method: "GET", path: "/api/v1/security/settings", version: "2.0"}).vbrError(http.StatusBadRequest, emulator.CodeUnexpectedContent)
+	h.vbrCall(req{method: "GET", path: "/api/v1/security/settings", version: "2.0"}).vbrError(http.StatusBadRequest, emulator.CodeNotImplemented)
 	for _, v := range emulator.VBRVersions() {
 		h.vbrCall(req{method: "POST", path: "/api/oauth2/token", version: v, contentType: "application/x-www-form-urlencoded", body: form}).want(http.StatusOK)
 	}
-	if got := len(emulator.VBRVersions()); got != 8 {
-		t.Fatalf("%d versions, want the 8 documented ones", got)
+	// 13.1 accepts 1.1-rev0 … 1.3-rev2 (its overview lists 1.0-rev* as unsupported).
+	if got := strings.Join(emulator.VBRVersions(), ","); got != "1.1-rev0,1.1-rev1,1.1-rev2,1.2-rev0,1.2-rev1,1.3-rev0,1.3-rev1,1.3-rev2" {
+		t.Fatalf("versions %s", got)
 	}
 }
 
 // TestVBRConformancePasswordGrant replays the reference document's token
 // request payload byte for byte: the unused fields of other grants are ignored.
 func TestVBRConformancePasswordGrant(t *testing.T) {
-	h := newVBR(t)
+	h := newVBRDocument(t)
 	if err := h.e.AddUser(emulator.VBR, emulator.SeedUser{Name: "string", Password: "pa$$word"}); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +176,7 @@ func TestVBRConformancePasswordGrant(t *testing.T) {
 // TestVBRConformanceAuthorizationCodeAndLogout replays the document's
 // authorization_code and logout requests.
 func TestVBRConformanceAuthorizationCodeAndLogout(t *testing.T) {
-	h := newVBR(t)
+	h := newVBRDocument(t)
 	tok := h.vbrLogin("administrator")
 	r := h.vbrCall(req{method: "POST", path: "/api/oauth2/authorization_code", token: tok.AccessToken}).want(http.StatusOK)
 	code := decode[vbrCode](r)
@@ -177,18 +197,19 @@ func TestVBRConformanceAuthorizationCodeAndLogout(t *testing.T) {
 	if strings.TrimSpace(string(r.Body)) != "{}" {
 		t.Fatalf("logout body %q, want {}", r.Body)
 	}
-	h.vbrJSON("GET", "/api/v1/security/settings", tok.AccessToken, "").vbrError(http.StatusUnauthorized, emulator.CodeInvalidToken)
+	// (1.1-rev0 has no security endpoints: the authorization-code request is the bearer probe.)
+	h.vbrCall(req{method: "POST", path: "/api/oauth2/authorization_code", token: tok.AccessToken}).vbrError(http.StatusUnauthorized, emulator.CodeInvalidToken)
 	h.vbrTokenForm(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}}).vbrError(http.StatusUnauthorized, emulator.CodeInvalidToken)
-	h.vbrJSON("GET", "/api/v1/security/settings", other.AccessToken, "").want(http.StatusOK)
+	h.vbrCall(req{method: "POST", path: "/api/oauth2/authorization_code", token: other.AccessToken}).want(http.StatusOK)
 	h.vbrCall(req{method: "POST", path: "/api/oauth2/logout"}).vbrError(http.StatusUnauthorized, emulator.CodeAccessDenied)
 	c := h.e.Counters(emulator.VBR)
-	if c.Logouts != 1 || c.Logins != 3 || c.Endpoints["POST /api/oauth2/token grant=authorization_code"] != 3 {
+	if c.Logouts != 1 || c.Logins != 3 || c.Endpoints["POST /api/oauth2/token grant=authorization_code"] != 3 || c.Endpoints["POST /api/oauth2/authorization_code"] != 4 {
 		t.Fatalf("counters %+v", c)
 	}
 }
 
 func TestVBRAuthorizationCodeExpiresAfter60s(t *testing.T) {
-	h := newVBR(t)
+	h := newVBRBuild(t, "12.3.1", "1.2-rev1")
 	code := decode[vbrCode](h.vbrCall(req{method: "POST", path: "/api/oauth2/authorization_code", token: h.vbrAdmin()}).want(http.StatusOK))
 	h.clock.Advance(60 * time.Second)
 	h.vbrTokenForm(url.Values{"grant_type": {"authorization_code"}, "code": {code.Code}}).vbrError(http.StatusUnauthorized, emulator.CodeExpiredToken)
@@ -216,15 +237,31 @@ func TestVBRRefreshTokensAreSingleUse(t *testing.T) {
 
 func TestVBRLifetimes(t *testing.T) {
 	t.Run("defaults", func(t *testing.T) {
+		// 12.3 and later: access 60 minutes (the overview's Credentials
+		// Lifetime table from 1.2-rev1 on).
 		h := newVBR(t)
 		tok := h.vbrLogin("administrator")
-		h.clock.Advance(15*time.Minute - time.Second)
+		if tok.ExpiresIn != 3600 {
+			t.Fatalf("expires_in %d, want 3600", tok.ExpiresIn)
+		}
+		h.clock.Advance(60*time.Minute - time.Second)
 		h.vbrJSON("GET", "/api/v1/security/settings", tok.AccessToken, "").want(http.StatusOK)
 		h.clock.Advance(time.Second)
 		h.vbrJSON("GET", "/api/v1/security/settings", tok.AccessToken, "").vbrError(http.StatusUnauthorized, emulator.CodeExpiredToken)
 		// The refresh token lives 14 days.
-		h.clock.Advance(14*24*time.Hour - 15*time.Minute - time.Second)
+		h.clock.Advance(14*24*time.Hour - 60*time.Minute - time.Second)
 		h.vbrTokenForm(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}}).want(http.StatusOK)
+	})
+	t.Run("12.0 to 12.2: 15 minutes", func(t *testing.T) {
+		for _, b := range []string{"12.0", "12.1", "12.2"} {
+			h := newVBRBuild(t, b, "1.1-rev0")
+			if tok := h.vbrLogin("administrator"); tok.ExpiresIn != 900 {
+				t.Fatalf("build %s: expires_in %d, want 900", b, tok.ExpiresIn)
+			}
+		}
+		if got := newVBRBuild(t, "12.3", "1.1-rev0").vbrLogin("administrator").ExpiresIn; got != 3600 {
+			t.Fatalf("build 12.3: expires_in %d, want 3600", got)
+		}
 	})
 	t.Run("refresh token expires after 14 days", func(t *testing.T) {
 		h := newVBR(t)
@@ -236,11 +273,11 @@ func TestVBRLifetimes(t *testing.T) {
 		h := newVBR(t)
 		form := url.Values{"grant_type": {"password"}, "username": {"administrator"}, "password": {"Password1"}, "use_short_term_refresh": {"True"}}
 		tok := decode[emulator.VBRToken](h.vbrTokenForm(form).want(http.StatusOK))
-		h.clock.Advance(30*time.Minute - time.Second)
+		h.clock.Advance(75*time.Minute - time.Second)
 		r := h.vbrTokenForm(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}}).want(http.StatusOK)
 		next := decode[emulator.VBRToken](r)
 		// The rotated refresh token of a short-term session is short-term too.
-		h.clock.Advance(30 * time.Minute)
+		h.clock.Advance(75 * time.Minute)
 		h.vbrTokenForm(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {next.RefreshToken}}).vbrError(http.StatusUnauthorized, emulator.CodeExpiredToken)
 		form.Set("use_short_term_refresh", "maybe")
 		h.vbrTokenForm(form).vbrError(http.StatusBadRequest, emulator.CodeUnexpectedContent)
@@ -320,11 +357,13 @@ func TestVBRSecurityUsersListing(t *testing.T) {
 	}
 	admin, jsmith := all.Data[0], all.Data[1]
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
-	if admin.Name != "administrator" || !admin.IsServiceAccount || admin.MFAEnabled || admin.Type != "User" ||
-		len(admin.Roles) != 1 || admin.Roles[0] != emulator.VBRRoleAdministrator || !uuid.MatchString(admin.ID) || admin.ID != emulator.VBRUserID("ADMINISTRATOR") {
+	// 1.3-rev1: roles are RoleModel objects, type an EUserType, no mfaEnabled yet.
+	if admin.Name != "administrator" || !admin.IsServiceAccount || admin.MFAEnabled != nil || admin.Type != "InternalUser" ||
+		len(admin.Roles) != 1 || admin.Roles[0].Name != emulator.VBRRoleAdministrator || !uuid.MatchString(admin.Roles[0].ID) ||
+		admin.Roles[0].Description == "" || admin.Roles[0].IsBuiltIn != nil || !uuid.MatchString(admin.ID) || admin.ID != emulator.VBRUserID("ADMINISTRATOR") {
 		t.Fatalf("administrator %+v", admin)
 	}
-	if jsmith.Name != "jsmith" || jsmith.IsServiceAccount || !jsmith.MFAEnabled || jsmith.ID == admin.ID || !uuid.MatchString(jsmith.ID) {
+	if jsmith.Name != "jsmith" || jsmith.IsServiceAccount || jsmith.MFAEnabled != nil || jsmith.ID == admin.ID || !uuid.MatchString(jsmith.ID) {
 		t.Fatalf("jsmith %+v", jsmith)
 	}
 	for i := range 3 {
@@ -345,9 +384,9 @@ func TestVBRSecurityUsersListing(t *testing.T) {
 	for _, q := range []string{"?skip=-1", "?limit=x", "?orderColumn=mfaEnabled", "?orderAsc=up"} {
 		h.vbrJSON("GET", "/api/v1/security/users"+q, tok, "").vbrError(http.StatusBadRequest, emulator.CodeUnexpectedContent)
 	}
-	// Any authenticated user may read the listing; nobody anonymous.
+	// Backup Administrator only ("Available to"); nobody anonymous.
 	op := h.vbrLogin("jsmith").AccessToken
-	h.vbrJSON("GET", "/api/v1/security/users", op, "").want(http.StatusOK)
+	h.vbrJSON("GET", "/api/v1/security/users", op, "").vbrError(http.StatusForbidden, emulator.CodeAccessDenied)
 	h.vbrJSON("GET", "/api/v1/security/users", "", "").vbrError(http.StatusUnauthorized, emulator.CodeAccessDenied)
 }
 
@@ -386,6 +425,7 @@ func TestVBRSecuritySettings(t *testing.T) {
 	if get().MFAEnabled || h.e.VBRMFAEnabled() {
 		t.Fatal("global MFA must start disabled")
 	}
+	op := h.vbrLogin("jsmith").AccessToken // before MFA is on: jsmith is no service account
 	r := h.vbrJSON("PUT", "/api/v1/security/settings", tok, `{"mfaEnabled":true}`).want(http.StatusOK)
 	if !decode[emulator.VBRSecuritySettings](r).MFAEnabled || !get().MFAEnabled || !h.e.VBRMFAEnabled() {
 		t.Fatal("PUT mfaEnabled=true did not stick")
@@ -393,10 +433,8 @@ func TestVBRSecuritySettings(t *testing.T) {
 	for _, body := range []string{``, `{}`, `{"mfaEnabled":null}`, `{"mfaEnabled":"yes"}`, `[true]`, `{"mfaEnabled":true}{}`, `not json`} {
 		h.vbrJSON("PUT", "/api/v1/security/settings", tok, body).vbrError(http.StatusBadRequest, emulator.CodeUnexpectedContent)
 	}
-	op := h.vbrLogin("jsmith").AccessToken
-	if s := decode[emulator.VBRSecuritySettings](h.vbrJSON("GET", "/api/v1/security/settings", op, "").want(http.StatusOK)); !s.MFAEnabled {
-		t.Fatal("an operator reads the same setting")
-	}
+	// Backup Administrator only, reading too.
+	h.vbrJSON("GET", "/api/v1/security/settings", op, "").vbrError(http.StatusForbidden, emulator.CodeAccessDenied)
 	e := h.vbrJSON("PUT", "/api/v1/security/settings", op, `{"mfaEnabled":false}`).vbrError(http.StatusForbidden, emulator.CodeAccessDenied)
 	if !strings.Contains(e.Message, emulator.VBRRoleAdministrator) {
 		t.Fatalf("403 message %q should name the role needed", e.Message)

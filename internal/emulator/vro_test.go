@@ -250,7 +250,7 @@ func TestVROSingleSession(t *testing.T) {
 func TestVROBadRequests(t *testing.T) {
 	h := orchHarness(t, emulator.VRO)
 	orchPost(h, "/api/token", url.Values{}).oauthError(400, "invalid_request")
-	orchPost(h, "/api/token", url.Values{"grant_type": {"mfa"}}).oauthError(400, "unsupported_grant_type")
+	orchPost(h, "/api/token", url.Values{"grant_type": {"mfa"}}).oauthError(400, "invalid_request") // 7.21 and later have it
 	orchPost(h, "/api/token", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}}).oauthError(400, "unsupported_grant_type")
 	orchPost(h, "/api/token", url.Values{"grant_type": {"password"}, "username": {"administrator"}}).oauthError(400, "invalid_request")
 	orchPost(h, "/api/token", url.Values{"grant_type": {"refresh_token"}}).oauthError(400, "invalid_request")
@@ -277,7 +277,7 @@ func TestVROBadRequests(t *testing.T) {
 	h.do(req{method: "GET", path: "/api/nothing", noVersion: true}).oauthError(404, "not_found")
 	h.do(req{method: "GET", path: "/api/v7.x/Clients", noVersion: true}).oauthError(404, "not_found")
 	h.do(req{method: "GET", path: "/api/v13/Clients", noVersion: true}).oauthError(401, "invalid_token")
-	if c := h.e.Counters(emulator.VRO); c.Status5xx != 0 || c.Endpoints["POST /api/token grant=(other)"] != 2 || c.Endpoints["POST /api/token grant=(none)"] != 1 {
+	if c := h.e.Counters(emulator.VRO); c.Status5xx != 0 || c.Endpoints["POST /api/token grant=(other)"] != 1 || c.Endpoints["POST /api/token grant=mfa"] != 1 || c.Endpoints["POST /api/token grant=(none)"] != 1 {
 		t.Errorf("counters = %+v", c)
 	}
 }
@@ -287,13 +287,15 @@ func TestVROInjected503UsesTheOrchestratorShape(t *testing.T) {
 	orchPost(h, "/api/token", passwordForm("administrator", "Password1")).oauthError(503, "temporarily_unavailable")
 }
 
-func TestVROClientAccountsAreVROOnly(t *testing.T) {
+// TestVROClientAccountsAreOrchestratorOnly: client accounts exist in the
+// two orchestrators only (VAO since 3.0), never with MFA.
+func TestVROClientAccountsAreOrchestratorOnly(t *testing.T) {
 	h := orchHarness(t, emulator.VRO)
 	for _, c := range []struct {
 		p emulator.Product
 		u emulator.SeedUser
 	}{
-		{emulator.VAO, emulator.SeedUser{Name: "c1", Password: "x", Client: true}},
+		{emulator.VBR, emulator.SeedUser{Name: "c1", Password: "x", Client: true}},
 		{emulator.AWS, emulator.SeedUser{Name: "c2", Password: "x", Client: true}},
 		{emulator.VRO, emulator.SeedUser{Name: "c3", Password: "x", Client: true, MFASecret: mfaSecret}},
 	} {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -20,10 +19,10 @@ type authorizationCodeDataSource struct {
 
 var _ datasource.DataSourceWithConfigure = &authorizationCodeDataSource{}
 
-type authorizationCodeModel struct {
-	ID        types.String `tfsdk:"id"`
-	Code      types.String `tfsdk:"code"`
-	ExpiresAt types.String `tfsdk:"expires_at"`
+// authorizationCodeDataModel is the code, and when it was issued as the data source's id.
+type authorizationCodeDataModel struct {
+	ID types.String `tfsdk:"id"`
+	authorizationCodeModel
 }
 
 // newAuthorizationCodeDataSource is the authorization code data source of p.
@@ -37,10 +36,10 @@ func (d *authorizationCodeDataSource) Metadata(_ context.Context, req datasource
 
 func (d *authorizationCodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("A single-use authorization code for the user of the provider's `%s` block (`%s`): another "+
-			"client exchanges it for tokens with the `authorization_code` grant, without ever seeing the password. "+
-			"The code is stored in state (sensitive) and expires quickly; prefer the ephemeral resource of the same name on Terraform 1.10+, "+
-			"which keeps it out of state.", string(d.product.id), d.product.authorizationCode.endpoint),
+		MarkdownDescription: d.product.authorizationCode.summary(d.product) + ": another " +
+			"client exchanges it for tokens with the `authorization_code` grant, without ever seeing the password. " +
+			"The code is stored in state (sensitive) and expires quickly; prefer the ephemeral resource of the same name on Terraform 1.10+, " +
+			"which keeps it out of state.",
 		Attributes: map[string]schema.Attribute{
 			"id":         schema.StringAttribute{Computed: true, MarkdownDescription: "When the code was issued (RFC 3339)."},
 			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},
@@ -54,14 +53,8 @@ func (d *authorizationCodeDataSource) Configure(_ context.Context, req datasourc
 }
 
 func (d *authorizationCodeDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	code, issued, ok := issueAuthorizationCode(ctx, d.data, d.product, &resp.Diagnostics)
-	if !ok {
-		return
+	if code, issued, ok := issueAuthorizationCode(ctx, d.data, d.product, &resp.Diagnostics); ok {
+		m := authorizationCodeDataModel{ID: types.StringValue(issued.UTC().Format(time.RFC3339Nano)), authorizationCodeModel: code}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}
-	m := authorizationCodeModel{
-		ID:        types.StringValue(issued.UTC().Format(time.RFC3339Nano)),
-		Code:      types.StringValue(code),
-		ExpiresAt: d.product.authorizationCode.expiry(issued),
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -29,14 +29,20 @@ type authorizationCodeSpec struct {
 // codeDescription describes the code attribute.
 const codeDescription = "The authorization code. Usable once."
 
+// authorizationCodeModel is what the data source and the ephemeral resource both show.
+type authorizationCodeModel struct {
+	Code      types.String `tfsdk:"code"`
+	ExpiresAt types.String `tfsdk:"expires_at"`
+}
+
+// summary opens both pages: what the code is for and where it comes from.
+func (s *authorizationCodeSpec) summary(p *product) string {
+	return fmt.Sprintf("A single-use authorization code for the user of the provider's `%s` block (`%s`)", p.id, s.endpoint)
+}
+
 // expiresDescription describes the expires_at attribute.
 func (s *authorizationCodeSpec) expiresDescription() string {
 	return fmt.Sprintf("When the code stops working (RFC 3339), from the documented lifetime of %g seconds: an appliance configured otherwise may differ.", s.lifetime.Seconds())
-}
-
-// expiry is when a code issued at issued stops working, as expires_at shows it.
-func (s *authorizationCodeSpec) expiry(issued time.Time) types.String {
-	return types.StringValue(issued.Add(s.lifetime).UTC().Format(time.RFC3339))
 }
 
 // newAuthorizationCodeEphemeralResource is the ephemeral authorization code of p.
@@ -44,21 +50,24 @@ func newAuthorizationCodeEphemeralResource(p *product) func() ephemeral.Ephemera
 	return func() ephemeral.EphemeralResource { return &authorizationCodeEphemeral{product: p} }
 }
 
-// issueAuthorizationCode asks the provider's session of p for a code, at the time it returns;
-// it adds to diags why there is none.
-func issueAuthorizationCode(ctx context.Context, d *providerData, p *product, diags *diag.Diagnostics) (string, time.Time, bool) {
+// issueAuthorizationCode asks the provider's session of p for a code, and says when it was
+// issued; it adds to diags why there is none.
+func issueAuthorizationCode(ctx context.Context, d *providerData, p *product, diags *diag.Diagnostics) (authorizationCodeModel, time.Time, bool) {
 	what := "veeam_" + string(p.id) + "_authorization_code"
 	c, conf := clientOf[codeIssuer](d, p.id, what, diags)
 	if conf == nil {
-		return "", time.Time{}, false
+		return authorizationCodeModel{}, time.Time{}, false
 	}
 	issued := c.Now()
 	code, err := c.AuthorizationCode(ctx)
 	if err != nil {
 		d.addCallError(diags, p.id, "Getting an authorization code failed", err)
-		return "", time.Time{}, false
+		return authorizationCodeModel{}, time.Time{}, false
 	}
-	return code, issued, true
+	return authorizationCodeModel{
+		Code:      types.StringValue(code),
+		ExpiresAt: types.StringValue(issued.Add(p.authorizationCode.lifetime).UTC().Format(time.RFC3339)),
+	}, issued, true
 }
 
 // codeIssuer is a product client that issues authorization codes.
@@ -70,24 +79,17 @@ type codeIssuer interface {
 
 var _ ephemeral.EphemeralResourceWithConfigure = &authorizationCodeEphemeral{}
 
-type authorizationCodeEphemeralModel struct {
-	Code      types.String `tfsdk:"code"`
-	ExpiresAt types.String `tfsdk:"expires_at"`
-}
-
 func (e *authorizationCodeEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + string(e.product.id) + "_authorization_code"
 }
 
 func (e *authorizationCodeEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	title := e.product.id.Title()
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("A single-use authorization code for the user of the provider's `%s` block (`%s`), "+
+		MarkdownDescription: e.product.authorizationCode.summary(e.product) + fmt.Sprintf(", "+
 			"that never reaches plan or state. Another client exchanges it for tokens with the `authorization_code` grant "+
 			"without seeing the password; for example a second, aliased `veeam` provider (`%s { authorization_code = ... }`). "+
 			"Terraform opens it anew in every command, so each plan and apply gets a fresh code. It uses the provider's %s session; "+
-			"there is nothing to close (an unused code expires). Needs Terraform 1.10 or newer.",
-			string(e.product.id), e.product.authorizationCode.endpoint, string(e.product.id), title),
+			"there is nothing to close (an unused code expires). Needs Terraform 1.10 or newer.", e.product.id, e.product.id.Title()),
 		Attributes: map[string]schema.Attribute{
 			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},
 			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: e.product.authorizationCode.expiresDescription()},
@@ -100,13 +102,7 @@ func (e *authorizationCodeEphemeral) Configure(_ context.Context, req ephemeral.
 }
 
 func (e *authorizationCodeEphemeral) Open(ctx context.Context, _ ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	code, issued, ok := issueAuthorizationCode(ctx, e.data, e.product, &resp.Diagnostics)
-	if !ok {
-		return
+	if m, _, ok := issueAuthorizationCode(ctx, e.data, e.product, &resp.Diagnostics); ok {
+		resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 	}
-	m := authorizationCodeEphemeralModel{
-		Code:      types.StringValue(code),
-		ExpiresAt: e.product.authorizationCode.expiry(issued),
-	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 }

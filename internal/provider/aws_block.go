@@ -45,6 +45,7 @@ func awsBlockSchema() schema.SingleNestedBlock {
 			"at login, so no human types one. For example the `secret_key` of a `veeam_aws_user_mfa` managed elsewhere. " +
 			"Password login only; conflicts with `mfa_code`." + envNote("aws", "totp_secret"),
 		Validators: []validator.String{
+			totpSecretIsBase32{},
 			awsExclusive(awsLoginMethods[1:], "MFA applies only to the password login",
 				"`totp_secret` is the second step of a password login; the other login methods take no MFA code. Remove `totp_secret`, or log in with `username` and `password`."),
 		},

@@ -36,7 +36,7 @@ func (d *awsSSOURLDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 		MarkdownDescription: "The identity provider's sign-on URL for a Veeam Backup for AWS single sign-on user " +
 			"(`GET /api/v1/identityProvider/signOnUrl`), step one of an SSO login: the user signs on there, and the " +
 			"identity provider's `SAMLResponse` goes into the `aws` block's `saml_response`. The call needs no login, so the " +
-			"`aws` block needs only `host` (and its TLS settings) for this data source.",
+			"`aws` block needs only `host` (and its TLS settings) for this data source; with no block, `VEEAM_AWS_HOST` alone will do.",
 		Attributes: map[string]schema.Attribute{
 			"user_name": schema.StringAttribute{
 				Required:            true,

@@ -20,6 +20,12 @@ func TestAccAWSSSOURLDataSource_withoutCredentials(t *testing.T) {
 	srv := testEmulator(t)
 	clearAWSEnv(t)
 	const addr = "data.veeam_aws_sso_url.sara"
+	noLogins := func(_ *terraformState) error {
+		if n := srv.Emulator.Counters(emulator.AWS).Logins; n != 0 {
+			t.Errorf("the provider logged in %d times; the sign-on URL needs no login", n)
+		}
+		return nil
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -51,12 +57,23 @@ data "veeam_aws_sso_url" "sara" {
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("redirect_to_url"),
 						knownvalue.StringRegexp(regexp.MustCompile(`^https://127\.0\.0\.1:\d+/idp/sso\?SAMLRequest=[\w%]+$`))),
 				},
-				Check: func(_ *terraformState) error {
-					if n := srv.Emulator.Counters(emulator.AWS).Logins; n != 0 {
-						t.Errorf("the provider logged in %d times; the sign-on URL needs no login", n)
-					}
-					return nil
+				Check: noLogins,
+			},
+			{
+				// No aws block: VEEAM_AWS_HOST (and the CA) alone will do.
+				PreConfig: func() {
+					t.Setenv("VEEAM_AWS_HOST", srv.URL[emulator.AWS])
+					t.Setenv("VEEAM_AWS_CA_CERT_PEM", srv.CACertPEM)
 				},
+				Config: `
+data "veeam_aws_sso_url" "sara" {
+  user_name = "sara_baker@companymail.com"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("redirect_to_url"), knownvalue.StringRegexp(regexp.MustCompile(`SAMLRequest=`))),
+				},
+				Check: noLogins,
 			},
 		},
 	})

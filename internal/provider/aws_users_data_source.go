@@ -73,11 +73,8 @@ func (d *awsUsersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	users, err := c.ListAllUsers(ctx, client.AWSUserQuery{SearchPattern: m.SearchPattern.ValueString(), Sort: m.Sort.ValueString()})
 	if err != nil {
-		if client.IsForbidden(err) {
-			resp.Diagnostics.AddError("Listing users failed", "Listing users needs a Portal Administrator: log in as one in the provider's \"aws\" block.\n\n"+err.Error())
-			return
-		}
-		d.callError(&resp.Diagnostics, "Listing users failed", err)
+		d.callError(&resp.Diagnostics, "Listing users failed", err,
+			whenForbidden("Listing users needs a Portal Administrator: log in as one in the provider's \"aws\" block."))
 		return
 	}
 	m.Users = make([]awsUsersEntry, 0, len(users))

@@ -1,29 +1,35 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
 // connectionModel holds the attributes every product block has.
 type connectionModel struct {
-	Host           types.String `tfsdk:"host"`
-	APIVersion     types.String `tfsdk:"api_version"`
-	CACertPEM      types.String `tfsdk:"ca_cert_pem"`
-	CACertFile     types.String `tfsdk:"ca_cert_file"`
-	Insecure       types.Bool   `tfsdk:"insecure"`
-	RequestTimeout types.String `tfsdk:"request_timeout"`
-	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	Host       types.String `tfsdk:"host"`
+	APIVersion types.String `tfsdk:"api_version"`
+	CACertPEM  types.String `tfsdk:"ca_cert_pem"`
+	CACertFile types.String `tfsdk:"ca_cert_file"`
+	Insecure   types.Bool   `tfsdk:"insecure"`
+	// AllowPlaintextHTTP lets host be http://, named for its risk.
+	AllowPlaintextHTTP types.Bool   `tfsdk:"allow_plaintext_http"`
+	RequestTimeout     types.String `tfsdk:"request_timeout"`
+	MaxRetries         types.Int64  `tfsdk:"max_retries"`
 }
 
 func envNote(product, attr string) string {
@@ -59,6 +65,11 @@ func connectionAttributes(product string, defaultPort int, versionDoc string) ma
 			Optional:            true,
 			MarkdownDescription: "Skip TLS certificate verification. For test appliances only: anyone on the path can read the credentials. Conflicts with `ca_cert_pem` and `ca_cert_file`." + envNote(product, "insecure"),
 		},
+		"allow_plaintext_http": schema.BoolAttribute{
+			Optional: true,
+			MarkdownDescription: "Allow an `http://` host: the password, TOTP codes and tokens then cross the network in clear text, readable by anyone on the path. " +
+				"For an emulator or a test appliance on a trusted network only; without it an `http://` host is refused. Every plan warns while it is set." + envNote(product, "allow_plaintext_http"),
+		},
 		"request_timeout": schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Timeout of one HTTP request, as a Go duration (`30s`, `2m`). Default `30s`." + envNote(product, "request_timeout"),
@@ -93,6 +104,10 @@ func (r *resolver) connection(values map[string]attr.Value) (client.Config, erro
 	if insecure && (cfg.TLS.CACertPEM != "" || cfg.TLS.CACertFile != "") {
 		return cfg, &blockError{Attribute: "insecure", Message: "conflicts with ca_cert_pem / ca_cert_file (one of them may come from the environment): trust the CA, or skip verification, not both"}
 	}
+	plaintextValue, _ := values["allow_plaintext_http"].(types.Bool)
+	if cfg.AllowPlaintextHTTP, err = r.boolean("allow_plaintext_http", plaintextValue); err != nil {
+		return cfg, err
+	}
 	timeout, _ := values["request_timeout"].(types.String)
 	if cfg.RequestTimeout, err = r.duration("request_timeout", timeout); err != nil {
 		return cfg, err
@@ -110,4 +125,20 @@ func (r *resolver) connection(values map[string]attr.Value) (client.Config, erro
 		cfg.MaxRetries = -1 // the client reads 0 as "default"
 	}
 	return cfg, nil
+}
+
+// addConnectionWarnings warns, at every plan, about the settings that expose the credentials:
+// insecure = true, and allow_plaintext_http = true with an http:// host.
+func addConnectionWarnings(ctx context.Context, product client.Product, cfg client.Config, diags *diag.Diagnostics) {
+	if cfg.TLS.Insecure {
+		tflog.Warn(ctx, "TLS certificate verification is disabled (insecure = true): anyone on the network path can read the credentials; trust the appliance's CA with ca_cert_pem or ca_cert_file instead", map[string]any{"product": string(product)})
+		diags.AddAttributeWarning(path.Root(string(product)).AtName("insecure"), "TLS verification is off",
+			fmt.Sprintf("The %q block has insecure = true: the provider does not check who it sends the credentials to. Use it for test appliances only; set ca_cert_pem or ca_cert_file to trust the appliance's certificate instead.", product))
+	}
+	if cfg.AllowPlaintextHTTP && strings.HasPrefix(strings.ToLower(strings.TrimSpace(cfg.Host)), "http://") {
+		tflog.Warn(ctx, "plain http (allow_plaintext_http = true): credentials and tokens cross the network in clear text", map[string]any{"product": string(product), "host": cfg.Host})
+		diags.AddAttributeWarning(path.Root(string(product)).AtName("allow_plaintext_http"), "Credentials sent in clear text",
+			fmt.Sprintf("The %q block has allow_plaintext_http = true and host %q: the password, TOTP codes and tokens cross the network in clear text, readable by anyone on the path. "+
+				"Use it for an emulator or a test appliance on a trusted network only; use an https:// host (with ca_cert_pem or ca_cert_file for a self-signed certificate) otherwise.", product, cfg.Host))
+	}
 }

@@ -92,6 +92,19 @@ func (r *resolver) sentence(ce *client.ConfigError) string {
 			}
 		}
 		b.WriteString(".")
+	case client.ReasonPlaintext:
+		b.WriteString(ce.Detail)
+		if src.kind != sourceUnset {
+			fmt.Fprintf(&b, " (set by %s)", src)
+		}
+		fmt.Fprintf(&b, ". Use an https:// host (with ca_cert_pem or ca_cert_file for a self-signed certificate), or set %s = true in the %q block (or %s=true) "+
+			"to accept that risk, for an emulator or a test appliance on a trusted network.", ce.Other, p.id, envName(p.id, string(ce.Other)))
+	case client.ReasonWrongProduct:
+		fmt.Fprintf(&b, "%s: check host and port in the %q block", ce.Detail, p.id)
+		if src.kind != sourceUnset {
+			fmt.Fprintf(&b, " (set by %s)", src)
+		}
+		fmt.Fprintf(&b, "; %s listens on port %d by default.", p.id.Title(), p.flavor.DefaultPort)
 	case client.ReasonUnsupported:
 		fmt.Fprintf(&b, "%s: set api_version in the %q block (or %s) to a version the server supports%s", ce.Detail, p.id, env, hint)
 		if src.kind != sourceUnset {
@@ -106,9 +119,10 @@ func (r *resolver) sentence(ce *client.ConfigError) string {
 		if src.kind != sourceUnset {
 			fmt.Fprintf(&b, " (set by %s)", src)
 		}
-		b.WriteString(hint)
-		if ce.Hint != "" {
+		if ce.Hint != "" { // the client's fix is the specific one
 			b.WriteString(": " + ce.Hint)
+		} else {
+			b.WriteString(hint)
 		}
 	}
 	if ce.Err != nil {
@@ -174,11 +188,48 @@ func (d *providerData) addCallError(diags *diag.Diagnostics, product client.Prod
 	diags.AddError(summary, err.Error())
 }
 
-// missingBlock says which block to add for what (a resource type name) to work.
+// fromEnvironment rewrites the diagnostics of a product configured from the environment alone
+// (see product.fromEnvironment): they point at no attribute, since there is no block, and say
+// why the product is configured at all.
+func fromEnvironment(p *product, diags diag.Diagnostics) diag.Diagnostics {
+	var out diag.Diagnostics
+	for _, d := range diags {
+		summary := d.Summary() + " (from the environment)"
+		detail := fmt.Sprintf("There is no %q block in the provider configuration, but %s is set, so every setting of %s comes from the %s environment variables.\n\n%s",
+			p.id, p.hostVariable(), p.id, envName(p.id, "*"), d.Detail())
+		if d.Severity() == diag.SeverityError {
+			out.AddError(summary, detail)
+		} else {
+			out.AddWarning(summary, detail)
+		}
+	}
+	return out
+}
+
+// errorAdvice is what to tell the user when a failed API call's error is of one kind.
+type errorAdvice struct {
+	fits func(error) bool
+	text string
+}
+
+// whenForbidden is advice for a call the user's role does not allow.
+func whenForbidden(text string) errorAdvice { return errorAdvice{client.IsForbidden, text} }
+
+// needsVBR13 is advice for an endpoint of Backup & Replication's REST API 1.3 that the server
+// does not have (404).
+func needsVBR13(endpoint string) errorAdvice {
+	return errorAdvice{client.IsNotFound, fmt.Sprintf("The server has no %s: it needs Veeam Backup & Replication 13 (REST API 1.3); "+
+		"set api_version in the \"vbr\" block to 1.3-rev0 or newer.", endpoint)}
+}
+
+// missingBlock says which block to add (or which variable to set) for what (a resource type
+// name) to work.
 func missingBlock(product client.Product, what string) diag.Diagnostic {
+	host := envName(product, "host")
 	return diag.NewErrorDiagnostic(fmt.Sprintf("Missing %q block in the provider configuration", product),
-		fmt.Sprintf("%s talks to %s: add\n\n  provider \"veeam\" {\n    %s {\n      host = \"https://...\"\n      ...\n    }\n  }\n\nor set the VEEAM_%s_* environment variables and an empty %s {} block.",
-			what, product.Title(), product, strings.ToUpper(string(product)), product))
+		fmt.Sprintf("%s talks to %s: add\n\n  provider \"veeam\" {\n    %s {\n      host = \"https://...\"\n      ...\n    }\n  }\n\n"+
+			"or leave the block out and set %s (with the other %s variables the login needs): with no %q block, %s configures %s from the environment alone.",
+			what, product.Title(), product, host, envName(product, "*"), product, host, product))
 }
 
 // notKnownYet says that a block's values are only known after apply.
@@ -191,4 +242,15 @@ func notKnownYet(product client.Product, what string, pending []string) diag.Dia
 // notConfigured says that a resource was used before the provider was configured (a bug).
 func notConfigured(what string) diag.Diagnostic {
 	return diag.NewErrorDiagnostic("Provider not configured", what+" was used before the provider was configured: this is a bug in the provider")
+}
+
+// addLogoutWarning reports a logout that failed or could not be confirmed: a warning, since the
+// token ends on its own and the run must not fail for it.
+func addLogoutWarning(diags *diag.Diagnostics, what string, err error) {
+	var unconfirmed *client.LogoutUnconfirmedError
+	if errors.As(err, &unconfirmed) {
+		diags.AddWarning(fmt.Sprintf("Logout of the %s not confirmed", what), err.Error())
+		return
+	}
+	diags.AddWarning(fmt.Sprintf("Logging out the %s failed", what), err.Error()+"\n\nThe session ends on its own when its tokens expire.")
 }

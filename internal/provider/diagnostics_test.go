@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
@@ -88,5 +89,24 @@ func TestDiagnosticsNameTheTLSFix(t *testing.T) {
 	err = r.explain(&client.TLSError{Product: client.AWS, Host: "h:1", WrongName: true, Err: errors.New("x509: other name")})
 	if !strings.Contains(err.Error(), "for another name") || !strings.Contains(err.Error(), `insecure = true in the "aws" block`) {
 		t.Fatalf("want the TLS fix, got %v", err)
+	}
+}
+
+// A failed call's advice is said before the server's error when the error is of its kind, and
+// only then.
+func TestCallErrorAdvice(t *testing.T) {
+	api := productAPI[*client.VBRClient]{product: client.VBR, data: &providerData{}}
+	notFound := &client.APIError{Product: client.VBR, Method: "GET", Path: "/api/v1/security/users", Status: 404}
+	var diags diag.Diagnostics
+	api.callError(&diags, "Listing the users failed", notFound, whenForbidden("log in as an administrator"), needsVBR13("/api/v1/security/users"))
+	if len(diags) != 1 || !strings.HasPrefix(diags[0].Detail(), "The server has no /api/v1/security/users: it needs Veeam Backup & Replication 13") ||
+		!strings.Contains(diags[0].Detail(), "1.3-rev0 or newer.\n\n"+notFound.Error()) {
+		t.Fatalf("404 with advice: %v", diags)
+	}
+	diags = nil
+	forbidden := &client.APIError{Product: client.VBR, Method: "GET", Path: "/api/v1/security/users", Status: 403}
+	api.callError(&diags, "Listing the users failed", forbidden, needsVBR13("/api/v1/security/users"))
+	if len(diags) != 1 || diags[0].Detail() != forbidden.Error() {
+		t.Fatalf("an error no advice fits is reported as it is: %v", diags)
 	}
 }

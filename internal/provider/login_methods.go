@@ -6,6 +6,11 @@ import (
 	"strings"
 )
 
+// logsInWith says whether one of p's login methods is chosen by attribute a (e.g. client_id).
+func (p *product) logsInWith(a string) bool {
+	return slices.ContainsFunc(p.logins, func(m loginMethod) bool { return slices.Contains(m.attrs, a) })
+}
+
 // preferBlockLogin is the one rule for every product: when the block itself sets a login
 // method, the environment's values for the other methods (and their companions) are ignored,
 // so VEEAM_<PRODUCT>_* can serve as defaults for one provider configuration while another

@@ -40,8 +40,14 @@ func (a *productAPI[C]) client(diags *diag.Diagnostics) (C, bool) {
 	return c, conf != nil
 }
 
-// callError reports a failed API call.
-func (a *productAPI[C]) callError(diags *diag.Diagnostics, summary string, err error) {
+// callError reports a failed API call; the first of advice that fits err is said before it.
+func (a *productAPI[C]) callError(diags *diag.Diagnostics, summary string, err error, advice ...errorAdvice) {
+	for _, x := range advice {
+		if x.fits(err) {
+			diags.AddError(summary, x.text+"\n\n"+err.Error())
+			return
+		}
+	}
 	a.data.addCallError(diags, a.product, summary, err)
 }
 

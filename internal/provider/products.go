@@ -118,13 +118,13 @@ var products = []*product{
 		oneLogin: "Log in either as a user (username and password) or as a client account (client_id and client_secret), in the block or the environment",
 		noCredentials: `set username and password, or client_id and client_secret of a dedicated client account (which other logins of the same user cannot log out), ` +
 			`in the "vro" block (or VEEAM_VRO_USERNAME and VEEAM_VRO_PASSWORD, or VEEAM_VRO_CLIENT_ID and VEEAM_VRO_CLIENT_SECRET)`,
-		token: &tokenSpec{typeName: "vro_token", what: "access token", note: orchestratorInterference},
+		token: &tokenSpec{typeName: "vro_token", what: "access token", sessionsInterfere: true},
 	},
 	{
 		id: client.VAO, flavor: client.VAOFlavor, schema: vaoBlockSchema, model: func() any { return &vaoBlockModel{} }, open: opener(client.NewVAO),
 		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
 		hints:  map[client.Field]string{client.FieldUsername: ` (in HCL "VEEAM\\administrator")`},
-		token:  &tokenSpec{typeName: "vao_token", what: "access token", note: orchestratorInterference},
+		token:  &tokenSpec{typeName: "vao_token", what: "access token", sessionsInterfere: true},
 	},
 	{
 		id: client.EM, flavor: client.EMFlavor, schema: emBlockSchema, model: func() any { return &emBlockModel{} }, open: opener(client.NewEM),
@@ -139,7 +139,8 @@ var products = []*product{
 		loginFailedHint: " (and tenant: true for a tenant account, unset for any other)",
 		// Enterprise Manager has no refresh: the session lasts 15 minutes after its last use, and
 		// closing it deletes the logon session.
-		token: &tokenSpec{typeName: "em_session", what: "logon session id"},
+		token: &tokenSpec{typeName: "em_session", what: "logon session id", note: fmt.Sprintf(
+			"Enterprise Manager ends a session after %d minutes without requests, and it cannot be renewed.", int(client.EMIdleTimeout.Minutes()))},
 	},
 }
 
@@ -155,12 +156,6 @@ func checkEMAPIVersion(_ *product, r *resolver, cfg client.Config) error {
 	}
 	return nil
 }
-
-// orchestratorInterference is the orchestrators' documented warning, for their token docs.
-const orchestratorInterference = "\n\n~> **Sessions of the same user may interfere.** The orchestrator's documentation warns that " +
-	"simultaneous sessions under the same credentials can end each other, and this token is a second session beside the " +
-	"provider's own. Prefer a dedicated client account for the block whose sessions other logins cannot end " +
-	"(for Recovery Orchestrator: `client_id` and `client_secret`)."
 
 // noCredentialsSentence completes "no credentials: ...".
 func (p *product) noCredentialsSentence() string {

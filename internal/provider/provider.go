@@ -4,6 +4,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -40,16 +41,27 @@ func (p *veeamProvider) Metadata(_ context.Context, _ provider.MetadataRequest, 
 }
 
 func (p *veeamProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Authentication and multi-factor authentication for Veeam's REST APIs. " +
-			"Each product block is optional; the provider logs in once per configured block each time Terraform configures it " +
-			"(once per plan or apply walk), and every resource of that product shares the session. Every attribute can also be set with an environment " +
-			"variable `VEEAM_<PRODUCT>_<ATTRIBUTE>`, for example `VEEAM_AWS_PASSWORD`.",
-		Blocks: map[string]schema.Block{},
-	}
+	resp.Schema = schema.Schema{MarkdownDescription: providerDescription(), Blocks: map[string]schema.Block{}}
 	for _, p := range products {
 		resp.Schema.Blocks[string(p.id)] = p.schema()
 	}
+}
+
+// providerDescription says which products there are and how each is configured: the one
+// statement of the rules in settings.go, which the registry's index page shows too.
+func providerDescription() string {
+	var blocks []string
+	for _, p := range products {
+		blocks = append(blocks, fmt.Sprintf("`%s` (%s)", p.id, p.id.Title()))
+	}
+	return "Authentication and multi-factor authentication for Veeam's REST APIs.\n\n" +
+		"Each product has its own optional block: " + strings.Join(blocks, ", ") + ". " +
+		"Every attribute of a block can also be set with an environment variable `VEEAM_<PRODUCT>_<ATTRIBUTE>`, for example " +
+		"`VEEAM_AWS_PASSWORD`; a value written in the block wins. A product whose block is absent is configured from the " +
+		"environment alone when `VEEAM_<PRODUCT>_HOST` is set (`VEEAM_AWS_HOST` for `aws`), exactly as an empty block would be; " +
+		"with neither the block nor that variable, the product is not configured, and its resources say so.\n\n" +
+		"The provider logs in once per configured product each time Terraform configures it (once per plan or apply walk), " +
+		"and every resource of that product shares the session."
 }
 
 // session is the part of a product client the provider needs generically.
@@ -58,12 +70,22 @@ type session interface {
 	Logout(ctx context.Context) error
 }
 
-// configured is a product whose block was present.
+// configured is a product whose block was present, or whose VEEAM_<PRODUCT>_HOST was set
+// when it was absent.
 type configured struct {
 	client   session       // nil while pending
 	config   client.Config // for ephemeral logins with the same credentials
 	resolver *resolver     // the settings' sources, for diagnostics
 	pending  []string      // attributes unknown at plan time: login deferred
+}
+
+// configureFromEnvironment configures p, whose block is absent but whose VEEAM_<PRODUCT>_HOST
+// is set, exactly as an empty block: every setting comes from the environment.
+func configureFromEnvironment(ctx context.Context, version string, p *product, diags *diag.Diagnostics) *configured {
+	var own diag.Diagnostics
+	c := configureProduct(ctx, version, p, p.model(), &own)
+	diags.Append(fromEnvironment(p, own)...)
+	return c
 }
 
 // configureProduct resolves a product block and logs in once. Unknown values defer the login
@@ -76,11 +98,7 @@ func configureProduct(ctx context.Context, version string, p *product, model any
 		return nil
 	}
 	cfg.UserAgent = "terraform-provider-veeam/" + version
-	if cfg.TLS.Insecure {
-		tflog.Warn(ctx, "TLS certificate verification is disabled (insecure = true): anyone on the network path can read the credentials; trust the appliance's CA with ca_cert_pem or ca_cert_file instead", map[string]any{"product": string(p.id)})
-		diags.AddAttributeWarning(path.Root(string(p.id)).AtName("insecure"), "TLS verification is off",
-			fmt.Sprintf("The %q block has insecure = true: the provider does not check who it sends the credentials to. Use it for test appliances only; set ca_cert_pem or ca_cert_file to trust the appliance's certificate instead.", p.id))
-	}
+	addConnectionWarnings(ctx, p.id, cfg, diags)
 	if len(r.unknown) > 0 {
 		tflog.Info(ctx, "provider configuration not known yet; login deferred", map[string]any{"product": string(p.id), "unknown": r.unknown})
 		return &configured{pending: r.unknown, config: cfg, resolver: r}
@@ -184,15 +202,19 @@ func (p *veeamProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if block.IsNull() {
-			continue
+		var c *configured
+		switch {
+		case !block.IsNull():
+			model := prod.model()
+			resp.Diagnostics.Append(block.As(ctx, model, basetypes.ObjectAsOptions{})...)
+			if resp.Diagnostics.HasError() {
+				return
+			}
+			c = configureProduct(ctx, p.version, prod, model, &resp.Diagnostics)
+		case prod.fromEnvironment():
+			c = configureFromEnvironment(ctx, p.version, prod, &resp.Diagnostics)
 		}
-		model := prod.model()
-		resp.Diagnostics.Append(block.As(ctx, model, basetypes.ObjectAsOptions{})...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if c := configureProduct(ctx, p.version, prod, model, &resp.Diagnostics); c != nil {
+		if c != nil {
 			data.products[prod.id] = c
 		}
 	}

@@ -14,7 +14,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	tfstate "github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
@@ -128,5 +132,79 @@ func TestEveryResourceAndDataSourceIsConfigured(t *testing.T) {
 		if _, ok := f().(datasource.DataSourceWithConfigure); !ok {
 			t.Errorf("%T has no Configure", f())
 		}
+	}
+}
+
+// A product whose block is absent is configured from the environment alone when
+// VEEAM_<PRODUCT>_HOST is set; a block wins attribute by attribute; with neither, a resource
+// that needs the product says which block to add or which variable to set.
+func TestAccProvider_productFromEnvironmentAlone(t *testing.T) {
+	for _, p := range emulator.AllProducts() {
+		t.Run(string(p), func(t *testing.T) {
+			srv := examplesEmulator(t) // sets every product's VEEAM_<PRODUCT>_* for the emulator
+			host := envName(p, "host")
+			prod := productOf(client.Product(p))
+			if prod.token == nil {
+				t.Fatalf("%s has no token resource, which this test uses to see which host the product was configured with: give the test another way for it", p)
+			}
+			typ := "veeam_" + prod.token.typeName
+			baseURL := []statecheck.StateCheck{statecheck.ExpectKnownValue("echo.test",
+				tfjsonpath.New("data").AtMapKey("base_url"), knownvalue.StringExact(srv.URL[p]))}
+			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+				ProtoV6ProviderFactories: withEcho(),
+				Steps: []resource.TestStep{
+					{
+						// Neither a block nor the host variable: the product is not configured.
+						PreConfig:   func() { t.Setenv(host, "") },
+						Config:      `provider "veeam" {}` + echoToken(typ),
+						ExpectError: wrapped(fmt.Sprintf(`Missing %q block in the provider configuration`, p), typ+" talks to", "leave the block out and set "+host),
+					},
+					{
+						// No block: VEEAM_<PRODUCT>_HOST configures it, with everything else from
+						// the environment.
+						PreConfig:         func() { t.Setenv(host, srv.URL[p]) },
+						Config:            `provider "veeam" {}` + echoToken(typ),
+						ConfigStateChecks: baseURL,
+					},
+					{
+						// No provider block at all: the same.
+						Config:            echoToken(typ),
+						ConfigStateChecks: baseURL,
+					},
+					{
+						// A block wins per attribute: its host, although the variable points
+						// elsewhere (nothing listens there); the credentials still come from the
+						// environment.
+						PreConfig:         func() { t.Setenv(host, "https://127.0.0.1:9") },
+						Config:            fmt.Sprintf("provider \"veeam\" {\n  %s {\n    host = %q\n  }\n}\n", p, srv.URL[p]) + echoToken(typ),
+						ConfigStateChecks: baseURL,
+					},
+				},
+			})
+		})
+	}
+}
+
+// A product configured from the environment alone reports a wrong setting without an attribute
+// path (there is no block) and says why it is configured at all.
+func TestConfigureFromEnvironment_saysWhy(t *testing.T) {
+	clearVBREnv(t)
+	t.Setenv("VEEAM_VBR_HOST", "https://vbr.example.com")
+	var diags diag.Diagnostics
+	if c := configureFromEnvironment(context.Background(), "test", productOf(client.VBR), &diags); c != nil || !diags.HasError() {
+		t.Fatalf("VEEAM_VBR_HOST without credentials must fail like an empty vbr block; got %v, %v", c, diags)
+	}
+	d := diags.Errors()[0]
+	for _, want := range []string{`There is no "vbr" block`, "VEEAM_VBR_HOST is set", "no credentials: set username and password", "VEEAM_VBR_USERNAME"} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("detail %q lacks %q", d.Detail(), want)
+		}
+	}
+	if !strings.HasSuffix(d.Summary(), "(from the environment)") {
+		t.Errorf("summary %q", d.Summary())
+	}
+	if _, ok := d.(diag.DiagnosticWithPath); ok {
+		t.Errorf("the diagnostic points at an attribute of a block that does not exist: %v", d)
 	}
 }

@@ -16,7 +16,8 @@ import (
 
 // Every provider setting is resolved here, once: the attribute in the block, then the
 // environment variable VEEAM_<PRODUCT>_<ATTRIBUTE>, then the default. The source is kept so an
-// error can say where a wrong value came from.
+// error can say where a wrong value came from. A product whose block is absent is configured
+// from the environment alone when its VEEAM_<PRODUCT>_HOST is set (see fromEnvironment).
 
 // sourceKind is where a setting's value came from.
 type sourceKind int
@@ -59,6 +60,17 @@ func (s setting) inBlock() bool { return s.Value != "" && s.Source.kind == sourc
 // envName is the environment variable that backs an attribute of a product block.
 func envName[P ~string](product P, attr string) string {
 	return "VEEAM_" + strings.ToUpper(string(product)) + "_" + strings.ToUpper(attr)
+}
+
+// hostVariable is the environment variable that configures product p with no block:
+// VEEAM_<PRODUCT>_HOST.
+func (p *product) hostVariable() string { return envName(p.id, "host") }
+
+// fromEnvironment says whether p, whose block is absent, is configured from the environment
+// alone: its host variable is set (and not empty). It is then resolved as an empty block.
+func (p *product) fromEnvironment() bool {
+	v, ok := os.LookupEnv(p.hostVariable())
+	return ok && v != ""
 }
 
 // resolver resolves the settings of one product block and remembers their sources, so that

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -24,11 +25,63 @@ type tokenEphemeral struct {
 	data    *providerData
 }
 
-// tokenSpec is what a product's entry says about its token.
+// tokenSpec is what a product's entry says about its token. The header it travels in comes
+// from the product's client.Flavor.
 type tokenSpec struct {
 	typeName string // suffix after "veeam_"
 	what     string // "access token", "session id"
-	note     string // product-specific advice appended to the description
+	note     string // product-specific facts appended to the description
+	// sessionsInterfere: the product's documentation warns that simultaneous sessions under
+	// the same credentials may end each other (the orchestrators).
+	sessionsInterfere bool
+}
+
+// description is the token's page: what it is, how to send it, and the product's own notes.
+func (s *tokenSpec) description(p *product) string {
+	f := p.flavor
+	var b strings.Builder
+	fmt.Fprintf(&b, "A fresh %s %s, for another provider or a script, that never reaches plan or state. "+
+		"Opening it logs in with the credentials of the provider's `%s` block (its own session); Terraform closes it at the end "+
+		"of the run, which logs that session out", p.id.Title(), s.what, p.id)
+	if f.Refresh != nil {
+		b.WriteString(" (refreshing an expired token first, so the session is closed rather than left open). Terraform renews the session " +
+			"before the token expires, but does not pass renewed values on: whatever consumes the token keeps the value from the moment " +
+			"it was opened, so use it within its lifetime (`expires_at`). ")
+	} else {
+		b.WriteString(". ")
+	}
+	b.WriteString("Needs Terraform 1.10 or newer.\n\n")
+	if f.CredentialPrefix == "" {
+		fmt.Fprintf(&b, "%s does not use bearer tokens: the %s travels in the `%s` header, with no `Bearer` prefix. ", p.id.Title(), s.what, f.CredentialHeader)
+	}
+	fmt.Fprintf(&b, "Send `header_name` and `header_value` as they are, for example "+
+		"`{ (ephemeral.veeam_%s.NAME.header_name) = ephemeral.veeam_%s.NAME.header_value }`.", s.typeName, s.typeName)
+	if s.note != "" {
+		b.WriteString(" " + s.note)
+	}
+	if s.sessionsInterfere {
+		b.WriteString("\n\n~> **Sessions of the same user may interfere.** The orchestrator's documentation warns that " +
+			"simultaneous sessions under the same credentials can end each other, and this token is a second session beside the " +
+			"provider's own. ")
+		if p.logsInWith("client_id") {
+			fmt.Fprintf(&b, "Prefer a dedicated client account for the `%s` block (`client_id` and `client_secret`), as the documentation advises.", p.id)
+		} else {
+			fmt.Fprintf(&b, "Give the `%s` block a user of its own (for example `VEEAM\\svc-terraform`) that no person or other tool logs in as, "+
+				"so only Terraform's own sessions can meet.", p.id)
+		}
+	}
+	return b.String()
+}
+
+// headerDescriptions describe header_name and header_value: the product's header and prefix.
+func (s *tokenSpec) headerDescriptions(p *product) (name, value string) {
+	f := p.flavor
+	name = fmt.Sprintf("The request header that carries it: `%s`.", f.CredentialHeader)
+	value = fmt.Sprintf("The header's full value: `%s<token>`.", f.CredentialPrefix)
+	if f.CredentialPrefix == "" {
+		value = fmt.Sprintf("The header's full value: the bare %s, the same as `token` (no `Bearer` prefix).", s.what)
+	}
+	return name, value
 }
 
 // newTokenEphemeralResource is the token ephemeral resource of p.
@@ -56,6 +109,7 @@ type tokenPrivate struct {
 	AccessToken  string    `json:"a"`
 	RefreshToken string    `json:"r,omitempty"`
 	Expiry       time.Time `json:"e"`
+	Issued       time.Time `json:"i"`
 	SessionHref  string    `json:"h,omitempty"`
 }
 
@@ -70,15 +124,14 @@ func (e *tokenEphemeral) Metadata(_ context.Context, req ephemeral.MetadataReque
 }
 
 func (e *tokenEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
-	title := e.product.id.Title()
+	spec := e.product.token
+	headerName, headerValue := spec.headerDescriptions(e.product)
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("A fresh %s %s, for another provider or a script, that never reaches plan or state. "+
-			"Opening it logs in with the credentials of the provider's `%s` block (its own session); Terraform closes it at the end "+
-			"of the run, which logs that session out. Needs Terraform 1.10 or newer.%s", title, e.product.token.what, e.product.id, e.product.token.note),
+		MarkdownDescription: spec.description(e.product),
 		Attributes: map[string]schema.Attribute{
-			"token":        schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The " + e.product.token.what + "."},
-			"header_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The request header that carries it, e.g. `Authorization`."},
-			"header_value": schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The header's full value, e.g. `Bearer <token>`."},
+			"token":        schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: "The " + spec.what + "."},
+			"header_name":  schema.StringAttribute{Computed: true, MarkdownDescription: headerName},
+			"header_value": schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: headerValue},
 			"expires_at":   schema.StringAttribute{Computed: true, MarkdownDescription: "When it stops working (RFC 3339); empty when the server does not say."},
 			"username":     schema.StringAttribute{Computed: true, MarkdownDescription: "The user it belongs to, when the server says."},
 			"base_url":     schema.StringAttribute{Computed: true, MarkdownDescription: "The API's base URL the token is for."},
@@ -121,7 +174,7 @@ func (e *tokenEphemeral) fill(s *client.Session, tok *client.Token) tokenModel {
 }
 
 func privateOf(tok *client.Token) []byte {
-	b, _ := json.Marshal(tokenPrivate{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry, SessionHref: tok.SessionHref})
+	b, _ := json.Marshal(tokenPrivate{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry, Issued: tok.Issued, SessionHref: tok.SessionHref})
 	return b
 }
 
@@ -130,16 +183,17 @@ func tokenFromPrivate(b []byte) (*client.Token, error) {
 	if err := json.Unmarshal(b, &p); err != nil || p.AccessToken == "" {
 		return nil, fmt.Errorf("no token in private data")
 	}
-	return &client.Token{AccessToken: p.AccessToken, RefreshToken: p.RefreshToken, Expiry: p.Expiry, SessionHref: p.SessionHref}, nil
+	return &client.Token{AccessToken: p.AccessToken, RefreshToken: p.RefreshToken, Expiry: p.Expiry, Issued: p.Issued, SessionHref: p.SessionHref}, nil
 }
 
-// renewAt is when Terraform should call Renew: shortly before expiry.
-func renewAt(tok *client.Token) time.Time {
-	if tok.Expiry.IsZero() || tok.RefreshToken == "" {
+// renewAt is when Terraform should call Renew: when the session would refresh the token (its
+// expiry less the refresh margin). Zero, so never, for a token without a refresh token: renewing
+// it would open a second session and leave the first one open.
+func renewAt(s *client.Session, tok *client.Token) time.Time {
+	if tok.RefreshToken == "" {
 		return time.Time{}
 	}
-	life := time.Until(tok.Expiry)
-	return tok.Expiry.Add(-min(time.Minute, life/5))
+	return s.RefreshAt(tok)
 }
 
 func (e *tokenEphemeral) Open(ctx context.Context, _ ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
@@ -162,16 +216,12 @@ func (e *tokenEphemeral) Open(ctx context.Context, _ ephemeral.OpenRequest, resp
 	m := e.fill(s, tok)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, privateOf(tok))...)
-	resp.RenewAt = renewAt(tok)
+	resp.RenewAt = renewAt(s, tok)
 }
 
-// resume is a session of its own holding the token Open kept in private data; nil when there is
-// none.
-func (e *tokenEphemeral) resume(ctx context.Context, private interface {
-	GetKey(context.Context, string) ([]byte, diag.Diagnostics)
-}, diags *diag.Diagnostics) *client.Session {
-	b, d := private.GetKey(ctx, privateKey)
-	diags.Append(d...)
+// resume is a session of its own holding the token Open kept in private data (b); nil when
+// there is none.
+func (e *tokenEphemeral) resume(b []byte, diags *diag.Diagnostics) *client.Session {
 	tok, err := tokenFromPrivate(b)
 	if err != nil {
 		return nil
@@ -184,27 +234,46 @@ func (e *tokenEphemeral) resume(ctx context.Context, private interface {
 }
 
 func (e *tokenEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
-	s := e.resume(ctx, req.Private, &resp.Diagnostics)
+	b, d := req.Private.GetKey(ctx, privateKey)
+	resp.Diagnostics.Append(d...)
+	if next, at := e.renew(ctx, b, &resp.Diagnostics); next != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, next)...)
+		resp.RenewAt = at
+	}
+}
+
+// renew refreshes the token in private data b now (Terraform calls Renew at RenewAt, before
+// expiry, whatever the remaining life) and returns the private data and renew time of the new
+// one; nil when there is nothing to renew or renewing failed (a warning says why).
+func (e *tokenEphemeral) renew(ctx context.Context, b []byte, diags *diag.Diagnostics) ([]byte, time.Time) {
+	s := e.resume(b, diags)
 	if s == nil {
-		return
+		return nil, time.Time{}
 	}
-	nt, err := s.Credential(ctx) // refreshes when due
+	nt, err := s.Renew(ctx)
 	if err != nil {
-		resp.Diagnostics.AddWarning("Renewing the token failed", err.Error())
-		return
+		diags.AddWarning("Renewing the token failed", err.Error())
+		return nil, time.Time{}
 	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, privateOf(nt))...)
-	resp.RenewAt = renewAt(nt)
+	return privateOf(nt), renewAt(s, nt)
 }
 
 func (e *tokenEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	s := e.resume(ctx, req.Private, &resp.Diagnostics)
+	b, d := req.Private.GetKey(ctx, privateKey)
+	resp.Diagnostics.Append(d...)
+	e.close(ctx, b, &resp.Diagnostics)
+}
+
+// close logs out the session of the token in private data b. Logout refreshes an expired token
+// first, so the session is closed rather than left to expire.
+func (e *tokenEphemeral) close(ctx context.Context, b []byte, diags *diag.Diagnostics) {
+	s := e.resume(b, diags)
 	if s == nil {
 		return
 	}
 	if err := s.Logout(ctx); err != nil {
 		// The token expires on its own; a failed logout must not fail the run.
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Logging out the %s failed", "veeam_"+e.product.token.typeName), err.Error())
+		addLogoutWarning(diags, "veeam_"+e.product.token.typeName, err)
 		return
 	}
 	ephemeralClosed.Add(1)

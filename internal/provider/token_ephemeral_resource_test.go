@@ -1,9 +1,15 @@
 package provider
 
 import (
+	"context"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
 )
@@ -193,4 +200,84 @@ func TestAccEMSessionEphemeral_wrongCredentials(t *testing.T) {
 			ExpectError: emOutput(`login failed ("em" block)`, `rejected the credentials of the "em" block`, "tenant: true for a tenant account"),
 		}},
 	})
+}
+
+// TestTokenRenewRefreshesAndCloseLogsOutAfterExpiry drives Open's private data through Renew
+// and Close as Terraform would, on 3-second tokens and the emulator's clock.
+func TestTokenRenewRefreshesAndCloseLogsOutAfterExpiry(t *testing.T) {
+	srv := emulatortest.Start(t, emulator.Options{Clock: emulator.NewClock(time.Date(2026, 11, 23, 12, 0, 10, 0, time.UTC)), Lifetimes: emulator.Lifetimes{AccessToken: 3 * time.Second}})
+	cfg := client.Config{
+		Host:        srv.URL[emulator.AWS],
+		Credentials: client.Credentials{Username: "administrator", Password: "Password1"},
+		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
+		Now:         srv.Emulator.Clock().Now,
+	}
+	e := &tokenEphemeral{product: productOf(client.AWS), data: &providerData{products: map[client.Product]*configured{
+		client.AWS: {config: cfg, resolver: &resolver{product: client.AWS}},
+	}}}
+	ctx := context.Background()
+	var diags diag.Diagnostics
+	s, _ := e.session(&diags)
+	opened, err := s.Credential(ctx) // what Open does
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := renewAt(s, opened)
+	if !at.Before(opened.Expiry) || !at.After(srv.Emulator.Clock().Now()) {
+		t.Fatalf("Open's RenewAt %v is not between now and expiry %v", at, opened.Expiry)
+	}
+	srv.Emulator.Clock().Advance(at.Sub(srv.Emulator.Clock().Now())) // Terraform renews at RenewAt
+	private, next := e.renew(ctx, privateOf(opened), &diags)
+	renewed, _ := tokenFromPrivate(private)
+	if diags.HasError() || renewed == nil || renewed.AccessToken == opened.AccessToken || !renewed.Expiry.After(opened.Expiry) {
+		t.Fatalf("Renew did not refresh the token: %v", diags)
+	}
+	if !next.After(at) || !next.Before(renewed.Expiry) {
+		t.Fatalf("Renew's RenewAt %v is not before the new expiry %v", next, renewed.Expiry)
+	}
+	if cnt := srv.Emulator.Counters(emulator.AWS); cnt.Refreshes != 1 {
+		t.Fatalf("emulator refreshes = %d, want 1", cnt.Refreshes)
+	}
+	srv.Emulator.Clock().Advance(time.Minute) // the renewed token has expired too
+	closed0 := ephemeralClosed.Load()
+	e.close(ctx, private, &diags)
+	if len(diags) != 0 || ephemeralClosed.Load() != closed0+1 {
+		t.Fatalf("Close did not log out: %v", diags)
+	}
+	if live := srv.Emulator.Sessions(emulator.AWS); len(live) != 0 {
+		t.Fatalf("%d session(s) left open after Close", len(live))
+	}
+}
+
+// Each token's page names the header its product really uses, and recommends only login
+// attributes its block has.
+func TestTokenDescriptionsAreTheProducts(t *testing.T) {
+	for _, p := range products {
+		if p.token == nil {
+			continue
+		}
+		var resp ephemeral.SchemaResponse
+		(&tokenEphemeral{product: p}).Schema(context.Background(), ephemeral.SchemaRequest{}, &resp)
+		name := resp.Schema.Attributes["header_name"].GetMarkdownDescription()
+		value := resp.Schema.Attributes["header_value"].GetMarkdownDescription()
+		if !strings.Contains(name, "`"+p.flavor.CredentialHeader+"`") {
+			t.Errorf("%s: header_name says %q, want the header %s", p.id, name, p.flavor.CredentialHeader)
+		}
+		if bearer := strings.Contains(value, "`Bearer <token>`"); bearer != (p.flavor.CredentialPrefix == "Bearer ") {
+			t.Errorf("%s: header_value says %q, but the prefix is %q", p.id, value, p.flavor.CredentialPrefix)
+		}
+		block := p.schema().Attributes
+		for _, a := range []string{"client_id", "client_secret"} {
+			if _, ok := block[a]; !ok && strings.Contains(resp.Schema.MarkdownDescription, "`"+a+"`") {
+				t.Errorf("%s: the token's description recommends %s, which the %q block does not have", p.id, a, p.id)
+			}
+		}
+	}
+	var em ephemeral.SchemaResponse
+	(&tokenEphemeral{product: productOf(client.EM)}).Schema(context.Background(), ephemeral.SchemaRequest{}, &em)
+	for _, want := range []string{"does not use bearer tokens", "`X-RestSvcSessionId` header", "15 minutes"} {
+		if !strings.Contains(em.Schema.MarkdownDescription, want) {
+			t.Errorf("veeam_em_session's description lacks %q: %s", want, em.Schema.MarkdownDescription)
+		}
+	}
 }

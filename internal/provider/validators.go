@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -9,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
 // The schema validators the product blocks share. They see only what is written in the block,
@@ -85,3 +88,26 @@ func (v exclusiveValidator) ValidateString(ctx context.Context, req validator.St
 }
 
 func isSet(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
+
+// totpSecretIsBase32 refuses, at plan time, a totp_secret written in the block that is not a
+// base32 secret, whether or not the user has MFA (the environment's value is checked when the
+// provider is configured).
+type totpSecretIsBase32 struct{}
+
+func (totpSecretIsBase32) Description(_ context.Context) string {
+	return "a base32 TOTP secret"
+}
+
+func (v totpSecretIsBase32) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (totpSecretIsBase32) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !isSet(req.ConfigValue) {
+		return
+	}
+	var ce *client.ConfigError
+	if err := client.CheckTOTPSecret(req.ConfigValue.ValueString()); errors.As(err, &ce) {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid totp_secret", fmt.Sprintf("%s %s: %s.", req.Path, ce.Detail, ce.Hint))
+	}
+}

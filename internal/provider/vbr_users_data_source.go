@@ -71,11 +71,7 @@ func (d *vbrUsersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	filter := m.NameFilter.ValueString()
 	users, err := c.ListAllSecurityUsers(ctx, filter)
 	if err != nil {
-		if client.IsNotFound(err) {
-			resp.Diagnostics.AddError("Listing the users failed", "The server has no /api/v1/security/users: it needs Veeam Backup & Replication 13 (REST API 1.3); set api_version in the \"vbr\" block to 1.3-rev0 or newer.\n\n"+err.Error())
-			return
-		}
-		d.callError(&resp.Diagnostics, "Listing the users failed", err)
+		d.callError(&resp.Diagnostics, "Listing the users failed", err, needsVBR13("/api/v1/security/users"))
 		return
 	}
 	m.ID = types.StringValue("*")

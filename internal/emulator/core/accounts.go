@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // SeedUser describes an account the emulator knows at start (Options.Seed)
@@ -28,7 +29,7 @@ type SeedUser struct {
 	// Tenant marks an Enterprise Manager tenant account: it logs on with a
 	// LoginSpec body, never with Basic authentication. Other products ignore it.
 	Tenant bool `json:"tenant,omitempty"`
-	// Client marks a Recovery Orchestrator client account: Name is its
+	// Client marks an orchestrator (VRO, VAO 3.0) client account: Name is its
 	// client_id and Password its client_secret; it logs in with the
 	// client_credentials grant only. Other products reject it.
 	Client bool `json:"client,omitempty"`
@@ -145,6 +146,9 @@ func ValidateSeedUser(p Product, u *SeedUser) error {
 	if strings.TrimSpace(u.Name) == "" {
 		return errors.New("emulator: user name is empty")
 	}
+	if !utf8.ValidString(u.Name) || !utf8.ValidString(u.Password) {
+		return fmt.Errorf("emulator: user name %q or its password is not valid UTF-8", u.Name)
+	}
 	if u.Role == "" {
 		u.Role = DefaultRole(p)
 	}
@@ -164,8 +168,8 @@ func ValidateSeedUser(p Product, u *SeedUser) error {
 			return fmt.Errorf("emulator: scratch code %q of %q is not 8 digits", c, u.Name)
 		}
 	}
-	if u.Client && (p != VRO || u.MFASecret != "" || u.IdentityProvider) {
-		return fmt.Errorf("emulator: %q: client accounts exist only in Recovery Orchestrator (vro), without MFA or identity provider", u.Name)
+	if u.Client && ((p != VRO && p != VAO) || u.MFASecret != "" || u.IdentityProvider) {
+		return fmt.Errorf("emulator: %q: client accounts exist only in the orchestrators (vro, vao), without MFA or identity provider", u.Name)
 	}
 	return nil
 }
@@ -282,6 +286,19 @@ func (s *Store) UpdateUser(p Product, name string, c UserChange) error {
 		}
 		if c.Password != nil {
 			u.setPassword(*c.Password)
+		}
+		return nil
+	})
+}
+
+// SetServiceAccount switches the service-account mode of p's user called
+// name (Backup & Replication's changeServiceAccountMode). Turning it on also
+// turns the user's MFA off: service accounts cannot use MFA.
+func (s *Store) SetServiceAccount(p Product, name string, on bool) error {
+	return s.withUser(p, name, func(u *Account) error {
+		u.ServiceAccount = on
+		if on {
+			u.MFA, u.Pending = nil, nil
 		}
 		return nil
 	})
