@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -170,11 +171,7 @@ func (p *faultProxy) noteLost(key string, rec *httptest.ResponseRecorder) {
 func (p *faultProxy) Injected() map[string]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := make(map[string]int, len(p.injected))
-	for k, v := range p.injected {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(p.injected)
 }
 
 // LostAnswers summarises the answers lost after the emulator acted, by endpoint and status,
