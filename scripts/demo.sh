@@ -55,6 +55,7 @@ terraform -chdir="$demo/work" apply -input=false -auto-approve ${nocolor:+-no-co
 
 step "Outputs"
 terraform -chdir="$demo/work" output ${nocolor:+-no-color}
+# The output calls provider::veeam::qr_code_png(otpauth_uri): the PNG is not kept in state.
 terraform -chdir="$demo/work" output -raw qr_code_png | base64 -d >"$demo/alice-mfa-qr.png"
 echo "QR code for an authenticator app: $demo/alice-mfa-qr.png"
 echo "The secret itself: terraform -chdir=.demo/work output -raw secret_key"

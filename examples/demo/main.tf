@@ -40,8 +40,9 @@ output "secret_key" {
   sensitive = true
 }
 
+# The QR code is rendered by a provider function when asked for; it is not kept in state.
 output "qr_code_png" {
-  value     = veeam_aws_user_mfa.this.qr_code_png
+  value     = provider::veeam::qr_code_png(veeam_aws_user_mfa.this.otpauth_uri)
   sensitive = true
 }
 

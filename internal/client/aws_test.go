@@ -402,3 +402,76 @@ func TestAWSUnsupportedAPIVersionNamesTheAttribute(t *testing.T) {
 		t.Fatalf("want a ConfigError: api_version unsupported, got %v", err)
 	}
 }
+
+func TestAWSEnrollMFAWhenAlreadyEnabled(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	enrollAlice(t, srv, admin)
+	before := srv.Emulator.Counters(emulator.AWS).Endpoints["GET /api/v1/users/{userId}"]
+	_, err := admin.EnrollMFA(ctxT(t), "alice", false)
+	if !errors.Is(err, ErrMFAAlreadyEnabled) || !IsBadRequest(err) {
+		t.Fatalf("enabling MFA twice: want ErrMFAAlreadyEnabled wrapping the 400, got %v", err)
+	}
+	if got := srv.Emulator.Counters(emulator.AWS).Endpoints["GET /api/v1/users/{userId}"] - before; got != 1 {
+		t.Fatalf("the refusal is explained by reading the user once, read %d times", got)
+	}
+}
+
+// TestAWSEnrollMFAIsTwoRequests: a first enrollment is enableMfa and acceptMfa, nothing more.
+func TestAWSEnrollMFAIsTwoRequests(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	if _, err := admin.Credential(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Emulator.Counters(emulator.AWS).Endpoints
+	enrollAlice(t, srv, admin)
+	after := srv.Emulator.Counters(emulator.AWS).Endpoints
+	n := 0
+	for k, v := range after {
+		n += v - before[k]
+	}
+	if n != 2 || after["POST /api/v1/users/{userId}/acceptMfa"]-before["POST /api/v1/users/{userId}/acceptMfa"] != 1 {
+		t.Fatalf("EnrollMFA sent %d requests (%v), want enableMfa and acceptMfa", n, after)
+	}
+}
+
+func TestAWSPasswordLogsIn(t *testing.T) {
+	srv := startEmulator(t)
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	if err := srv.Emulator.AddUser(emulator.AWS, emulator.SeedUser{Name: "alice", Password: "Alice-Pass1", Role: "Portal Operator"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		user, password string
+		want           bool
+	}{
+		{"alice", "Alice-Pass1", true},
+		{"alice", "wrong", false},
+		{"nobody", "Alice-Pass1", false},
+	} {
+		before := srv.Emulator.Counters(emulator.AWS)
+		got, err := admin.PasswordLogsIn(ctxT(t), tc.user, tc.password)
+		if err != nil || got != tc.want {
+			t.Errorf("PasswordLogsIn(%s, %s) = %v, %v; want %v", tc.user, tc.password, got, err, tc.want)
+		}
+		after := srv.Emulator.Counters(emulator.AWS)
+		if after.Logins-before.Logins != after.Logouts-before.Logouts {
+			t.Errorf("PasswordLogsIn(%s) left a session open: %d logins, %d logouts", tc.user, after.Logins-before.Logins, after.Logouts-before.Logouts)
+		}
+	}
+	// A user with MFA: the password is proven by the server asking for the second factor.
+	if _, err := admin.EnrollMFA(ctxT(t), "alice", false); err != nil {
+		t.Fatal(err)
+	}
+	before := srv.Emulator.Counters(emulator.AWS).Logins
+	if got, err := admin.PasswordLogsIn(ctxT(t), "alice", "Alice-Pass1"); err != nil || !got {
+		t.Errorf("PasswordLogsIn for a user with MFA = %v, %v; want true", got, err)
+	}
+	if got, err := admin.PasswordLogsIn(ctxT(t), "alice", "wrong"); err != nil || got {
+		t.Errorf("PasswordLogsIn for a user with MFA, wrong password = %v, %v; want false", got, err)
+	}
+	if n := srv.Emulator.Counters(emulator.AWS).Logins - before; n != 0 {
+		t.Errorf("proving the password of a user with MFA logged in %d times", n)
+	}
+}

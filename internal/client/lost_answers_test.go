@@ -129,7 +129,7 @@ func probePath(p emulator.Product) string {
 	case emulator.VBR:
 		return "/api/v1/security/settings"
 	case emulator.VRO:
-		return "/api/v2/Clients"
+		return "/api/" + VRODefaultVersion + "/Clients" // a path version every Orchestrator build serves
 	}
 	return ""
 }

@@ -1,28 +1,28 @@
 package provider
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
+	"errors"
 	"fmt"
-	"image/png"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/pquerna/otp"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
 var (
-	_ resource.ResourceWithConfigure   = &awsUserMFAResource{}
-	_ resource.ResourceWithImportState = &awsUserMFAResource{}
-	_ resource.ResourceWithModifyPlan  = &awsUserMFAResource{}
+	_ resource.ResourceWithConfigure      = &awsUserMFAResource{}
+	_ resource.ResourceWithImportState    = &awsUserMFAResource{}
+	_ resource.ResourceWithModifyPlan     = &awsUserMFAResource{}
+	_ resource.ResourceWithValidateConfig = &awsUserMFAResource{}
 )
 
 // NewAWSUserMFAResource is veeam_aws_user_mfa.
@@ -34,37 +34,46 @@ type awsUserMFAResource struct {
 	productResource[*client.AWSClient]
 }
 
+// awsUserMFAModel is the state of one user's MFA. It has no `id`: user_name identifies it,
+// and every byte of an instance is paid again by Terraform for each resource in the state.
 type awsUserMFAModel struct {
-	ID               types.String `tfsdk:"id"`
 	UserName         types.String `tfsdk:"user_name"`
 	RotationTriggers types.Map    `tfsdk:"rotation_triggers"`
+	PGPKeyWO         types.String `tfsdk:"pgp_key_wo"`
+	KeyFingerprint   types.String `tfsdk:"key_fingerprint"`
 	SecretKey        types.String `tfsdk:"secret_key"`
 	OTPAuthURI       types.String `tfsdk:"otpauth_uri"`
 	ScratchCodes     types.List   `tfsdk:"scratch_codes"`
-	QRCodePNG        types.String `tfsdk:"qr_code_png"`
+	EncSecretKey     types.String `tfsdk:"encrypted_secret_key"`
+	EncOTPAuthURI    types.String `tfsdk:"encrypted_otpauth_uri"`
+	EncScratchCodes  types.String `tfsdk:"encrypted_scratch_codes"`
 }
 
+// nullAfterImport ends the description of every value the appliance returns only once.
+const nullAfterImport = " Null after an import (the appliance returns it only when MFA is enabled), and null when `pgp_key_wo` is set."
+
+// nullWithoutKey ends the description of every encrypted value.
+const nullWithoutKey = " Null when `pgp_key_wo` is not set, and after an import."
+
 func (r *awsUserMFAResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	secret := func(desc string) schema.StringAttribute {
+	kept := func(desc string, sensitive bool) schema.StringAttribute {
 		return schema.StringAttribute{
-			Computed: true, Sensitive: true, MarkdownDescription: desc,
+			Computed: true, Sensitive: sensitive, MarkdownDescription: desc,
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Multi-factor authentication (TOTP) of a Veeam Backup for AWS user. Creating it enables MFA " +
 			"(`enableMfa`), computes the current code from the returned secret and accepts it (`acceptMfa`): no human types a code. " +
-			"Destroying it disables MFA. The secret, the otpauth URI, the QR code and the scratch codes are stored in state as sensitive " +
-			"values: protect the state, or hand the secret to an authenticator right away and rotate.",
+			"Destroying it disables MFA. The secret, the otpauth URI and the scratch codes are stored in state as sensitive values, " +
+			"or, with `pgp_key_wo`, only encrypted for that OpenPGP key. The QR code is not stored: render it where you need it with " +
+			"`provider::veeam::qr_code_png(otpauth_uri)`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "The user name.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
 			"user_name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Name of the Veeam Backup for AWS user (not an identity-provider user: those cannot use MFA). Changing it replaces the resource.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"rotation_triggers": schema.MapAttribute{
 				Optional:    true,
@@ -72,74 +81,38 @@ func (r *awsUserMFAResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "Arbitrary values; changing any of them re-creates the MFA secret in place (`enableMfa` with " +
 					"`recreate = true`, then `acceptMfa`). The old secret keeps working until the new one is accepted.",
 			},
-			"secret_key":  secret("Base32 TOTP secret, for an authenticator app or the `totp_secret` of another provider block. Unknown after import."),
-			"otpauth_uri": secret("The `otpauth://totp/...` URI (`qrString`) an authenticator app can scan. Unknown after import."),
-			"qr_code_png": secret("The otpauth URI as a base64-encoded 256×256 PNG QR code (`base64decode` it into a file). Unknown after import."),
+			"pgp_key_wo": schema.StringAttribute{
+				Optional: true, WriteOnly: true,
+				MarkdownDescription: "An OpenPGP public key, base64-encoded (`gpg --export KEYID | base64 -w0`; an ASCII-armored key is " +
+					"accepted too). When set, the secret, otpauth URI and scratch codes are stored only encrypted for it, in `encrypted_*`, " +
+					"and `key_fingerprint` records which key. Write-only (Terraform 1.11+): the key is not kept in state; its fingerprint " +
+					"tells Terraform when it changes. Setting, changing or removing the key re-creates the secret (as a rotation does), " +
+					"because a secret once stored cannot be re-encrypted without its plaintext; for an imported resource, which has no " +
+					"secret in state, only the fingerprint is recorded.",
+			},
+			"key_fingerprint": kept("Fingerprint (lower-case hex) of the `pgp_key_wo` the `encrypted_*` values are encrypted for. Null "+
+				"without `pgp_key_wo`.", false),
+			"secret_key":  kept("Base32 TOTP secret, for an authenticator app or the `totp_secret` of another provider block."+nullAfterImport, true),
+			"otpauth_uri": kept("The `otpauth://totp/...` URI (`qrString`) an authenticator app can scan; `provider::veeam::qr_code_png` renders it as a QR code."+nullAfterImport, true),
 			"scratch_codes": schema.ListAttribute{
 				Computed: true, Sensitive: true, ElementType: types.StringType,
-				MarkdownDescription: "Five 8-digit recovery codes, each usable once instead of a TOTP code. Unknown after import.",
+				MarkdownDescription: "Five 8-digit recovery codes, each usable once instead of a TOTP code." + nullAfterImport,
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
+			"encrypted_secret_key": kept("`secret_key` encrypted for `pgp_key_wo`: base64 of a binary OpenPGP message "+
+				"(`base64 -d | gpg --decrypt`)."+nullWithoutKey, false),
+			"encrypted_otpauth_uri":   kept("`otpauth_uri` encrypted for `pgp_key_wo`, like `encrypted_secret_key`."+nullWithoutKey, false),
+			"encrypted_scratch_codes": kept("The scratch codes, one per line, encrypted for `pgp_key_wo`, like `encrypted_secret_key`."+nullWithoutKey, false),
 		},
 	}
 }
 
-// fill copies an enrollment's secrets into the model.
-func (m *awsUserMFAModel) fill(ctx context.Context, e *client.MFAEnrollment) error {
-	m.SecretKey = types.StringValue(e.SecretKey)
-	m.OTPAuthURI = types.StringValue(e.QRString)
-	codes, diags := types.ListValueFrom(ctx, types.StringType, e.ScratchCodes)
-	if diags.HasError() {
-		return fmt.Errorf("scratch codes: %v", diags)
+func (r *awsUserMFAResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var key types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("pgp_key_wo"), &key)...)
+	if _, err := parsePGPKey(key); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("pgp_key_wo"), "Invalid pgp_key_wo", err.Error())
 	}
-	m.ScratchCodes = codes
-	qr, err := qrCodePNG(e.QRString, e.SecretKey, e.UserName)
-	if err != nil {
-		return err
-	}
-	m.QRCodePNG = types.StringValue(qr)
-	return nil
-}
-
-// qrCodePNG renders the otpauth URI as a base64 PNG with pquerna/otp's QR encoder. The
-// appliance writes "@" as "&40" in qrString; when that does not parse, the standard URI is
-// rebuilt from the secret so the code still scans.
-func qrCodePNG(uri, secret, user string) (string, error) {
-	key, err := otp.NewKeyFromURL(uri)
-	if err != nil || key.Secret() == "" {
-		key, err = otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/Veeam%%20Backup%%20for%%20AWS:%s?secret=%s&issuer=Veeam%%20Backup%%20for%%20AWS", user, secret))
-		if err != nil {
-			return "", fmt.Errorf("building the QR code: %w", err)
-		}
-	}
-	img, err := key.Image(256, 256)
-	if err != nil {
-		return "", fmt.Errorf("building the QR code: %w", err)
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return "", fmt.Errorf("encoding the QR code: %w", err)
-	}
-	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
-}
-
-// ModifyPlan marks the secrets as unknown when rotation_triggers changes, so the plan shows
-// they will be replaced (UseStateForUnknown would otherwise promise the old ones).
-func (r *awsUserMFAResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
-		return
-	}
-	var plan, state awsUserMFAModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || plan.RotationTriggers.Equal(state.RotationTriggers) {
-		return
-	}
-	plan.SecretKey = types.StringUnknown()
-	plan.OTPAuthURI = types.StringUnknown()
-	plan.QRCodePNG = types.StringUnknown()
-	plan.ScratchCodes = types.ListUnknown(types.StringType)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
 func (r *awsUserMFAResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -148,19 +121,22 @@ func (r *awsUserMFAResource) Create(ctx context.Context, req resource.CreateRequ
 	if !ok {
 		return
 	}
+	key, ok := configPGPKey(ctx, req.Config, &resp.Diagnostics)
+	if !ok {
+		return
+	}
 	user := plan.UserName.ValueString()
-	if u, err := c.GetUser(ctx, user); err == nil && u.MFAEnabled {
+	e, err := c.EnrollMFA(ctx, user, false)
+	if errors.Is(err, client.ErrMFAAlreadyEnabled) {
 		resp.Diagnostics.AddAttributeError(path.Root("user_name"), "MFA is already enabled",
 			fmt.Sprintf("User %q already has MFA enabled, so Terraform cannot learn its secret. Import it (terraform import veeam_aws_user_mfa.NAME %s) to manage it without the secret, or disable MFA for the user first.", user, user))
 		return
 	}
-	e, err := c.EnrollMFA(ctx, user, false)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("user_name"), "Enabling MFA failed", mfaErrorDetail(user, err))
 		return
 	}
-	plan.ID = types.StringValue(user)
-	if err := plan.fill(ctx, e); err != nil {
+	if err := plan.store(ctx, e, key); err != nil {
 		resp.Diagnostics.AddError("Enabling MFA failed", err.Error())
 		return
 	}
@@ -177,6 +153,7 @@ func mfaErrorDetail(user string, err error) string {
 	return err.Error()
 }
 
+// Read only checks MFA is still on: the secrets (plain or encrypted) stay as they were stored.
 func (r *awsUserMFAResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state awsUserMFAModel
 	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
@@ -191,20 +168,20 @@ func (r *awsUserMFAResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Reading the user failed", err.Error())
-		return
 	}
-	state.ID = types.StringValue(u.Name)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (r *awsUserMFAResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state awsUserMFAModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if !getPlanAndState(ctx, req.Plan, req.State, &plan, &state, &resp.Diagnostics) {
 		return
 	}
-	if plan.RotationTriggers.Equal(state.RotationTriggers) {
+	key, ok := configPGPKey(ctx, req.Config, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if rotates(state, plan.RotationTriggers, fingerprintOf(key)) == keepSecret {
+		plan.keepSecretOf(state, key)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
@@ -215,10 +192,11 @@ func (r *awsUserMFAResource) Update(ctx context.Context, req resource.UpdateRequ
 	user := plan.UserName.ValueString()
 	e, err := c.EnrollMFA(ctx, user, true)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("rotation_triggers"), "Rotating the MFA secret failed", mfaErrorDetail(user, err)+"\n\nThe previous secret is still valid.")
+		resp.Diagnostics.AddAttributeError(path.Root("rotation_triggers"), "Rotating the MFA secret failed", mfaErrorDetail(user, err)+
+			"\n\nIf the appliance never answered acceptMfa, it may hold the new secret already: the next apply rotates again and stores the secret it accepts.")
 		return
 	}
-	if err := plan.fill(ctx, e); err != nil {
+	if err := plan.store(ctx, e, key); err != nil {
 		resp.Diagnostics.AddError("Rotating the MFA secret failed", err.Error())
 		return
 	}
@@ -236,7 +214,23 @@ func (r *awsUserMFAResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
+// ImportState imports the MFA of a user by name. Only a user whose MFA is on has MFA to
+// import: otherwise the error says to create the resource instead.
 func (r *awsUserMFAResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	c, ok := r.client(&resp.Diagnostics)
+	if !ok {
+		return
+	}
+	u, err := c.GetUser(ctx, req.ID)
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot import the user's MFA", mfaErrorDetail(req.ID, err))
+		return
+	case !u.MFAEnabled:
+		resp.Diagnostics.AddError("Cannot import: MFA is not enabled", fmt.Sprintf(
+			"User %q has no MFA enabled, so there is nothing to import. Remove the import (or the import block) and apply the "+
+				"veeam_aws_user_mfa resource with user_name = %q instead: creating it enables MFA and stores the new secret.", req.ID, req.ID))
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -37,14 +38,15 @@ type awsUserResource struct {
 	productResource[*client.AWSClient]
 }
 
+// awsUserModel is a user's state. It has no `id` (name identifies a user) and no MFA flag
+// (veeam_aws_user_mfa owns MFA, and the veeam_aws_user data source reports it): a value another
+// resource changes could not be planned, and showed "(known after apply)" on every update.
 type awsUserModel struct {
-	ID                types.String `tfsdk:"id"`
 	Name              types.String `tfsdk:"name"`
 	Description       types.String `tfsdk:"description"`
 	Password          types.String `tfsdk:"password"`
 	PasswordWO        types.String `tfsdk:"password_wo"`
 	PasswordWOVersion types.Int64  `tfsdk:"password_wo_version"`
-	MFAEnabled        types.Bool   `tfsdk:"mfa_enabled"`
 	IsDefault         types.Bool   `tfsdk:"is_default"`
 }
 
@@ -52,12 +54,9 @@ func (r *awsUserResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Veeam Backup for AWS user account (`/api/v1/users`). Managing users needs a Portal Administrator in the " +
 			"provider's `aws` block. Give the password with the write-only `password_wo` (Terraform 1.11+, never stored in plan or state) " +
-			"or, on older Terraform, with `password` (stored in state as a sensitive value). MFA is managed by `veeam_aws_user_mfa`.",
+			"or, on older Terraform, with `password` (stored in state as a sensitive value). MFA is managed by `veeam_aws_user_mfa`; " +
+			"the `veeam_aws_user` data source reports whether it is on.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true, MarkdownDescription: "The user name (Backup for AWS identifies users by name).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "User name. Changing it replaces the user (the API cannot rename one).",
@@ -89,9 +88,6 @@ func (r *awsUserResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"this changes (for example, increment it with each new password).",
 				Validators: []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("password_wo"))},
 			},
-			"mfa_enabled": schema.BoolAttribute{
-				Computed: true, MarkdownDescription: "Whether the user has MFA enabled (read-only: see `veeam_aws_user_mfa`).",
-			},
 			"is_default": schema.BoolAttribute{
 				Computed: true, MarkdownDescription: "Whether this is the appliance's built-in administrator.",
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
@@ -110,10 +106,8 @@ func (r *awsUserResource) ConfigValidators(_ context.Context) []resource.ConfigV
 // fill copies what the appliance reports into the model; the password attributes stay as
 // they are (the appliance never returns a password).
 func (m *awsUserModel) fill(u *client.AWSUser) *awsUserModel {
-	m.ID = types.StringValue(u.Name)
 	m.Name = types.StringValue(u.Name)
 	m.Description = types.StringValue(u.Description)
-	m.MFAEnabled = types.BoolValue(u.MFAEnabled)
 	m.IsDefault = types.BoolValue(u.IsDefault)
 	m.PasswordWO = types.StringNull()
 	return m
@@ -124,7 +118,7 @@ func (r *awsUserResource) addUserError(diags *diag.Diagnostics, summary, name st
 	switch {
 	case client.IsForbidden(err):
 		diags.AddError(summary, fmt.Sprintf("The provider's user may not manage user %q: log in as a Portal Administrator in the \"aws\" block.\n\n%s", name, err))
-	case client.IsConflict(err):
+	case client.IsConflict(err), errors.Is(err, errUserNotOurs):
 		diags.AddError(summary, fmt.Sprintf("User %q already exists: import it (terraform import veeam_aws_user.NAME %s) or choose another name.\n\n%s", name, name, err))
 	default:
 		r.callError(diags, summary, err)
@@ -133,13 +127,9 @@ func (r *awsUserResource) addUserError(diags *diag.Diagnostics, summary, name st
 
 func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan awsUserModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var wo types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("password_wo"), &wo)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c, ok := r.client(&resp.Diagnostics)
+	c, ok := r.begin(ctx, req.Plan, &plan, &resp.Diagnostics)
 	if !ok {
 		return
 	}
@@ -149,12 +139,41 @@ func (r *awsUserResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	name := plan.Name.ValueString()
 	u, err := c.CreateUser(ctx, name, plan.Description.ValueString(), password)
+	if err != nil && (client.IsConflict(err) || client.IsOutcomeUnknown(err)) {
+		u, err = adoptCreated(ctx, c, name, plan.Description.ValueString(), password, err)
+	}
 	if err != nil {
 		r.addUserError(&resp.Diagnostics, "Creating the user failed", name, err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan.fill(u))...)
 }
+
+// adoptCreated settles a create whose answer was lost (client.OutcomeUnknownError: the
+// connection dropped, or a gateway answered 502/504, after sending), or which found the name
+// taken (409): the account is this apply's when the password just sent logs in as it. That proves
+// it (whoever knows the password may manage the account), and the proof's session is logged
+// out. Otherwise createErr stands: the user does not exist (the rerun creates it), or it is
+// someone else's (the 409 message names the import command).
+func adoptCreated(ctx context.Context, c *client.AWSClient, name, description, password string, createErr error) (*client.AWSUser, error) {
+	u, err := c.GetUser(ctx, name)
+	if err != nil {
+		return nil, createErr
+	}
+	if ours, err := c.PasswordLogsIn(ctx, name, password); err != nil || !ours {
+		if client.IsConflict(createErr) {
+			return nil, createErr
+		}
+		return nil, fmt.Errorf("%w (and user %q exists, but the configured password does not log in as it: %w)", createErr, name, errUserNotOurs)
+	}
+	if u.Description == description {
+		return u, nil
+	}
+	return c.UpdateUser(ctx, name, description, "", "")
+}
+
+// errUserNotOurs marks an existing user that a create cannot adopt.
+var errUserNotOurs = errors.New("not the account this apply created")
 
 func (r *awsUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state awsUserModel
@@ -215,9 +234,7 @@ func (r *awsUserResource) oldPassword(ctx context.Context, c *client.AWSClient, 
 
 func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state awsUserModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	if !getPlanAndState(ctx, req.Plan, req.State, &plan, &state, &resp.Diagnostics) {
 		return
 	}
 	c, ok := r.client(&resp.Diagnostics)
@@ -238,6 +255,13 @@ func (r *awsUserResource) Update(ctx context.Context, req resource.UpdateRequest
 		}
 	}
 	u, err := c.UpdateUser(ctx, name, plan.Description.ValueString(), password, old)
+	if err != nil && password != "" {
+		// A resend after a lost answer may be refused (a self-change's oldPassword is no longer
+		// the current one): when the new password logs in, the change went through.
+		if ours, perr := c.PasswordLogsIn(ctx, name, password); perr == nil && ours {
+			u, err = c.GetUser(ctx, name)
+		}
+	}
 	if err != nil {
 		if password != "" && (client.IsOldPasswordRequired(err) || (old != "" && client.IsBadRequest(err))) {
 			resp.Diagnostics.AddAttributeError(path.Root("password_wo"), "Changing the password failed", fmt.Sprintf(
@@ -276,5 +300,4 @@ func (r *awsUserResource) Delete(ctx context.Context, req resource.DeleteRequest
 // counts as a change).
 func (r *awsUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 }

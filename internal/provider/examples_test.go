@@ -18,6 +18,7 @@ import (
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
+	"github.com/tfveeam/terraform-provider-veeam/internal/pgpkey/pgpkeytest"
 )
 
 // The examples under examples/ are the registry documentation's code. TestAccExamples runs each
@@ -41,6 +42,12 @@ var exampleVariables = map[string]string{
 var exampleSetup = map[string]func(t *testing.T, srv *emulatortest.Servers){
 	// It creates alice and bob itself.
 	"resources/veeam_aws_user/resource.tf": func(t *testing.T, srv *emulatortest.Servers) {},
+	// MFA for alice, and for bob with his secrets encrypted for his OpenPGP key.
+	"resources/veeam_aws_user_mfa/resource.tf": func(t *testing.T, srv *emulatortest.Servers) {
+		seedAlice(t, srv)
+		addAWSUser(t, srv, "bob", "Bob-Pass1", emulator.RolePortalOperator)
+		t.Setenv("TF_VAR_bob_pgp_public_key", pgpkeytest.New(t).PublicKey)
+	},
 	// A data source that needs no login: prove it by giving the aws block no credentials.
 	"data-sources/veeam_aws_sso_url/data-source.tf": func(t *testing.T, _ *emulatortest.Servers) {
 		t.Setenv("VEEAM_AWS_USERNAME", "")
@@ -91,6 +98,9 @@ func TestAccExamples(t *testing.T) {
 				seedAlice(t, srv)
 			}
 			for _, m := range exampleVariable.FindAllStringSubmatch(config, -1) {
+				if _, setBySetup := os.LookupEnv("TF_VAR_" + m[1]); setBySetup {
+					continue
+				}
 				v, ok := exampleVariables[m[1]]
 				if !ok {
 					t.Fatalf("%s declares variable %q: add its value to exampleVariables in examples_test.go", name, m[1])

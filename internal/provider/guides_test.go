@@ -277,7 +277,7 @@ func TestAccDocsImportThenRotationTriggersRotates(t *testing.T) {
 }
 
 // TestAccDocsImportWithoutMFAFails proves the veeam_aws_user_mfa page's note: importing a user
-// whose MFA is not enabled fails with Terraform's message about a non-existent object.
+// whose MFA is not enabled fails, with a message naming the fix (apply the resource instead).
 func TestAccDocsImportWithoutMFAFails(t *testing.T) {
 	srv := testEmulator(t)
 	addAWSUser(t, srv, "alice", "Alice-Pass1", emulator.RolePortalOperator)
@@ -288,7 +288,7 @@ func TestAccDocsImportWithoutMFAFails(t *testing.T) {
 			ResourceName:  mfaAddr,
 			ImportState:   true,
 			ImportStateId: "alice",
-			ExpectError:   regexp.MustCompile(`Cannot import non-existent remote object`),
+			ExpectError:   regexp.MustCompile(`(?s)Cannot import: MFA is not enabled.*User "alice" has no MFA enabled.*apply\s+the\s+veeam_aws_user_mfa\s+resource\s+with\s+user_name\s+=\s+"alice"\s+instead`),
 		}},
 	})
 }

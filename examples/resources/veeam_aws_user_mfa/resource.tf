@@ -15,13 +15,27 @@ resource "veeam_aws_user_mfa" "alice" {
   }
 }
 
-# Hand the QR code to alice's authenticator app.
-resource "terraform_data" "qr" {
-  input = veeam_aws_user_mfa.alice.qr_code_png
-  provisioner "local-exec" {
-    command = "echo \"$QR\" | base64 -d > alice-mfa-qr.png"
-    environment = {
-      QR = self.input
-    }
-  }
+# The QR code for alice's authenticator app, rendered when asked for (it is not kept in state):
+#   terraform output -raw alice_mfa_qr_code_png | base64 -d > alice-mfa-qr.png
+output "alice_mfa_qr_code_png" {
+  value     = provider::veeam::qr_code_png(veeam_aws_user_mfa.alice.otpauth_uri)
+  sensitive = true
+}
+
+# Terraform 1.11+: keep bob's secret, otpauth URI and scratch codes out of state in plaintext,
+# encrypted for an OpenPGP key instead. The key is write-only: state keeps only its fingerprint.
+resource "veeam_aws_user_mfa" "bob" {
+  user_name  = "bob"
+  pgp_key_wo = var.bob_pgp_public_key
+}
+
+variable "bob_pgp_public_key" {
+  description = "The OpenPGP public key bob's secrets are encrypted for, base64-encoded: gpg --export KEYID | base64 -w0"
+  type        = string
+}
+
+# Decrypt with the private key:
+#   terraform output -raw bob_encrypted_secret_key | base64 -d | gpg --decrypt
+output "bob_encrypted_secret_key" {
+  value = veeam_aws_user_mfa.bob.encrypted_secret_key
 }

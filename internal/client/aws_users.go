@@ -1,0 +1,253 @@
+package client
+
+// Backup for AWS users (/api/v1/users) and their MFA (enableMfa, acceptMfa, disableMfa).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// AWSUser is a Backup for AWS user account.
+type AWSUser struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	MFAEnabled  bool   `json:"mfaEnabled"`
+	IsDefault   bool   `json:"isDefault"`
+	Role        string `json:"role,omitempty"`
+	RoleName    string `json:"roleName,omitempty"`
+}
+
+// GetUser reads one user; IsNotFound(err) when there is none.
+func (c *AWSClient) GetUser(ctx context.Context, name string) (*AWSUser, error) {
+	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: "/api/v1/users/" + url.PathEscape(name)})
+	if err != nil {
+		return nil, err
+	}
+	var u AWSUser
+	return &u, resp.Decode(&u)
+}
+
+// AWSUserSortOrders are the values GET /api/v1/users accepts in Sort.
+var AWSUserSortOrders = []string{"nameAsc", "nameDesc", "mfaEnabledAsc", "mfaEnabledDesc"}
+
+// AWSUserQuery filters and orders a user listing.
+type AWSUserQuery struct {
+	SearchPattern string
+	Sort          string // one of AWSUserSortOrders
+	Offset, Limit int
+}
+
+// AWSUserPage is one page of users.
+type AWSUserPage struct {
+	TotalCount int       `json:"totalCount"`
+	Results    []AWSUser `json:"results"`
+}
+
+// ListUsers lists users with the server's filtering, sorting and paging.
+func (c *AWSClient) ListUsers(ctx context.Context, q AWSUserQuery) (*AWSUserPage, error) {
+	v := url.Values{}
+	if q.SearchPattern != "" {
+		v.Set("SearchPattern", q.SearchPattern)
+	}
+	if q.Sort != "" {
+		v.Set("Sort", q.Sort)
+	}
+	if q.Offset > 0 {
+		v.Set("Offset", strconv.Itoa(q.Offset))
+	}
+	if q.Limit > 0 {
+		v.Set("Limit", strconv.Itoa(q.Limit))
+	}
+	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: "/api/v1/users", Query: v})
+	if err != nil {
+		return nil, err
+	}
+	var p AWSUserPage
+	return &p, resp.Decode(&p)
+}
+
+// ListAllUsers pages through every user matching q.
+func (c *AWSClient) ListAllUsers(ctx context.Context, q AWSUserQuery) ([]AWSUser, error) {
+	const page = 100
+	var all []AWSUser
+	for off := 0; ; off += page {
+		q.Offset, q.Limit = off, page
+		p, err := c.ListUsers(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p.Results...)
+		if len(p.Results) < page || len(all) >= p.TotalCount {
+			return all, nil
+		}
+	}
+}
+
+// CreateUser adds a user (POST is not retried after a lost connection: a second POST would
+// answer 409 for the user the first one created).
+func (c *AWSClient) CreateUser(ctx context.Context, name, description, password string) (*AWSUser, error) {
+	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users", JSON: map[string]string{"name": name, "description": description, "password": password}})
+	if err != nil {
+		return nil, err
+	}
+	var u AWSUser
+	return &u, resp.Decode(&u)
+}
+
+// UpdateUser changes a user's description and, when password is set, password.
+func (c *AWSClient) UpdateUser(ctx context.Context, name, description, password, oldPassword string) (*AWSUser, error) {
+	body := map[string]string{"description": description}
+	if password != "" {
+		body["password"] = password
+		if oldPassword != "" {
+			// An administrator sets another user's password without it; a user changing
+			// their own password must send it.
+			body["oldPassword"] = oldPassword
+		}
+	}
+	resp, err := c.Do(ctx, Request{Method: http.MethodPut, Path: "/api/v1/users/" + url.PathEscape(name), JSON: body})
+	if err != nil {
+		return nil, err
+	}
+	var u AWSUser
+	if len(resp.Body) == 0 {
+		return c.GetUser(ctx, name)
+	}
+	return &u, resp.Decode(&u)
+}
+
+// DeleteUser removes a user.
+func (c *AWSClient) DeleteUser(ctx context.Context, name string) error {
+	_, err := c.Do(ctx, Request{Method: http.MethodDelete, Path: "/api/v1/users/" + url.PathEscape(name)})
+	return err
+}
+
+// MFAEnrollment is what enableMfa returns: everything secret about a user's MFA.
+type MFAEnrollment struct {
+	UserName     string   `json:"userName"`
+	QRString     string   `json:"qrString"`
+	SecretKey    string   `json:"secretKey"`
+	ScratchCodes []string `json:"scratchCodes"`
+	Token        string   `json:"token"`
+}
+
+// EnableMFA starts an MFA enrollment. It is retry-safe: a repeated enableMfa replaces the
+// pending enrollment, and only the secret of the answer that arrived is ever accepted.
+func (c *AWSClient) EnableMFA(ctx context.Context, user string, recreate bool) (*MFAEnrollment, error) {
+	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/enableMfa", JSON: map[string]bool{"recreate": recreate}, RetrySafe: true})
+	if err != nil {
+		return nil, err
+	}
+	var e MFAEnrollment
+	if err := resp.Decode(&e); err != nil {
+		return nil, err
+	}
+	if e.SecretKey == "" || e.Token == "" {
+		return nil, fmt.Errorf("%s: enableMfa answered without secretKey or token", AWS.Title())
+	}
+	return &e, nil
+}
+
+// AcceptMFA confirms an enrollment with a code computed from its secret.
+func (c *AWSClient) AcceptMFA(ctx context.Context, user, code, token string) error {
+	// Retry-safe: a resent acceptMfa either confirms the still-pending enrollment or, when the
+	// first one got through, fails as "nothing pending", which EnrollMFA resolves.
+	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/acceptMfa", JSON: map[string]string{"code": code, "token": token}, RetrySafe: true})
+	return err
+}
+
+// DisableMFA turns MFA off for a user.
+func (c *AWSClient) DisableMFA(ctx context.Context, user string) error {
+	// Retry-safe: disabling twice ends in the same state. Should an appliance refuse the resent
+	// call because MFA is already off, reading the user settles it.
+	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/disableMfa", RetrySafe: true})
+	if hasStatus(err, http.StatusBadRequest) {
+		if u, gerr := c.GetUser(ctx, user); gerr == nil && !u.MFAEnabled {
+			return nil
+		}
+	}
+	return err
+}
+
+// ErrMFAAlreadyEnabled is EnrollMFA's answer when enableMfa without recreate was refused
+// because the user already has MFA: the appliance never returns that secret again.
+var ErrMFAAlreadyEnabled = errors.New("MFA is already enabled for the user")
+
+// EnrollMFA enables (or, with recreate, re-creates) MFA for user with no human in the loop:
+// enableMfa, then the current TOTP code of the returned secret to acceptMfa. Two requests; the
+// user is read only when an answer needs explaining:
+//   - enableMfa without recreate refused with 400 while MFA is on: ErrMFAAlreadyEnabled.
+//   - acceptMfa failed but MFA is now on, for a first enrollment: only this enrollment was
+//     pending, so its accept got through (a resend after a lost answer finds nothing pending).
+//   - acceptMfa refused twice with 400, a step apart, during a rotation while MFA is on: a
+//     code of the new secret cannot be refused twice a step apart while the enrollment is
+//     pending, and its token is known only to this call, so the enrollment is no longer
+//     pending because this call's accept got through; the new secret is the live one.
+//
+// A code computed at the edge of its 30-second step is retried once with the next step's code.
+func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (*MFAEnrollment, error) {
+	e, err := c.EnableMFA(ctx, user, recreate)
+	if err != nil {
+		if !recreate && hasStatus(err, http.StatusBadRequest) && c.mfaEnabled(ctx, user) {
+			return nil, fmt.Errorf("%w: %w", ErrMFAAlreadyEnabled, err)
+		}
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		code, cerr := TOTPCode(e.SecretKey, c.Now())
+		if cerr != nil {
+			return nil, fmt.Errorf("enableMfa returned an unusable secret: %w", cerr)
+		}
+		err = c.AcceptMFA(ctx, user, code, e.Token)
+		if err == nil {
+			return e, nil
+		}
+		if !recreate && c.mfaEnabled(ctx, user) {
+			return e, nil
+		}
+		refused := hasStatus(err, http.StatusBadRequest, http.StatusUnauthorized)
+		if recreate && attempt > 0 && hasStatus(err, http.StatusBadRequest) && c.mfaEnabled(ctx, user) {
+			return e, nil
+		}
+		if attempt > 0 || !refused {
+			return nil, err
+		}
+		if err := waitNextTOTPStep(ctx, c.Now()); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// mfaEnabled reads whether user has MFA on now; false when the read fails.
+func (c *AWSClient) mfaEnabled(ctx context.Context, user string) bool {
+	u, err := c.GetUser(ctx, user)
+	return err == nil && u.MFAEnabled
+}
+
+// PasswordLogsIn reports whether password is user's password, by logging in as user with it in
+// a separate session, which it logs out at once. For a user with MFA the server asks for the
+// second factor only after accepting the password: that proves it too, and opens no session.
+// It is the proof that an account is the one a create whose answer was lost made.
+func (c *AWSClient) PasswordLogsIn(ctx context.Context, user, password string) (bool, error) {
+	cfg := c.Config()
+	cfg.Credentials = Credentials{Username: user, Password: password}
+	probe, err := NewAWS(cfg)
+	if err != nil {
+		return false, err
+	}
+	_, err = probe.Credential(ctx)
+	var ce *ConfigError
+	switch {
+	case err == nil:
+		return true, probe.Logout(ctx)
+	case errors.As(err, &ce) && ce.Field == FieldTOTPSecret:
+		return true, nil
+	case IsAuthenticationFailed(err):
+		return false, nil
+	}
+	return false, err
+}

@@ -1,0 +1,210 @@
+package provider
+
+// veeam_aws_user_mfa: what a plan promises (which secrets a rotation or a pgp_key_wo change
+// replaces, the warnings a user must see before an apply) and how the secrets are stored.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
+	"github.com/tfveeam/terraform-provider-veeam/internal/pgpkey"
+)
+
+// getPlanAndState reads an update's plan and prior state; false when either failed.
+func getPlanAndState(ctx context.Context, planSrc, stateSrc modelSource, plan, state any, diags *diag.Diagnostics) bool {
+	diags.Append(planSrc.Get(ctx, plan)...)
+	diags.Append(stateSrc.Get(ctx, state)...)
+	return !diags.HasError()
+}
+
+// secretChange is what an update does to the stored secret.
+type secretChange int
+
+const (
+	keepSecret   secretChange = iota
+	rotateSecret              // enableMfa with recreate, then acceptMfa
+	mayRotate                 // a value it depends on is unknown until apply
+)
+
+// rotates decides an update: a new secret when rotation_triggers changed, or when the key the
+// secret is stored for changed and there is a stored secret (plaintext cannot be recovered
+// from an encrypted one, nor an encrypted one moved to another key). An imported resource has
+// no secret: a key change only records the new fingerprint.
+func rotates(state awsUserMFAModel, triggers types.Map, fingerprint types.String) secretChange {
+	switch {
+	case triggers.IsUnknown():
+		return mayRotate
+	case !triggers.Equal(state.RotationTriggers):
+		return rotateSecret
+	case !state.hasSecret():
+		return keepSecret
+	case fingerprint.IsUnknown():
+		return mayRotate
+	case !fingerprint.Equal(state.KeyFingerprint):
+		return rotateSecret
+	}
+	return keepSecret
+}
+
+// hasSecret reports whether the state holds the secret, plain or encrypted (it does not after
+// an import).
+func (m *awsUserMFAModel) hasSecret() bool {
+	return !m.SecretKey.IsNull() || !m.EncSecretKey.IsNull()
+}
+
+// planSecrets marks what a new enrollment sets: the plaintext values without a key, the
+// encrypted ones with one, all of them when the key is not known yet.
+func (m *awsUserMFAModel) planSecrets(fingerprint types.String) {
+	m.KeyFingerprint = fingerprint
+	plain, encrypted := types.StringUnknown(), types.StringNull()
+	switch {
+	case fingerprint.IsUnknown():
+		encrypted = types.StringUnknown()
+	case !fingerprint.IsNull():
+		plain, encrypted = types.StringNull(), types.StringUnknown()
+	}
+	m.SecretKey, m.OTPAuthURI = plain, plain
+	m.ScratchCodes = types.ListUnknown(types.StringType)
+	if plain.IsNull() {
+		m.ScratchCodes = types.ListNull(types.StringType)
+	}
+	m.EncSecretKey, m.EncOTPAuthURI, m.EncScratchCodes = encrypted, encrypted, encrypted
+}
+
+// keepSecretOf copies the stored secret from state, recording the key's fingerprint.
+func (m *awsUserMFAModel) keepSecretOf(state awsUserMFAModel, key *pgpkey.Key) {
+	m.SecretKey, m.OTPAuthURI, m.ScratchCodes = state.SecretKey, state.OTPAuthURI, state.ScratchCodes
+	m.EncSecretKey, m.EncOTPAuthURI, m.EncScratchCodes = state.EncSecretKey, state.EncOTPAuthURI, state.EncScratchCodes
+	m.KeyFingerprint = fingerprintOf(key)
+	m.PGPKeyWO = types.StringNull()
+}
+
+// store keeps an enrollment's secrets: in plaintext, or with key only encrypted for it. Each
+// value is encrypted once, here; Read never touches them.
+func (m *awsUserMFAModel) store(ctx context.Context, e *client.MFAEnrollment, key *pgpkey.Key) error {
+	m.PGPKeyWO = types.StringNull()
+	m.KeyFingerprint = fingerprintOf(key)
+	if key == nil {
+		m.SecretKey, m.OTPAuthURI = types.StringValue(e.SecretKey), types.StringValue(e.QRString)
+		codes, diags := types.ListValueFrom(ctx, types.StringType, e.ScratchCodes)
+		if diags.HasError() {
+			return fmt.Errorf("scratch codes: %v", diags)
+		}
+		m.ScratchCodes = codes
+		m.EncSecretKey, m.EncOTPAuthURI, m.EncScratchCodes = types.StringNull(), types.StringNull(), types.StringNull()
+		return nil
+	}
+	m.SecretKey, m.OTPAuthURI, m.ScratchCodes = types.StringNull(), types.StringNull(), types.ListNull(types.StringType)
+	for _, v := range []struct {
+		to    *types.String
+		plain string
+	}{
+		{&m.EncSecretKey, e.SecretKey},
+		{&m.EncOTPAuthURI, e.QRString},
+		{&m.EncScratchCodes, strings.Join(e.ScratchCodes, "\n")},
+	} {
+		enc, err := key.Encrypt([]byte(v.plain))
+		if err != nil {
+			return err
+		}
+		*v.to = types.StringValue(enc)
+	}
+	return nil
+}
+
+// parsePGPKey parses a pgp_key_wo value; nil when it is null or unknown.
+func parsePGPKey(v types.String) (*pgpkey.Key, error) {
+	if v.IsNull() || v.IsUnknown() {
+		return nil, nil
+	}
+	return pgpkey.Parse(v.ValueString())
+}
+
+// configPGPKey is the configuration's pgp_key_wo (write-only: only the configuration has it).
+func configPGPKey(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) (*pgpkey.Key, bool) {
+	var v types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("pgp_key_wo"), &v)...)
+	key, err := parsePGPKey(v)
+	if err != nil {
+		diags.AddAttributeError(path.Root("pgp_key_wo"), "Invalid pgp_key_wo", err.Error())
+	}
+	return key, !diags.HasError()
+}
+
+func fingerprintOf(key *pgpkey.Key) types.String {
+	if key == nil {
+		return types.StringNull()
+	}
+	return types.StringValue(key.Fingerprint())
+}
+
+// ModifyPlan says which secrets an apply replaces (UseStateForUnknown would otherwise promise
+// the old ones) and warns before the applies that break someone's login.
+func (r *awsUserMFAResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan, state awsUserMFAModel
+	var keyValue types.String
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("pgp_key_wo"), &keyValue)...)
+	key, err := parsePGPKey(keyValue)
+	if err != nil || resp.Diagnostics.HasError() {
+		return // ValidateConfig reported the key
+	}
+	fingerprint := fingerprintOf(key)
+	if keyValue.IsUnknown() {
+		fingerprint = types.StringUnknown()
+	}
+	change := rotateSecret
+	if !req.State.Raw.IsNull() {
+		if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+			return
+		}
+		change = rotates(state, plan.RotationTriggers, fingerprint)
+	}
+	switch change {
+	case keepSecret:
+		plan.KeyFingerprint = fingerprint
+	default:
+		plan.planSecrets(fingerprint)
+		r.warnBeforeNewSecret(req, plan, state, &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// warnBeforeNewSecret warns when a new secret breaks a login: an imported user's
+// authenticator app, or the provider's own login.
+func (r *awsUserMFAResource) warnBeforeNewSecret(req resource.ModifyPlanRequest, plan, state awsUserMFAModel, diags *diag.Diagnostics) {
+	user := plan.UserName.ValueString()
+	if !req.State.Raw.IsNull() && !state.hasSecret() && !plan.RotationTriggers.Equal(state.RotationTriggers) {
+		diags.AddAttributeWarning(path.Root("rotation_triggers"), "This apply rotates an imported MFA secret", fmt.Sprintf(
+			"The MFA of %q was imported, so its state has no rotation_triggers; the configuration sets them, and this apply re-creates "+
+				"the secret at once. The secret in %q's authenticator app stops working: they must enrol the new otpauth_uri "+
+				"(provider::veeam::qr_code_png renders it as a QR code). To keep the current secret, remove rotation_triggers from "+
+				"the configuration for now and add them on the day you mean to rotate.", user, user))
+	}
+	if login := r.loginUser(); login != "" && strings.EqualFold(login, user) {
+		diags.AddAttributeWarning(path.Root("user_name"), "MFA for the provider's own login user", fmt.Sprintf(
+			"The \"aws\" block logs in as %q, and this apply gives that user a new MFA secret. This apply succeeds, but the next "+
+				"Terraform command cannot log in until the \"aws\" block has the new secret: set totp_secret (or VEEAM_AWS_TOTP_SECRET) "+
+				"to this resource's secret_key (decrypted from encrypted_secret_key with pgp_key_wo) right after the apply. Prefer "+
+				"managing MFA with another Portal Administrator.", login))
+	}
+}
+
+// loginUser is the user the provider's aws block logs in as ("" when not known at plan).
+func (r *awsUserMFAResource) loginUser() string {
+	if r.data == nil || r.data.products[client.AWS] == nil {
+		return ""
+	}
+	return r.data.products[client.AWS].config.Credentials.Username
+}
