@@ -82,14 +82,18 @@ resource "veeam_aws_user" "n" {
   password_wo_version = 1
 }
 
+# The names come from the list, not from veeam_aws_user.n[count.index]: an import step works on
+# one instance, and the others' indexes must still evaluate.
 resource "veeam_aws_user_mfa" "m" {
-  count     = length(local.names)
-  user_name = veeam_aws_user.n[count.index].name
+  count      = length(local.names)
+  user_name  = local.names[count.index]
+  depends_on = [veeam_aws_user.n]
 }
 
 data "veeam_aws_user" "d" {
-  count = length(local.names)
-  name  = veeam_aws_user.n[count.index].name
+  count      = length(local.names)
+  name       = local.names[count.index]
+  depends_on = [veeam_aws_user.n]
 }
 `
 	steps := []resource.TestStep{{
@@ -118,12 +122,13 @@ data "veeam_aws_user" "d" {
 	for i, name := range names {
 		steps = append(steps,
 			resource.TestStep{
-				Config:                  config,
-				ResourceName:            fmt.Sprintf("veeam_aws_user.n[%d]", i),
-				ImportState:             true,
-				ImportStateId:           name,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"password_wo", "password_wo_version"},
+				Config:                               config,
+				ResourceName:                         fmt.Sprintf("veeam_aws_user.n[%d]", i),
+				ImportState:                          true,
+				ImportStateId:                        name,
+				ImportStateVerify:                    true,
+				ImportStateVerifyIdentifierAttribute: "name",
+				ImportStateVerifyIgnore:              []string{"password_wo", "password_wo_version"},
 			},
 			resource.TestStep{
 				Config:        config,
