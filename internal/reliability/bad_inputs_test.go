@@ -121,14 +121,14 @@ provider "veeam" {
 ` + `ephemeral "veeam_vao_token" "x" {}
 `, []string{`vao.username must be in the DOMAIN\\USERNAME format`}},
 		{"totp_secret not base32, for a user without MFA", aws(append([]string{host, ca, `totp_secret = "not-base32-1!"`}, admin...)...) + read,
-			[]string{`totp_secret`, `(?i)base32`}},
+			[]string{`totp_secret is not a base32 TOTP secret`, `set it to the secretKey|remove it for a user without MFA`}},
 		{"aws block pointed at another product's port", aws(append([]string{`host = "` + vbr.URL + `"`, vbrCA}, admin...)...) + read,
-			[]string{`\bhost\b`, `Backup for AWS`}},
+			[]string{`\bhost\b`, `answers like Veeam Backup & Replication, not like Veeam Backup for AWS`, `check host and port`}},
 		{"user_name empty", aws(append([]string{host, ca}, admin...)...) + `
 resource "veeam_aws_user_mfa" "x" {
   user_name = ""
 }
-`, []string{`user_name`, `(?i)empty|at least 1`}},
+`, []string{`user_name string length must be at least 1`}},
 		{"missing product block", `
 resource "veeam_aws_user_mfa" "x" {
   user_name = "someone"
@@ -316,7 +316,7 @@ resource "veeam_aws_user_mfa" "x" {
 			ResourceName:  "veeam_aws_user_mfa.x",
 			ImportState:   true,
 			ImportStateId: "plain-user",
-			ExpectError:   allOf([]string{`plain-user`, `(?i)MFA`, `(?i)not enabled|is off|disabled`}),
+			ExpectError:   allOf([]string{`Cannot import: MFA is not enabled`, `User "plain-user" has no MFA enabled`, `apply the veeam_aws_user_mfa resource`}),
 		}},
 	})
 	if st, _ := f.emu.AWSUser("plain-user"); st.MFAEnabled {
