@@ -46,13 +46,33 @@ func errorLines(out string) []string {
 				title += " (" + strings.TrimSuffix(addr, ",") + ")"
 			}
 			if strings.HasPrefix(m, "Veeam Backup for AWS") {
-				title += ": " + m
+				title += ": " + answer(lines[i+1:], m)
 				break
 			}
 		}
 		errs = append(errs, title)
 	}
 	return errs
+}
+
+// answer is the paragraph of lines that starts with first, joined into one line.
+func answer(lines []string, first string) string {
+	var parts []string
+	started := false
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == first {
+			started = true
+		}
+		if !started {
+			continue
+		}
+		if l == "" {
+			break
+		}
+		parts = append(parts, l)
+	}
+	return strings.Join(parts, " ")
 }
 
 // scenarioFigures are one scenario run (one seed) for the report.
@@ -85,7 +105,11 @@ func (s scenarioFigures) summaryRow() string {
 		sessions = fmt.Sprint(s.SessionsLeft)
 	}
 	if len(s.Commands) == 0 {
-		return fmt.Sprintf("| %s | %s | — | — | — | — | %s | %s |\n", s.Scenario, seed, sessions, verdict(s.Passed))
+		resources := "—"
+		if s.Resources > 0 {
+			resources = fmt.Sprint(s.Resources)
+		}
+		return fmt.Sprintf("| %s | %s | %s | — | — | — | %s | %s |\n", s.Scenario, seed, resources, sessions, verdict(s.Passed))
 	}
 	return fmt.Sprintf("| %s | %s | %d | %d of %d | %d | %d | %s | %s |\n", s.Scenario, seed, s.Resources, failed, len(s.Commands), mismatches, lost, sessions, verdict(s.Passed))
 }
@@ -224,7 +248,7 @@ Error: Invalid provider configuration
 `
 	got := errorLines(out)
 	want := []string{
-		`Rotating the MFA secret failed (veeam_aws_user_mfa.u["a"]): Veeam Backup for AWS: POST /api/v1/users/a/acceptMfa: 400 Bad Request`,
+		`Rotating the MFA secret failed (veeam_aws_user_mfa.u["a"]): Veeam Backup for AWS: POST /api/v1/users/a/acceptMfa: 400 Bad Request (UnexpectedContent): no MFA enrollment is pending`,
 		`Invalid provider configuration`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
