@@ -1,4 +1,3 @@
-
 //go:build tools
 
 // Package tools pins the versions of Go-based development tools used by

@@ -15,7 +15,8 @@ provider "veeam" {
   }
 
   # Veeam Backup & Replication (VEEAM_VBR_<ATTRIBUTE>). Exactly one of password,
-  # authorization_code and refresh_token.
+  # authorization_code (12.3 and older) and refresh_token. api_version is best left unset:
+  # the provider negotiates the newest revision both sides know.
   vbr {
     host                   = "https://vbr.example.com:9419"
     username               = "administrator"
@@ -32,8 +33,9 @@ provider "veeam" {
     password = var.veeam_em_password
   }
 
-  # Veeam Recovery Orchestrator (VEEAM_VRO_<ATTRIBUTE>): username and password, or, better,
-  # a dedicated client account, whose session other logins of the same user cannot end.
+  # Veeam Recovery Orchestrator (VEEAM_VRO_<ATTRIBUTE>): username and password (with
+  # totp_secret for a user with MFA), or, better, a dedicated client account, whose session
+  # other logins of the same user cannot end.
   vro {
     host          = "https://vro.example.com:9898"
     client_id     = var.veeam_vro_client_id
@@ -41,7 +43,7 @@ provider "veeam" {
   }
 
   # Veeam Availability Orchestrator (VEEAM_VAO_<ATTRIBUTE>): the user name must be
-  # DOMAIN\USERNAME.
+  # DOMAIN\USERNAME. A 3.0 client account logs in with client_id and client_secret instead.
   vao {
     host     = "https://vao.example.com:9899"
     username = "VEEAM\\svc-terraform"

@@ -19,20 +19,16 @@ const AWS Product = "aws"
 // Backup for AWS: OAuth-style /api/v1/token with password, mfa, authorization_code and
 // refresh_token grants; SSO through identityProvider/token; per-user TOTP MFA.
 
-const (
-	awsTokenPath = "/api/v1/token"
-	// AWSDefaultVersion is the x-api-version sent when api_version is not set: the
-	// revision the reference documents use.
-	AWSDefaultVersion = "1.7-rev0"
-)
+// awsTokenPath is the token endpoint. The x-api-version header is negotiated when api_version
+// is unset (versions.go): 1.8-rev0 (Backup for AWS 10) down to 1.0-rev0.
+const awsTokenPath = "/api/v1/token"
 
 // AWSFlavor describes Backup for AWS to the lifecycle.
 var AWSFlavor = registered(oauthFlavor(Flavor{
-	Product:        AWS,
-	DefaultPort:    11005,
-	VersionHeader:  "x-api-version",
-	DefaultVersion: AWSDefaultVersion,
-	Login:          awsLogin,
+	Product:       AWS,
+	DefaultPort:   11005,
+	VersionHeader: "x-api-version",
+	Login:         awsLogin,
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: awsTokenPath}, t)
 		return err
@@ -141,9 +137,18 @@ func waitNextTOTPStep(ctx context.Context, now time.Time) error {
 // AWSAuthorizationCodeLifetime is the documented default lifetime of an authorization code.
 const AWSAuthorizationCodeLifetime = 60 * time.Second
 
-// AuthorizationCode asks for a single-use code that logs in as this session's user.
+// AuthorizationCode asks for a single-use code that logs in as this session's user. The 1.0-rev0
+// spec spells the path /token/authorizationCode; later revisions /token/authorization_code. The
+// session logs in (and so settles its revision) before the path is chosen.
 func (c *AWSClient) AuthorizationCode(ctx context.Context) (string, error) {
-	return authorizationCode(ctx, c.Session, "/api/v1/token/authorization_code")
+	if _, err := c.Credential(ctx); err != nil {
+		return "", err
+	}
+	path := "/api/v1/token/authorization_code"
+	if c.APIVersion() == "1.0-rev0" {
+		path = "/api/v1/token/authorizationCode"
+	}
+	return authorizationCode(ctx, c.Session, path)
 }
 
 // SignOnURL asks where an identity-provider user signs on (SSO step one). It needs no token.

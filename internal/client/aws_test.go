@@ -154,6 +154,28 @@ func TestAWSDisableMFA(t *testing.T) {
 	}
 }
 
+// A Backup for AWS 1.0 appliance (REST API 1.0-rev0) spells the path /token/authorizationCode:
+// with api_version unset the session negotiates 1.0-rev0 and asks there; the code logs in.
+func TestAWSAuthorizationCodeOnRevision1_0(t *testing.T) {
+	srv := emulatortest.Start(t, emulator.Options{Clock: emulator.NewClock(t0), Builds: map[emulator.Product]string{emulator.AWS: "1.0"}})
+	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))
+	code, err := admin.AuthorizationCode(ctxT(t))
+	if err != nil {
+		t.Fatalf("AuthorizationCode on a 1.0 build: %v", err)
+	}
+	if got := admin.APIVersion(); got != "1.0-rev0" {
+		t.Fatalf("negotiated %q, want 1.0-rev0", got)
+	}
+	cfg := awsConfig(srv, "", "")
+	cfg.Credentials.AuthorizationCode = code
+	if _, err := newAWS(t, cfg).Credential(ctxT(t)); err != nil {
+		t.Fatalf("authorization_code grant with the 1.0-rev0 code: %v", err)
+	}
+	if n := srv.Emulator.Counters(emulator.AWS).Endpoints["POST /api/v1/token/authorizationCode"]; n != 1 {
+		t.Fatalf("POST /api/v1/token/authorizationCode served %d times, want 1", n)
+	}
+}
+
 func TestAWSAuthorizationCodeLogsInOnce(t *testing.T) {
 	srv := startEmulator(t)
 	admin := newAWS(t, awsConfig(srv, "administrator", "Password1"))

@@ -31,8 +31,9 @@ func (c *AWSClient) GetUser(ctx context.Context, name string) (*AWSUser, error) 
 	return &u, resp.Decode(&u)
 }
 
-// AWSUserSortOrders are the values GET /api/v1/users accepts in Sort.
-var AWSUserSortOrders = []string{"nameAsc", "nameDesc", "mfaEnabledAsc", "mfaEnabledDesc"}
+// AWSUserSortOrders are the values GET /api/v1/users accepts in Sort (the eight of the published
+// spec, 1.0-rev0 and later).
+var AWSUserSortOrders = []string{"nameAsc", "nameDesc", "descriptionAsc", "descriptionDesc", "mfaEnabledAsc", "mfaEnabledDesc", "isDefaultAsc", "isDefaultDesc"}
 
 // AWSUserQuery filters and orders a user listing.
 type AWSUserQuery struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -176,6 +177,22 @@ func checkSingleUseOrPassword(c Credentials) error {
 	return requirePassword(c)
 }
 
+// mfaCode is the code for the second step of an MFA login: mfa_code as given, or the TOTP code
+// of totp_secret now; a ConfigError when neither is set.
+func mfaCode(c Credentials, now time.Time) (string, error) {
+	switch {
+	case c.MFACode != "":
+		return c.MFACode, nil
+	case c.TOTPSecret != "":
+		code, err := TOTPCode(c.TOTPSecret, now)
+		if err != nil {
+			return "", &ConfigError{Field: FieldTOTPSecret, Detail: err.Error()}
+		}
+		return code, nil
+	}
+	return "", &ConfigError{Field: FieldTOTPSecret, Reason: ReasonMissing, Detail: fmt.Sprintf("user %q has MFA enabled", c.Username)}
+}
+
 // requirePassword checks that a password login has what it needs, naming the fields.
 func requirePassword(c Credentials) error {
 	switch {
@@ -190,9 +207,13 @@ func requirePassword(c Credentials) error {
 }
 
 // decodeJSONError reads the JSON error bodies of the OAuth-style products: AWS's RFC 7807
-// shape {title, errorCode, details} and VBR's {errorCode, message}.
+// shape {type, title, errorCode, details} and VBR's {errorCode, message}. A Backup for AWS
+// problem about the x-api-version header (its type URI ends in unsupportedApiVersion,
+// invalidApiVersion or apiVersionUnspecified) gives that name as the code: it says more than
+// the errorCode, and version negotiation (versions.go) reads it.
 func decodeJSONError(_ int, _ string, body []byte) (string, string) {
 	var e struct {
+		Type             string `json:"type"`
 		ErrorCode        string `json:"errorCode"`
 		Message          string `json:"message"`
 		Title            string `json:"title"`
@@ -204,6 +225,9 @@ func decodeJSONError(_ int, _ string, body []byte) (string, string) {
 		return "", strings.TrimSpace(truncate(string(body), 200))
 	}
 	code := e.ErrorCode
+	if t := e.Type[strings.LastIndex(e.Type, "/")+1:]; slices.Contains(awsVersionProblems, t) {
+		code = t
+	}
 	if code == "" {
 		code = e.Error
 	}

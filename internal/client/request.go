@@ -109,6 +109,9 @@ func (s *Session) requestURL(r Request) (*url.URL, error) {
 // Send sends r with tok as the credential (nil: unauthenticated) and decodes a failure into
 // *APIError. Login, refresh and logout implementations use it directly.
 func (s *Session) Send(ctx context.Context, r Request, tok *Token) (*Response, error) {
+	if s.negotiates(ctx) {
+		return s.negotiate(ctx, r, tok) // api_version unset: settle the revision (versions.go)
+	}
 	u, err := s.requestURL(r)
 	if err != nil {
 		return nil, err
@@ -152,8 +155,8 @@ func (s *Session) Send(ctx context.Context, r Request, tok *Token) (*Response, e
 	}
 	req.Header.Set("Accept", accept)
 	req.Header.Set("User-Agent", s.cfg.UserAgent)
-	if s.flavor.VersionHeader != "" && s.cfg.APIVersion != "" {
-		req.Header.Set(s.flavor.VersionHeader, s.cfg.APIVersion)
+	if v := s.requestVersion(ctx); s.flavor.VersionHeader != "" && v != "" {
+		req.Header.Set(s.flavor.VersionHeader, v)
 	}
 	if tok != nil && s.flavor.CredentialHeader != "" {
 		req.Header.Set(s.flavor.CredentialHeader, s.flavor.CredentialPrefix+tok.AccessToken)

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -32,6 +31,7 @@ type Session struct {
 	flight    *flight // the renewal in progress, if any
 	stats     Stats
 	rtt       *roundTrips
+	version   versionNegotiation // the revision settled when api_version is unset (versions.go)
 }
 
 // Stats counts what the lifecycle did; tests and benchmarks read it.
@@ -213,7 +213,7 @@ func (s *Session) obtain(ctx context.Context, cur *Token) (*Token, error) {
 		return nil, wrong
 	}
 	if versionRejected(s, err) {
-		return nil, &ConfigError{Field: FieldAPIVersion, Reason: ReasonUnsupported, Detail: fmt.Sprintf("%q is not accepted by the server", s.cfg.APIVersion), Err: err}
+		return nil, versionRefused(s, err)
 	}
 	if err != nil {
 		return nil, err
@@ -227,9 +227,7 @@ func (s *Session) obtain(ctx context.Context, cur *Token) (*Token, error) {
 
 // versionRejected reports whether err is the server refusing the API version the session sent.
 func versionRejected(s *Session, err error) bool {
-	var apiErr *APIError
-	return err != nil && s.flavor.VersionHeader != "" && errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest &&
-		strings.Contains(strings.ToLower(apiErr.Message), strings.ToLower(s.flavor.VersionHeader))
+	return err != nil && s.flavor.VersionHeader != "" && IsVersionRefusal(err)
 }
 
 // markSingleUseSpent is called by a Login that used a single-use credential (authorization

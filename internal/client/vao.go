@@ -11,7 +11,8 @@ import (
 const VAO Product = "vao"
 
 // Veeam Availability Orchestrator, the Recovery Orchestrator's older name: OAuth 2.0 /token with
-// the password grant (the user name must be DOMAIN\USERNAME) and refresh_token; DELETE
+// the password grant (the user name must be DOMAIN\USERNAME), the client_credentials grant of
+// a client account (3.0: created with POST api/v3/Clients) and refresh_token; DELETE
 // /api/token logs out.
 
 const vaoTokenPath = "/token"
@@ -26,6 +27,9 @@ var VAOFlavor = registered(oauthFlavor(Flavor{
 	Product:     VAO,
 	DefaultPort: 9899,
 	CheckCredentials: func(c Credentials) error {
+		if c.ClientID != "" || c.ClientSecret != "" {
+			return checkClientAccount(c)
+		}
 		if err := checkSingleUseOrPassword(c); err != nil || c.Password == "" {
 			return err
 		}
@@ -43,11 +47,16 @@ func CheckVAOUsername(name string) error {
 	return &ConfigError{Field: FieldUsername, Detail: fmt.Sprintf(`%q is not in the DOMAIN\USERNAME format the Availability Orchestrator requires: write the domain, a backslash and the user name, for example VEEAM\administrator`, name)}
 }
 
-// vaoLogin logs in with an initial refresh token when only that is set, else with username and
-// password; the username's form is checked before anything is sent.
+// vaoLogin logs in with the client account when client_id or client_secret is set, else with
+// an initial refresh token when only that is set, else with username and password; the
+// username's form is checked before anything is sent.
 func vaoLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
-	if c.RefreshToken != "" && c.Password == "" {
+	switch {
+	case c.ClientID != "" || c.ClientSecret != "":
+		return orchestratorGrant(ctx, s, vaoTokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}, c.ClientID,
+			FieldClientSecret, "a lost client secret cannot be recovered: create a new client account (POST api/v3/Clients)")
+	case c.RefreshToken != "" && c.Password == "":
 		return orchestratorRefreshLogin(ctx, s, vaoTokenPath)
 	}
 	return orchestratorGrant(ctx, s, vaoTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username, FieldPassword, "")

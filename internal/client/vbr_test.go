@@ -13,6 +13,16 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
 )
 
+// vbrAccessLifetime is the access-token lifetime of Backup & Replication 12.3 and later (60
+// minutes, per the REST API overview from 1.2-rev1 on).
+const vbrAccessLifetime = 60 * time.Minute
+
+// startVBRBuild starts every product, Backup & Replication as build.
+func startVBRBuild(t *testing.T, build string) *emulatortest.Servers {
+	t.Helper()
+	return emulatortest.Start(t, emulator.Options{Clock: emulator.NewClock(t0), Builds: map[emulator.Product]string{emulator.VBR: build}})
+}
+
 // vbrConfig is a session configuration for the emulator's Backup & Replication, on its clock.
 func vbrConfig(srv *emulatortest.Servers, user, password string) Config {
 	cfg := awsConfig(srv, user, password)
@@ -47,7 +57,7 @@ func TestVBRPasswordLoginAndSettings(t *testing.T) {
 		t.Fatal("global MFA starts disabled")
 	}
 	tok, _ := c.Credential(ctxT(t))
-	if tok.Username != "administrator" || tok.RefreshToken == "" || tok.Expiry.Sub(t0) != 15*time.Minute {
+	if tok.Username != "administrator" || tok.RefreshToken == "" || tok.Expiry.Sub(t0) != vbrAccessLifetime {
 		t.Fatalf("token: user %q, refresh set %v, expiry %v", tok.Username, tok.RefreshToken != "", tok.Expiry)
 	}
 	if tok.RefreshExpiry.Sub(t0) != 14*24*time.Hour {
@@ -57,8 +67,9 @@ func TestVBRPasswordLoginAndSettings(t *testing.T) {
 	if cnt.Logins != 1 || cnt.Endpoints["POST /api/oauth2/token grant=password"] != 1 || cnt.Endpoints["GET /api/v1/security/settings"] != 1 {
 		t.Fatalf("emulator counters %+v", cnt)
 	}
-	if c.Config().APIVersion != "1.3-rev1" {
-		t.Fatalf("default api version %q", c.Config().APIVersion)
+	// api_version unset: the newest revision both sides know, the default build's newest.
+	if rev := srv.Emulator.Revisions(emulator.VBR); c.APIVersion() != rev[len(rev)-1] || !c.Negotiated() || c.Config().APIVersion != "" {
+		t.Fatalf("negotiated api version %q, want %q", c.APIVersion(), rev[len(rev)-1])
 	}
 }
 
@@ -76,21 +87,31 @@ func TestVBRWrongPasswordIsAuthenticationFailure(t *testing.T) {
 	}
 }
 
-func TestVBRVersionRejectionNamesSupportedVersions(t *testing.T) {
+func TestVBRVersionRejectionNamesTheVersion(t *testing.T) {
 	srv := startEmulator(t)
 	cfg := vbrConfig(srv, "administrator", "Password1")
 	cfg.APIVersion = "1.7-rev0"
 	_, err := newVBRClient(t, cfg).Credential(ctxT(t))
 	var ce *ConfigError
 	if !errors.As(err, &ce) || ce.Field != "api_version" ||
-		!strings.Contains(err.Error(), `unsupported x-api-version "1.7-rev0"`) || !strings.Contains(err.Error(), "1.0-rev1, 1.0-rev2, 1.1-rev0, 1.1-rev1, 1.2-rev0, 1.2-rev1, 1.3-rev0, 1.3-rev1") {
-		t.Fatalf("want a ConfigError on api_version listing the supported versions, got %v", err)
+		!strings.Contains(err.Error(), `"1.7-rev0" is not accepted by the server`) || !strings.Contains(err.Error(), "The specified API version is not supported.") {
+		t.Fatalf("want a ConfigError on api_version with the server's answer, got %v", err)
 	}
-	// Every documented revision works.
-	for _, v := range emulator.VBRVersions() {
+	// Every revision the build accepts logs in as set; the security endpoints answer from
+	// 1.3-rev1 on, and before that the client says so without sending the call.
+	for _, v := range srv.Emulator.Revisions(emulator.VBR) {
 		cfg.APIVersion = v
-		if _, err := newVBRClient(t, cfg).GetSecuritySettings(ctxT(t)); err != nil {
+		c := newVBRClient(t, cfg)
+		_, err := c.GetSecuritySettings(ctxT(t))
+		var ue *UnavailableError
+		switch {
+		case CompareRevisions(v, VBRSecurityRevision) >= 0 && err != nil:
 			t.Fatalf("x-api-version %s: %v", v, err)
+		case CompareRevisions(v, VBRSecurityRevision) < 0 && (!errors.As(err, &ue) || !strings.Contains(err.Error(), "api_version "+v)):
+			t.Fatalf("x-api-version %s: want an UnavailableError naming the revision, got %v", v, err)
+		}
+		if c.APIVersion() != v || c.Negotiated() {
+			t.Fatalf("x-api-version %s: the session speaks %q", v, c.APIVersion())
 		}
 	}
 }
@@ -103,9 +124,9 @@ func TestVBRRefreshRotatesAndOldTokenDies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Inside the refresh margin (a fifth of 15 minutes, capped at one minute): refreshed
+	// Inside the refresh margin (a fifth of the lifetime, capped at one minute): refreshed
 	// proactively, before the server would answer 401.
-	srv.Emulator.Clock().Advance(14*time.Minute + 30*time.Second)
+	srv.Emulator.Clock().Advance(vbrAccessLifetime - 30*time.Second)
 	if _, err := c.GetSecuritySettings(ctx); err != nil {
 		t.Fatalf("call across the refresh: %v", err)
 	}
@@ -125,7 +146,7 @@ func TestVBRRefreshRotatesAndOldTokenDies(t *testing.T) {
 	if err := spendVBRRefresh(t, c, second.RefreshToken); err != nil {
 		t.Fatalf("spending the current refresh token: %v", err)
 	}
-	srv.Emulator.Clock().Advance(15 * time.Minute)
+	srv.Emulator.Clock().Advance(vbrAccessLifetime)
 	if _, err := c.GetSecuritySettings(ctx); err != nil {
 		t.Fatalf("call after a rejected refresh: %v", err)
 	}
@@ -148,15 +169,15 @@ func TestVBRShortTermRefreshLifetime(t *testing.T) {
 		t.Fatalf("short-term refresh token lives %v past the access token, want 15m", got)
 	}
 	// Within the short-term lifetime a refresh works.
-	srv.Emulator.Clock().Advance(20 * time.Minute)
+	srv.Emulator.Clock().Advance(vbrAccessLifetime + 5*time.Minute)
 	if _, err := c.GetSecuritySettings(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if st := c.Stats(); st.Refreshes != 1 || st.Logins != 1 {
-		t.Fatalf("stats %+v: want a refresh at 20 minutes", st)
+		t.Fatalf("stats %+v: want a refresh 5 minutes after the access token expired", st)
 	}
 	// Past it, the session logs in again without sending the dead refresh token.
-	srv.Emulator.Clock().Advance(31 * time.Minute)
+	srv.Emulator.Clock().Advance(vbrAccessLifetime + 16*time.Minute)
 	if _, err := c.GetSecuritySettings(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +216,7 @@ func TestVBRLogoutKillsBothTokens(t *testing.T) {
 }
 
 func TestVBRAuthorizationCodeLogsInOnce(t *testing.T) {
-	srv := startEmulator(t)
+	srv := startVBRBuild(t, "12.3") // Backup & Replication 13 removed authorization codes
 	admin := newVBRClient(t, vbrConfig(srv, "administrator", "Password1"))
 	code, err := admin.AuthorizationCode(ctxT(t))
 	if err != nil {
@@ -211,7 +232,7 @@ func TestVBRAuthorizationCodeLogsInOnce(t *testing.T) {
 	if tok.Username != "administrator" {
 		t.Fatalf("the code logs in as its issuer (read from the token), got %q", tok.Username)
 	}
-	if _, err := other.SetMFAEnabled(ctxT(t), true); err != nil {
+	if _, err := other.AuthorizationCode(ctxT(t)); err != nil {
 		t.Fatalf("the session opened by the code acts as administrator: %v", err)
 	}
 	_, err = newVBRClient(t, cfg).Credential(ctxT(t))
@@ -242,7 +263,7 @@ func TestVBRInitialRefreshToken(t *testing.T) {
 	if err := spendVBRRefresh(t, a, bt.RefreshToken); err != nil {
 		t.Fatal(err)
 	}
-	srv.Emulator.Clock().Advance(16 * time.Minute)
+	srv.Emulator.Clock().Advance(vbrAccessLifetime + time.Minute)
 	_, err = b.GetSecuritySettings(ctxT(t))
 	var ce *ConfigError
 	if !errors.As(err, &ce) || ce.Field != "refresh_token" || !strings.Contains(err.Error(), "already used") {
@@ -262,7 +283,7 @@ func TestVBRListSecurityUsers(t *testing.T) {
 		t.Fatalf("filtered listing %+v", p)
 	}
 	u := p.Data[0]
-	if u.Name != "jsmith" || !u.MFAEnabled || u.IsServiceAccount || u.ID != emulator.VBRUserID("jsmith") || u.Type == "" || len(u.Roles) != 1 {
+	if u.Name != "jsmith" || u.MFAEnabled == nil || !*u.MFAEnabled || u.IsServiceAccount || u.ID != emulator.VBRUserID("jsmith") || u.Type == "" || len(u.Roles) != 1 {
 		t.Fatalf("jsmith %+v", u)
 	}
 	for i := range 150 {
@@ -310,16 +331,17 @@ func TestVBRSetMFAEnabled(t *testing.T) {
 	srv := startEmulator(t)
 	admin := newVBRClient(t, vbrConfig(srv, "administrator", "Password1"))
 	ctx := ctxT(t)
+	// (Asked while MFA is off: with MFA on, jsmith, no service account, cannot log in at all.)
+	_, err := newVBRClient(t, vbrConfig(srv, "jsmith", "Password1")).SetMFAEnabled(ctx, true)
+	if !IsForbidden(err) || !strings.Contains(err.Error(), "Veeam Backup Administrator") {
+		t.Fatalf("an operator changing settings: want a forbidden naming the role, got %v", err)
+	}
 	s, err := admin.SetMFAEnabled(ctx, true)
 	if err != nil || !s.MFAEnabled || !srv.Emulator.VBRMFAEnabled() {
 		t.Fatalf("SetMFAEnabled(true): %+v, %v", s, err)
 	}
 	if s, err := admin.GetSecuritySettings(ctx); err != nil || !s.MFAEnabled {
 		t.Fatalf("GetSecuritySettings: %+v, %v", s, err)
-	}
-	_, err = newVBRClient(t, vbrConfig(srv, "jsmith", "Password1")).SetMFAEnabled(ctx, false)
-	if !IsForbidden(err) || !strings.Contains(err.Error(), "Veeam Backup Administrator") {
-		t.Fatalf("an operator changing settings: want a forbidden naming the role, got %v", err)
 	}
 	if s, err := admin.SetMFAEnabled(ctx, false); err != nil || s.MFAEnabled || srv.Emulator.VBRMFAEnabled() {
 		t.Fatalf("SetMFAEnabled(false): %+v, %v", s, err)

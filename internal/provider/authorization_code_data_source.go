@@ -39,7 +39,7 @@ func (d *authorizationCodeDataSource) Schema(_ context.Context, _ datasource.Sch
 		MarkdownDescription: d.product.authorizationCode.summary(d.product) + ": another " +
 			"client exchanges it for tokens with the `authorization_code` grant, without ever seeing the password. " +
 			"The code is stored in state (sensitive) and expires quickly; prefer the ephemeral resource of the same name on Terraform 1.10+, " +
-			"which keeps it out of state.",
+			"which keeps it out of state." + d.product.authorizationCode.availability(),
 		Attributes: map[string]schema.Attribute{
 			"id":         schema.StringAttribute{Computed: true, MarkdownDescription: "When the code was issued (RFC 3339)."},
 			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},

@@ -67,7 +67,7 @@ data "veeam_aws_authorization_code" "test" {}
 }
 
 func TestAccVBRAuthorizationCodeDataSource(t *testing.T) {
-	srv := testEmulator(t)
+	srv := testEmulatorBuild(t, "12.3") // Backup & Replication 13 removed authorization codes
 	const addr = "data.veeam_vbr_authorization_code.test"
 	exchange := func(code string) (*client.Token, error) {
 		c, err := client.NewVBR(client.Config{

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -9,6 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
 // authorizationCodeEphemeral is the one implementation behind veeam_aws_authorization_code and
@@ -24,6 +27,17 @@ type authorizationCodeEphemeral struct {
 type authorizationCodeSpec struct {
 	endpoint string        // for the documentation, e.g. "POST /api/v1/token/authorization_code"
 	lifetime time.Duration // the documented lifetime of a code
+	// instead is what to use on a server whose API has no authorization codes (the client's
+	// *client.UnavailableError), e.g. Backup & Replication 13; also the documentation's warning.
+	instead string
+}
+
+// availability is the documentation's warning about servers without authorization codes.
+func (s *authorizationCodeSpec) availability() string {
+	if s.instead == "" {
+		return ""
+	}
+	return "\n\n~> **Fails while Terraform plans on a server without authorization codes.** " + s.instead
 }
 
 // codeDescription describes the code attribute.
@@ -60,6 +74,11 @@ func issueAuthorizationCode(ctx context.Context, d *providerData, p *product, di
 	}
 	issued := c.Now()
 	code, err := c.AuthorizationCode(ctx)
+	var ue *client.UnavailableError
+	if errors.As(err, &ue) && p.authorizationCode.instead != "" {
+		diags.AddError("Authorization codes are not available", fmt.Sprintf("%s: %s.\n\n%s", what, ue, p.authorizationCode.instead))
+		return authorizationCodeModel{}, time.Time{}, false
+	}
 	if err != nil {
 		d.addCallError(diags, p.id, "Getting an authorization code failed", err)
 		return authorizationCodeModel{}, time.Time{}, false
@@ -89,7 +108,8 @@ func (e *authorizationCodeEphemeral) Schema(_ context.Context, _ ephemeral.Schem
 			"that never reaches plan or state. Another client exchanges it for tokens with the `authorization_code` grant "+
 			"without seeing the password; for example a second, aliased `veeam` provider (`%s { authorization_code = ... }`). "+
 			"Terraform opens it anew in every command, so each plan and apply gets a fresh code. It uses the provider's %s session; "+
-			"there is nothing to close (an unused code expires). Needs Terraform 1.10 or newer.", e.product.id, e.product.id.Title()),
+			"there is nothing to close (an unused code expires). Needs Terraform 1.10 or newer.", e.product.id, e.product.id.Title()) +
+			e.product.authorizationCode.availability(),
 		Attributes: map[string]schema.Attribute{
 			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},
 			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: e.product.authorizationCode.expiresDescription()},

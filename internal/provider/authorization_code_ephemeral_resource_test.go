@@ -16,7 +16,7 @@ import (
 )
 
 func TestAccAuthorizationCodeEphemeral(t *testing.T) {
-	srv := testEmulator(t)
+	srv := testEmulatorBuild(t, "12.3") // Backup & Replication 13 removed authorization codes
 	for _, tc := range []struct {
 		product  string
 		config   string

@@ -4,6 +4,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
 // awsBlockModel is the provider's `aws` block: Veeam Backup for AWS.
@@ -25,7 +27,8 @@ var awsLoginMethods = []string{"password", "authorization_code", "refresh_token"
 const awsOneLoginMethod = "set exactly one way to log in: `password` (with `username`), `authorization_code`, `refresh_token` or `saml_response`"
 
 func awsBlockSchema() schema.SingleNestedBlock {
-	attrs := connectionAttributes("aws", 11005, "Value of the `x-api-version` header, for example `1.7-rev0` (the default).")
+	attrs := connectionAttributes("aws", 11005, "Value of the `x-api-version` header, one of "+revisionList(client.AWS)+". "+
+		"Unset (recommended): the provider negotiates the newest revision both it and the server know, and logs its choice.")
 	singleUse := " Single use: the provider spends it on the first API call of a Terraform command (not at all when the command " +
 		"needs no call), so each command needs a fresh value, for example from an ephemeral resource. `veeam_aws_token` cannot " +
 		"open a session of its own with it. Conflicts with the other ways to log in."

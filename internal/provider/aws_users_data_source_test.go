@@ -45,7 +45,7 @@ data "veeam_aws_users" "bad" {
   sort = "nameascending"
 }
 `,
-				ExpectError: msgRe(`Attribute sort value must be one of: ["nameAsc" "nameDesc" "mfaEnabledAsc" "mfaEnabledDesc"], got: "nameascending"`),
+				ExpectError: msgRe(`Attribute sort value must be one of: ["nameAsc" "nameDesc" "descriptionAsc" "descriptionDesc" "mfaEnabledAsc" "mfaEnabledDesc" "isDefaultAsc" "isDefaultDesc"], got: "nameascending"`),
 			},
 			{
 				// Listing users needs a Portal Administrator.

@@ -109,7 +109,9 @@ func (r *resolver) sentence(ce *client.ConfigError) string {
 		fmt.Fprintf(&b, "%s: set api_version in the %q block (or %s) to a version the server supports%s", ce.Detail, p.id, env, hint)
 		if src.kind != sourceUnset {
 			fmt.Fprintf(&b, ", or leave it unset")
-			if p.flavor.DefaultVersion != "" {
+			if len(client.KnownRevisions(p.id)) > 0 {
+				fmt.Fprintf(&b, " to negotiate the newest revision both the server and the provider know")
+			} else if p.flavor.DefaultVersion != "" {
 				fmt.Fprintf(&b, " for %s", p.flavor.DefaultVersion)
 			}
 		}
@@ -215,11 +217,11 @@ type errorAdvice struct {
 // whenForbidden is advice for a call the user's role does not allow.
 func whenForbidden(text string) errorAdvice { return errorAdvice{client.IsForbidden, text} }
 
-// needsVBR13 is advice for an endpoint of Backup & Replication's REST API 1.3 that the server
+// needsVBR13 is advice for an endpoint of Backup & Replication's REST API 1.3-rev1 that the server
 // does not have (404).
 func needsVBR13(endpoint string) errorAdvice {
-	return errorAdvice{client.IsNotFound, fmt.Sprintf("The server has no %s: it needs Veeam Backup & Replication 13 (REST API 1.3); "+
-		"set api_version in the \"vbr\" block to 1.3-rev0 or newer.", endpoint)}
+	return errorAdvice{client.IsNotFound, fmt.Sprintf("The server has no %s: it needs Veeam Backup & Replication 13.0.1 or later "+
+		"(REST API %s); leave api_version in the \"vbr\" block unset, or set it to %s or newer.", endpoint, client.VBRSecurityRevision, client.VBRSecurityRevision)}
 }
 
 // missingBlock says which block to add (or which variable to set) for what (a resource type

@@ -32,7 +32,7 @@ func TestDiagnosticsNameTheSettingAndTheFix(t *testing.T) {
 		{"aws no credentials", client.AWS, nil, &client.ConfigError{Field: client.FieldUsername, Reason: client.ReasonNoCredentials},
 			"username", []string{"VEEAM_AWS_PASSWORD", "authorization_code", "refresh_token", "saml_response"}},
 		{"aws api version", client.AWS, map[string]string{"VEEAM_AWS_API_VERSION": "0.9-rev9"}, &client.ConfigError{Field: client.FieldAPIVersion, Reason: client.ReasonUnsupported, Detail: `"0.9-rev9" is not accepted by the server`},
-			"api_version", []string{"VEEAM_AWS_API_VERSION", "1.7-rev0"}},
+			"api_version", []string{"VEEAM_AWS_API_VERSION", "leave it unset to negotiate the newest revision both the server and the provider know"}},
 		{"aws totp secret missing", client.AWS, nil, &client.ConfigError{Field: client.FieldTOTPSecret, Reason: client.ReasonMissing, Detail: `user "sara" has MFA enabled`},
 			"totp_secret", []string{`user "sara" has MFA enabled: set totp_secret in the "aws" block or VEEAM_AWS_TOTP_SECRET`, "or mfa_code"}},
 		{"em version not offered", client.EM, nil, &client.ConfigError{Field: client.FieldAPIVersion, Reason: client.ReasonUnsupported, Detail: `"v1_4" is not offered`},
@@ -100,7 +100,7 @@ func TestCallErrorAdvice(t *testing.T) {
 	var diags diag.Diagnostics
 	api.callError(&diags, "Listing the users failed", notFound, whenForbidden("log in as an administrator"), needsVBR13("/api/v1/security/users"))
 	if len(diags) != 1 || !strings.HasPrefix(diags[0].Detail(), "The server has no /api/v1/security/users: it needs Veeam Backup & Replication 13") ||
-		!strings.Contains(diags[0].Detail(), "1.3-rev0 or newer.\n\n"+notFound.Error()) {
+		!strings.Contains(diags[0].Detail(), "1.3-rev1 or newer.\n\n"+notFound.Error()) {
 		t.Fatalf("404 with advice: %v", diags)
 	}
 	diags = nil

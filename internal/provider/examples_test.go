@@ -53,10 +53,24 @@ var exampleSetup = map[string]func(t *testing.T, srv *emulatortest.Servers){
 		t.Setenv("VEEAM_AWS_USERNAME", "")
 		t.Setenv("VEEAM_AWS_PASSWORD", "")
 	},
+	// The automation account it makes a service account.
+	"resources/veeam_vbr_service_account/resource.tf": func(t *testing.T, srv *emulatortest.Servers) {
+		if err := srv.Emulator.AddUser(emulator.VBR, emulator.SeedUser{Name: "svc-scripts", Password: examplesPassword, Role: emulator.VBRRoleAdministrator}); err != nil {
+			t.Fatal(err)
+		}
+	},
 	"data-sources/veeam_em_api/data-source.tf": func(t *testing.T, _ *emulatortest.Servers) {
 		t.Setenv("VEEAM_EM_USERNAME", "")
 		t.Setenv("VEEAM_EM_PASSWORD", "")
 	},
+}
+
+// exampleBuilds are the product builds an example needs, keyed by its path under examples/
+// (others run against each product's newest build).
+var exampleBuilds = map[string]map[emulator.Product]string{
+	// Backup & Replication 13 removed authorization codes.
+	"data-sources/veeam_vbr_authorization_code/data-source.tf":               {emulator.VBR: "12.3"},
+	"ephemeral-resources/veeam_vbr_authorization_code/ephemeral-resource.tf": {emulator.VBR: "12.3"},
 }
 
 // exampleFreshOutputs are, per example, outputs of data sources that return a fresh value on
@@ -91,7 +105,7 @@ func TestAccExamples(t *testing.T) {
 				t.Fatal(err)
 			}
 			config := string(b)
-			srv := examplesEmulator(t)
+			srv := examplesEmulatorBuilds(t, exampleBuilds[name])
 			if setup, ok := exampleSetup[name]; ok {
 				setup(t, srv)
 			} else {
@@ -153,6 +167,13 @@ func (c onlyOutputsCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRe
 // product's VEEAM_<PRODUCT>_* variables at it.
 func examplesEmulator(t *testing.T) *emulatortest.Servers {
 	t.Helper()
+	return examplesEmulatorBuilds(t, nil)
+}
+
+// examplesEmulatorBuilds is examplesEmulator with products played as builds says (nil: the
+// newest).
+func examplesEmulatorBuilds(t *testing.T, builds map[emulator.Product]string) *emulatortest.Servers {
+	t.Helper()
 	seed := emulator.DefaultSeed()
 	seed.Users[emulator.AWS] = append(seed.Users[emulator.AWS],
 		emulator.SeedUser{Name: "ops-anna", Password: examplesPassword, Role: emulator.RolePortalOperator, MFASecret: "JBSWY3DPEHPK3PXP"},
@@ -163,7 +184,7 @@ func examplesEmulator(t *testing.T) *emulatortest.Servers {
 	)
 	seed.Users[emulator.EM] = append(seed.Users[emulator.EM], emulator.SeedUser{Name: `CORP\svc-terraform`, Password: examplesPassword})
 	seed.Users[emulator.VAO] = append(seed.Users[emulator.VAO], emulator.SeedUser{Name: `VEEAM\svc-terraform`, Password: examplesPassword})
-	srv := emulatortest.Start(t, emulator.Options{Seed: seed})
+	srv := emulatortest.Start(t, emulator.Options{Seed: seed, Builds: builds})
 
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(caFile, []byte(srv.CACertPEM), 0o600); err != nil {

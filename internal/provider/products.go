@@ -104,27 +104,39 @@ var products = []*product{
 			return c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "")
 		},
 		check:             checkCredentials,
-		resources:         []func() resource.Resource{NewVBRMFASettingsResource},
+		resources:         []func() resource.Resource{NewVBRMFASettingsResource, NewVBRServiceAccountResource},
 		dataSources:       []func() datasource.DataSource{NewVBRUsersDataSource},
 		token:             &tokenSpec{typeName: "vbr_token", what: "access token"},
-		authorizationCode: &authorizationCodeSpec{endpoint: "POST /api/oauth2/authorization_code", lifetime: client.VBRAuthorizationCodeLifetime},
+		authorizationCode: &authorizationCodeSpec{endpoint: "POST /api/oauth2/authorization_code", lifetime: client.VBRAuthorizationCodeLifetime, instead: vbrNoAuthorizationCodes},
 	},
 	{
 		id: client.VRO, flavor: client.VROFlavor, schema: vroBlockSchema, model: func() any { return &vroBlockModel{} }, open: opener(client.NewVRO),
+		logins: []loginMethod{
+			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
+			{attrs: []string{"client_id", "client_secret"}},
+		},
+		oneLogin: "Log in either as a user (username and password) or as a client account (client_id and client_secret), in the block or the environment",
+		conflicts: []attributeConflict{{"totp_secret", "mfa_code",
+			"set totp_secret (the provider computes each code) or mfa_code (one code), not both"}},
+		noCredentials: `set username and password, or client_id and client_secret of a dedicated client account (which other logins of the same user cannot log out), ` +
+			`in the "vro" block (or VEEAM_VRO_USERNAME and VEEAM_VRO_PASSWORD, or VEEAM_VRO_CLIENT_ID and VEEAM_VRO_CLIENT_SECRET)`,
+		hints: map[client.Field]string{
+			client.FieldTOTPSecret: " (the base32 MFA secret, so codes are computed for you), or mfa_code (a one-shot code)",
+		},
+		loginFailedHint: " (and, for a user with MFA, totp_secret or mfa_code)",
+		token:           &tokenSpec{typeName: "vro_token", what: "access token", sessionsInterfere: true},
+	},
+	{
+		id: client.VAO, flavor: client.VAOFlavor, schema: vaoBlockSchema, model: func() any { return &vaoBlockModel{} }, open: opener(client.NewVAO),
 		logins: []loginMethod{
 			{attrs: []string{"password"}, with: []string{"username"}},
 			{attrs: []string{"client_id", "client_secret"}},
 		},
 		oneLogin: "Log in either as a user (username and password) or as a client account (client_id and client_secret), in the block or the environment",
-		noCredentials: `set username and password, or client_id and client_secret of a dedicated client account (which other logins of the same user cannot log out), ` +
-			`in the "vro" block (or VEEAM_VRO_USERNAME and VEEAM_VRO_PASSWORD, or VEEAM_VRO_CLIENT_ID and VEEAM_VRO_CLIENT_SECRET)`,
-		token: &tokenSpec{typeName: "vro_token", what: "access token", sessionsInterfere: true},
-	},
-	{
-		id: client.VAO, flavor: client.VAOFlavor, schema: vaoBlockSchema, model: func() any { return &vaoBlockModel{} }, open: opener(client.NewVAO),
-		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
-		hints:  map[client.Field]string{client.FieldUsername: ` (in HCL "VEEAM\\administrator")`},
-		token:  &tokenSpec{typeName: "vao_token", what: "access token", sessionsInterfere: true},
+		noCredentials: `set username and password, or client_id and client_secret of a client account, in the "vao" block ` +
+			`(or VEEAM_VAO_USERNAME and VEEAM_VAO_PASSWORD, or VEEAM_VAO_CLIENT_ID and VEEAM_VAO_CLIENT_SECRET)`,
+		hints: map[client.Field]string{client.FieldUsername: ` (in HCL "VEEAM\\administrator")`},
+		token: &tokenSpec{typeName: "vao_token", what: "access token", sessionsInterfere: true},
 	},
 	{
 		id: client.EM, flavor: client.EMFlavor, schema: emBlockSchema, model: func() any { return &emBlockModel{} }, open: opener(client.NewEM),

@@ -192,6 +192,9 @@ func clientOf[C session](d *providerData, product client.Product, what string, d
 type providerData struct {
 	version  string
 	products map[client.Product]*configured // the blocks that were present
+	// vbrServiceAccounts are the users this run's plan makes service accounts
+	// (veeam_vbr_service_account), for veeam_vbr_mfa_settings' lockout check at plan time.
+	vbrServiceAccounts plannedServiceAccounts
 }
 
 func (p *veeamProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {

@@ -22,7 +22,9 @@ type vbrBlockModel struct {
 var vbrCredentialAttributes = []string{"password", "authorization_code", "refresh_token"}
 
 func vbrBlockSchema() schema.SingleNestedBlock {
-	attrs := connectionAttributes("vbr", 9419, "Value of the `x-api-version` header: one of `1.0-rev1` … `1.3-rev1`; default `"+client.VBRDefaultVersion+"`.")
+	attrs := connectionAttributes("vbr", 9419, "Value of the `x-api-version` header, one of "+revisionList(client.VBR)+". "+
+		"Unset (recommended): the provider negotiates the newest revision both it and the server know, and logs its choice. "+
+		"Set it only to pin a revision; the security resources need `"+client.VBRSecurityRevision+"` or later.")
 	attrs["username"] = schema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "User name for the password grant, e.g. `administrator` or `DOMAIN\\user` (a Veeam Backup Administrator to manage security settings)." + envNote("vbr", "username"),
@@ -42,7 +44,7 @@ func vbrBlockSchema() schema.SingleNestedBlock {
 		Sensitive: true,
 		MarkdownDescription: "A single-use authorization code (for example from `veeam_vbr_authorization_code` in another configuration) " +
 			"to log in with instead of a password. It expires 60 seconds after it was issued, and the session it opens cannot log in " +
-			"again once its refresh token is gone." + envNote("vbr", "authorization_code"),
+			"again once its refresh token is gone. Backup & Replication 12.3 and older: version 13 removed authorization codes." + envNote("vbr", "authorization_code"),
 		Validators: []validator.String{vbrConflicts("authorization_code")},
 	}
 	attrs["refresh_token"] = schema.StringAttribute{

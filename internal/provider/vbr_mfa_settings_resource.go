@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -19,6 +18,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = &vbrMFASettingsResource{}
 	_ resource.ResourceWithImportState = &vbrMFASettingsResource{}
+	_ resource.ResourceWithModifyPlan  = &vbrMFASettingsResource{}
 )
 
 // vbrMFASettingsID is the id of the one settings object.
@@ -49,12 +49,15 @@ type vbrMFASettingsModel struct {
 func (r *vbrMFASettingsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The global multi-factor authentication switch of Veeam Backup & Replication " +
-			"(`GET`/`PUT /api/v1/security/settings`, REST API 1.3): when on, every user that is not a service account must " +
+			"(`GET`/`PUT /api/v1/security/settings`, REST API " + client.VBRSecurityRevision + " and later, that is Backup & Replication 13.0.1 and later): when on, every user that is not a service account must " +
 			"confirm console logons with a TOTP code. There is one such setting per server: declare this resource once.\n\n" +
 			"Creating or updating it sets `mfa_enabled`; a change made outside Terraform shows up as drift at the next plan.\n\n" +
 			"**Destroying it leaves the setting as it is** and only warns (naming the value it had before Terraform managed it): " +
 			"a destroy, a module removal or a replacement must never silently switch MFA off for every user, nor lock users out " +
 			"by switching it on. To turn MFA off, apply `mfa_enabled = false` first, then destroy.\n\n" +
+			"**MFA does not apply to REST API logins**: with MFA on, only service accounts can log in to the REST API. So the plan " +
+			"refuses to switch MFA on while the provider's own login account is not a service account (it would lock the provider out): " +
+			"make it one first with `veeam_vbr_service_account`, and add that resource to this one's `depends_on` so the plan sees it.\n\n" +
 			"Needs a provider `vbr` user with the Veeam Backup Administrator role.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
@@ -72,14 +75,11 @@ func (r *vbrMFASettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 
 // addVBRSettingsError explains a failed settings call.
 func (r *vbrMFASettingsResource) addSettingsError(diags *diag.Diagnostics, summary string, err error) {
-	switch {
-	case client.IsForbidden(err):
-		diags.AddAttributeError(path.Root("mfa_enabled"), summary, fmt.Sprintf("The provider's \"vbr\" user may not change security settings: log in as a user with the Veeam Backup Administrator role.\n\n%s", err))
-	case client.IsNotFound(err):
-		diags.AddError(summary, fmt.Sprintf("The server has no /api/v1/security/settings: it needs Veeam Backup & Replication 13 (REST API 1.3); set api_version in the \"vbr\" block to 1.3-rev0 or newer.\n\n%s", err))
-	default:
-		r.callError(diags, summary, err)
+	if client.IsForbidden(err) {
+		diags.AddAttributeError(path.Root("mfa_enabled"), summary, fmt.Sprintf("%s\n\n%s", vbrAdministratorNeeded, err))
+		return
 	}
+	addVBRError(r.data, diags, summary, err)
 }
 
 func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -88,16 +88,18 @@ func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.Create
 	if !ok {
 		return
 	}
-	before, err := c.GetSecuritySettings(ctx)
+	before, err := c.GetSecuritySettings(ctx) // for the warning at destroy
 	if err != nil {
-		r.addSettingsError(&resp.Diagnostics, "Reading the security settings failed", err)
+		r.addSettingsError(&resp.Diagnostics, "Changing the MFA setting failed", err)
+		return
+	}
+	if plan.MFAEnabled.ValueBool() && r.locksOutProvider(ctx, c, nil, &resp.Diagnostics) {
 		return
 	}
 	if !r.set(ctx, c, &plan, &resp.Diagnostics) {
 		return
 	}
-	b, _ := json.Marshal(vbrMFASettingsPrivate{Before: before.MFAEnabled})
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, vbrMFASettingsPrivateKey, b)...)
+	resp.Diagnostics.Append(rememberPrivate(ctx, resp.Private, vbrMFASettingsPrivateKey, vbrMFASettingsPrivate{Before: before.MFAEnabled})...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -135,9 +137,64 @@ func (r *vbrMFASettingsResource) Update(ctx context.Context, req resource.Update
 	if !ok {
 		return
 	}
+	if plan.MFAEnabled.ValueBool() && r.locksOutProvider(ctx, c, nil, &resp.Diagnostics) {
+		return
+	}
 	if r.set(ctx, c, &plan, &resp.Diagnostics) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
+}
+
+// ModifyPlan refuses, at plan time, to switch MFA on while the provider's own login account is
+// not a service account and no veeam_vbr_service_account this plan depends on makes it one.
+// When the provider cannot log in yet (values known only after apply) the check waits for apply.
+func (r *vbrMFASettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan, state vbrMFASettingsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if resp.Diagnostics.HasError() || !plan.MFAEnabled.ValueBool() || state.MFAEnabled.ValueBool() {
+		return // not switching MFA on
+	}
+	var scratch diag.Diagnostics
+	c, ok := r.client(&scratch)
+	if !ok {
+		return
+	}
+	r.locksOutProvider(ctx, c, &r.data.vbrServiceAccounts, &resp.Diagnostics)
+}
+
+// locksOutProvider reports (with an error naming the fix) whether switching MFA on would lock
+// out the account the provider logs in with: it is listed and not a service account, and
+// planned (when not nil) does not make it one. An account the users list does not show (one
+// with access through a group) only gets a warning.
+func (r *vbrMFASettingsResource) locksOutProvider(ctx context.Context, c *client.VBRClient, planned *plannedServiceAccounts, diags *diag.Diagnostics) bool {
+	name, u, err := c.LoginUser(ctx)
+	switch {
+	case client.IsForbidden(err):
+		return false // not an administrator: changing the setting fails too, and says why
+	case err != nil:
+		r.addSettingsError(diags, "Checking the provider's own account failed", err)
+		return true
+	case u == nil:
+		diags.AddWarning("The provider's own account was not checked",
+			fmt.Sprintf("The users list shows no account %q (the \"vbr\" block's login), for example because it has access through a group. "+
+				"MFA does not apply to REST API logins: unless it is a service account, switching MFA on locks the provider out.", name))
+		return false
+	case u.IsServiceAccount || (planned != nil && planned.has(u.Name, u.ID)):
+		return false
+	}
+	diags.AddAttributeError(path.Root("mfa_enabled"), "Switching MFA on would lock the provider out",
+		fmt.Sprintf("%q, the account the provider's \"vbr\" block logs in with, is not a service account. MFA does not apply to REST API "+
+			"logins: once MFA is on, only service accounts can log in to the REST API, so every later plan and apply would fail.\n\n"+
+			"Make it a service account first:\n\n"+
+			"  resource \"veeam_vbr_service_account\" \"terraform\" {\n    user_name = %q\n  }\n\n"+
+			"and add depends_on = [veeam_vbr_service_account.terraform] to this resource; or log the provider in with a service account.", u.Name, u.Name))
+	return true
 }
 
 // Delete leaves the setting as it is (see the resource description) and warns.
@@ -148,11 +205,8 @@ func (r *vbrMFASettingsResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	detail := fmt.Sprintf("Terraform no longer manages the multi-factor authentication setting of Veeam Backup & Replication; it stays %s on the server.", enabledOrDisabled(state.MFAEnabled.ValueBool()))
-	if b, diags := req.Private.GetKey(ctx, vbrMFASettingsPrivateKey); !diags.HasError() && len(b) > 0 {
-		var p vbrMFASettingsPrivate
-		if json.Unmarshal(b, &p) == nil && p.Before != state.MFAEnabled.ValueBool() {
-			detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", enabledOrDisabled(p.Before), p.Before)
-		}
+	if p, ok := recallPrivate[vbrMFASettingsPrivate](ctx, req.Private, vbrMFASettingsPrivateKey); ok && p.Before != state.MFAEnabled.ValueBool() {
+		detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", enabledOrDisabled(p.Before), p.Before)
 	}
 	resp.Diagnostics.AddWarning("MFA setting left unchanged", detail)
 }

@@ -32,10 +32,15 @@ data "veeam_vbr_users" "smith" {
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"id":                 knownvalue.StringExact(emulator.VBRUserID("administrator")),
 						"name":               knownvalue.StringExact("administrator"),
-						"type":               knownvalue.StringExact("User"),
+						"type":               knownvalue.StringExact("InternalUser"), // EUserType, as the spec spells it
 						"is_service_account": knownvalue.Bool(true),
 						"mfa_enabled":        knownvalue.Bool(false),
-						"roles":              knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("Veeam Backup Administrator")}),
+						"roles": knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"id":          knownvalue.StringExact(emulator.VBRRoleID(emulator.VBRRoleAdministrator)),
+							"name":        knownvalue.StringExact("Veeam Backup Administrator"),
+							"description": knownvalue.StringExact("Built-in role with full privileges"),
+						})}),
+						"role_names": knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("Veeam Backup Administrator")}),
 					}),
 					knownvalue.ObjectPartial(map[string]knownvalue.Check{
 						"id":                 knownvalue.StringRegexp(uuid),

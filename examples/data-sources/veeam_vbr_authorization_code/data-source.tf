@@ -1,5 +1,7 @@
 # The vbr block reads its address and login from VEEAM_VBR_HOST, VEEAM_VBR_USERNAME,
 # VEEAM_VBR_PASSWORD (and VEEAM_VBR_CA_CERT_FILE for a self-signed certificate).
+# Backup & Replication 12.3 and older only: version 13 removed authorization codes (REST API
+# 1.3-rev0), and there this fails while Terraform plans. Use ephemeral.veeam_vbr_token instead.
 provider "veeam" {
   vbr {}
 }

@@ -1,5 +1,7 @@
 # The vbr block reads its address and login from VEEAM_VBR_HOST, VEEAM_VBR_USERNAME,
 # VEEAM_VBR_PASSWORD (and VEEAM_VBR_CA_CERT_FILE for a self-signed certificate).
+# Backup & Replication 12.3 and older only: version 13 removed authorization codes (REST API
+# 1.3-rev0), and there this fails while Terraform plans. Use ephemeral.veeam_vbr_token instead.
 provider "veeam" {
   vbr {}
 }
@@ -8,17 +10,14 @@ provider "veeam" {
 # never written to plan or state. Needs Terraform 1.10 or newer.
 ephemeral "veeam_vbr_authorization_code" "handoff" {}
 
-# For example, a second provider configuration that logs in with it and never sees the
-# password. A credential written in the vbr block wins over VEEAM_VBR_PASSWORD; the address
-# still comes from the environment.
-provider "veeam" {
-  alias = "handoff"
-  vbr {
-    authorization_code = ephemeral.veeam_vbr_authorization_code.handoff.code
+# For example, a script that exchanges it for its own session and never sees the password
+# (provisioners may use ephemeral values). A second provider configuration can also log in
+# with it: vbr { authorization_code = ephemeral.veeam_vbr_authorization_code.handoff.code }.
+resource "terraform_data" "handoff" {
+  provisioner "local-exec" {
+    command = "test -n \"$CODE\" # e.g. ./exchange-code.sh"
+    environment = {
+      CODE = ephemeral.veeam_vbr_authorization_code.handoff.code
+    }
   }
-}
-
-data "veeam_vbr_users" "service" {
-  provider    = veeam.handoff
-  name_filter = "svc"
 }

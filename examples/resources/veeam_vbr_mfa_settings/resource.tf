@@ -5,7 +5,8 @@ provider "veeam" {
 }
 
 # Require multi-factor authentication for every Veeam Backup & Replication user that is not a
-# service account. The provider's vbr user needs the Veeam Backup Administrator role.
+# service account. The provider's vbr user needs the Veeam Backup Administrator role, and must
+# be a service account itself (the plan refuses otherwise: see veeam_vbr_service_account).
 resource "veeam_vbr_mfa_settings" "this" {
   mfa_enabled = true
 }
