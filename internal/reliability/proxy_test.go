@@ -60,12 +60,25 @@ const (
 	faultResetAfter  = "reset after forwarding"
 )
 
-// endpoint names a request for the fault draw: method, path and the grant of a token request.
+// endpoint names a request for the fault draw: method, path, the grant of a token request and
+// the name of a user being created (so each user's create meets its own faults, whatever the
+// order Terraform sends them in).
 func endpoint(r *http.Request, body []byte) string {
 	key := r.Method + " " + r.URL.EscapedPath()
-	if strings.HasSuffix(r.URL.Path, "/token") && r.Method == http.MethodPost {
+	if r.Method != http.MethodPost {
+		return key
+	}
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/token"):
 		if v, err := url.ParseQuery(string(body)); err == nil {
 			key += " grant=" + v.Get("grant_type")
+		}
+	case r.URL.Path == strings.TrimSuffix(usersPath, "/"):
+		var u struct {
+			Name string `json:"name"`
+		}
+		if json.Unmarshal(body, &u) == nil {
+			key += " name=" + u.Name
 		}
 	}
 	return key
@@ -76,6 +89,7 @@ const usersPath = "/api/v1/users/"
 
 // route is an endpoint key with the user name replaced by {userId}, to sum up lost answers.
 func route(key string) string {
+	key, _, _ = strings.Cut(key, " name=")
 	before, rest, ok := strings.Cut(key, usersPath)
 	if !ok {
 		return key
@@ -241,7 +255,7 @@ func TestReliabilityFaultProxyIsDeterministic(t *testing.T) {
 	for key, want := range map[string]string{
 		"GET /api/v1/users/mfa1-003":              "GET /api/v1/users/{userId}",
 		"POST /api/v1/users/john%20doe/enableMfa": "POST /api/v1/users/{userId}/enableMfa",
-		"POST /api/v1/users":                      "POST /api/v1/users",
+		"POST /api/v1/users name=new1-001":        "POST /api/v1/users",
 		"POST /api/v1/token grant=password":       "POST /api/v1/token grant=password",
 	} {
 		if got := route(key); got != want {
