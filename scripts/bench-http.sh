@@ -104,7 +104,7 @@ load() {
 # and the ratios pair numbers from the same run.
 declare -A base
 for mode in plain tls; do
-  flags=(-aws 127.0.0.1:0 -vbr "" -vro "" -vao "" -em "")
+  flags=(-aws 127.0.0.1:0 -vbr "" -vro "" -vao "" -em "" -m365 "" -one "" -spc "" -azure "" -gcp "")
   curl_tls=()
   if [ "$mode" = plain ]; then flags+=(-plain-http); else
     flags+=(-ca-cert-out "$out/ca.pem")

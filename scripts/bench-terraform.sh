@@ -58,7 +58,7 @@ most=$n
 [ "$n2" -gt "$most" ] && most=$n2
 bench_step "Starting the emulator (Backup for AWS, HTTPS, control API) and adding $most users"
 lib_start_emulator "$BENCH_DIR/bin/veeam-emulator" "$out/emulator.log" \
-  -aws 127.0.0.1:0 -vbr "" -vro "" -vao "" -em "" -control -ca-cert-out "$out/ca.pem"
+  -aws 127.0.0.1:0 -vbr "" -vro "" -vao "" -em "" -m365 "" -one "" -spc "" -azure "" -gcp "" -control -ca-cert-out "$out/ca.pem"
 trap lib_stop_emulator EXIT
 url=$(lib_emulator_url "$out/emulator.log" aws)
 ctl() { curl -sS --fail-with-body --cacert "$out/ca.pem" "$@"; }

@@ -32,7 +32,7 @@ lib_build_emulator "$demo/bin/veeam-emulator"
 echo "provider installed into the filesystem mirror $demo/mirror"
 
 step "Starting the emulator (Backup for AWS, HTTPS with a fresh self-signed certificate)"
-lib_start_emulator "$demo/bin/veeam-emulator" "$demo/emulator.log" -aws 127.0.0.1:0 -vbr "" -vro "" -vao "" -em "" \
+lib_start_emulator "$demo/bin/veeam-emulator" "$demo/emulator.log" -aws 127.0.0.1:0 -vbr "" -vro "" -vao "" -em "" -m365 "" -one "" -spc "" -azure "" -gcp "" \
   -ca-cert-out "$demo/ca.pem" -user 'alice:Alice-Passw0rd:Portal Operator'
 trap lib_stop_emulator EXIT
 url=$(lib_emulator_url "$demo/emulator.log" aws)

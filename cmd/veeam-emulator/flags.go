@@ -102,7 +102,7 @@ type config struct {
 }
 
 const usageHead = `veeam-emulator serves in-memory emulations of the REST authentication and MFA
-surfaces of five Veeam products, one listener per product (an empty address
+surfaces of eight Veeam products, one listener per product (an empty address
 disables a product). It prints one line per product,
   veeam-emulator: aws listening on https://127.0.0.1:11005
 and stops cleanly on SIGINT or SIGTERM.
@@ -110,9 +110,12 @@ and stops cleanly on SIGINT or SIGTERM.
 Default accounts: aws administrator/Password1 (Portal Administrator),
 operator/Password1 (Portal Operator), restore/Password1 (Restore Operator),
 identity-provider user sara_baker@companymail.com/Admin345Dept01;
-vbr, vro, em administrator/Password1; vao VEEAM\administrator/Password1;
+vbr, vro, em, m365, one, spc administrator/Password1;
+vao VEEAM\administrator/Password1;
 vro client account terraform-client/Client-Secret1 (client_credentials);
-em tenant account tenant01/Password1 (LoginSpec logon only)
+em tenant account tenant01/Password1 (LoginSpec logon only); m365 restore
+operator operator01.tenant01 and application terraform-app (operator and
+jwt-bearer grants, assertions Operator-Assertion1 and App-Assertion1)
 (the full list: veeam-emulator -print-seed). -config FILE replaces them with
 the accounts of a JSON seed file (format: examples/emulator/seed.json in the
 source); -user flags add Backup for AWS accounts on top of either.
@@ -132,23 +135,10 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 		fs.PrintDefaults()
 	}
 	c := &config{addrs: map[emulator.Product]string{}, tlsHosts: listFlag{split: true}, builds: buildsFlag{}, flags: fs}
-	defaults := map[emulator.Product]string{
-		emulator.AWS: "127.0.0.1:11005",
-		emulator.VBR: "127.0.0.1:9419",
-		emulator.VRO: "127.0.0.1:9898",
-		emulator.VAO: "127.0.0.1:9899",
-		emulator.EM:  "127.0.0.1:9398",
-	}
-	names := map[emulator.Product]string{
-		emulator.AWS: "Veeam Backup for AWS (its documented port is 11005)",
-		emulator.VBR: "Veeam Backup & Replication (documented port 9419)",
-		emulator.VRO: "Veeam Recovery Orchestrator (documented port 9898)",
-		emulator.VAO: "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)",
-		emulator.EM:  "Veeam Backup Enterprise Manager (documented port 9398)",
-	}
 	addrs := map[emulator.Product]*string{}
 	for _, p := range emulator.AllProducts() {
-		addrs[p] = fs.String(string(p), defaults[p], "listen `ADDR` for "+names[p]+"; \"\" disables it; port 0 picks a free port")
+		port, doc := emulator.ListenerDefault(p)
+		addrs[p] = fs.String(string(p), fmt.Sprintf("127.0.0.1:%d", port), "listen `ADDR` for "+doc+"; \"\" disables it; port 0 picks a free port")
 	}
 	fs.BoolVar(&c.plainHTTP, "plain-http", false, "serve plain HTTP instead of HTTPS")
 	fs.BoolVar(&c.version, "version", false, "print the version and exit")
@@ -157,8 +147,8 @@ func parse(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.configPath, "config", "", "start with the accounts of this JSON seed `FILE` (users, passwords, roles, MFA secrets and scratch codes, identity-provider users, service, client and tenant accounts, per product) instead of the default ones; a product the file leaves out has no accounts")
 	fs.BoolVar(&c.printSeed, "print-seed", false, "print the accounts -config and -user make (the default ones without them) as a JSON seed on stdout and exit; checks a -config file without serving")
 	fs.Var(&c.users, "user", "add or replace a Backup for AWS account, `NAME:PASSWORD[:ROLE]`; ROLE is Portal Administrator (default), Portal Operator or Restore Operator; the password cannot contain ':' (repeatable)")
-	access := fs.Duration("access-token-lifetime", 0, "access token lifetime for every product (0: VEEAM_ACCESS_TOKEN_LIFETIME_SEC or the product default: aws 1h, vbr/vro/vao 15m; em: session idle timeout 15m)")
-	refresh := fs.Duration("refresh-token-lifetime", 0, "refresh token lifetime (0: VEEAM_REFRESH_TOKEN_LIFETIME_DAYS or the product default: aws 2h, vbr 336h, vro/vao 24h)")
+	access := fs.Duration("access-token-lifetime", 0, "access token lifetime for every product (0: VEEAM_ACCESS_TOKEN_LIFETIME_SEC or the product default: aws, m365, spc 1h; vbr, vro, vao, one 15m; em: session idle timeout 15m)")
+	refresh := fs.Duration("refresh-token-lifetime", 0, "refresh token lifetime (0: VEEAM_REFRESH_TOKEN_LIFETIME_DAYS or the product default: aws 2h, vbr 336h, vro, vao, m365, one, spc 24h)")
 	code := fs.Duration("authorization-code-lifetime", 0, "authorization code lifetime (0: VEEAM_AUTHORIZATION_CODE_LIFETIME_SECONDS or 60s)")
 	mfa := fs.Duration("mfa-token-lifetime", 0, "lifetime of the mfa_token between the two steps of an MFA login (0: 5m)")
 	fs.Var(c.builds, "build", buildsUsage())

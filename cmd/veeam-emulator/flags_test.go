@@ -40,7 +40,7 @@ func writeFile(t *testing.T, name, content string) string {
 // them.
 func TestRunConfigSeed(t *testing.T) {
 	path := writeFile(t, "seed.json", testSeed)
-	urls, stderr, stop := start(t, 2, "-plain-http", "-aws", "127.0.0.1:0", "-vro", "127.0.0.1:0", "-vbr", "", "-vao", "", "-em", "",
+	urls, stderr, stop := start(t, 2, "-plain-http", "-aws", "127.0.0.1:0", "-vro", "127.0.0.1:0", "-vbr", "", "-vao", "", "-em", "", "-azure", "", "-gcp", "",
 		"-config", path, "-user", "extra:Extra-Pass1:Restore Operator")
 	aws := urls["aws"]
 	login := func(user, pw string) (int, map[string]any) {
@@ -130,9 +130,9 @@ func TestRunPrintSeed(t *testing.T) {
 // accounts come from it, and the command says that -config is not used.
 func TestRunStateOverridesConfigSaysSo(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "state.json")
-	_, _, stop := start(t, 1, "-plain-http", "-aws", "127.0.0.1:0", "-vbr", "", "-vro", "", "-vao", "", "-em", "", "-state", state)
+	_, _, stop := start(t, 1, "-plain-http", "-aws", "127.0.0.1:0", "-vbr", "", "-vro", "", "-vao", "", "-em", "", "-azure", "", "-gcp", "", "-state", state)
 	stop()
-	urls, stderr, stop := start(t, 1, "-plain-http", "-aws", "127.0.0.1:0", "-vbr", "", "-vro", "", "-vao", "", "-em", "", "-state", state,
+	urls, stderr, stop := start(t, 1, "-plain-http", "-aws", "127.0.0.1:0", "-vbr", "", "-vro", "", "-vao", "", "-em", "", "-azure", "", "-gcp", "", "-state", state,
 		"-config", writeFile(t, "seed.json", testSeed))
 	if !strings.Contains(stderr.String(), "-config/-user accounts are ignored") {
 		t.Errorf("stderr: %s", stderr)
@@ -183,7 +183,7 @@ func TestRunEnvironmentLifetimes(t *testing.T) {
 	if err != nil || l.AccessToken != 2*time.Minute || l.RefreshToken != 12*time.Hour || l.AuthorizationCode != 30*time.Second {
 		t.Fatalf("envLifetimes = %+v %v", l, err)
 	}
-	urls, _, _ := start(t, 1, "-plain-http", "-aws", "127.0.0.1:0", "-vbr", "", "-vro", "", "-vao", "", "-em", "")
+	urls, _, _ := start(t, 1, "-plain-http", "-aws", "127.0.0.1:0", "-vbr", "", "-vro", "", "-vao", "", "-em", "", "-azure", "", "-gcp", "")
 	_, tok := post(t, http.DefaultClient, urls["aws"]+"/api/v1/token", url.Values{"grant_type": {"password"}, "username": {"operator"}, "password": {"Password1"}})
 	if tok["expires_in"] != 120.0 {
 		t.Errorf("expires_in = %v", tok["expires_in"])
@@ -201,7 +201,7 @@ func TestRunHelpAndBadInput(t *testing.T) {
 		t.Errorf("-h exit %d", code)
 	}
 	help := out.String()
-	for _, f := range []string{"-aws", "-vbr", "-vro", "-vao", "-em", "-plain-http", "-tls-host", "-ca-cert-out", "-user", "-access-token-lifetime",
+	for _, f := range []string{"-aws", "-vbr", "-vro", "-vao", "-em", "-m365", "-one", "-spc", "4443", "1239", "1280", "-plain-http", "-tls-host", "-ca-cert-out", "-user", "-access-token-lifetime",
 		"-refresh-token-lifetime", "-authorization-code-lifetime", "-mfa-token-lifetime", "-aws-versions", "-control", "-log-requests", "-state",
 		"-fault-latency", "-fault-503-rate", "-fault-drop-rate", "VEEAM_ACCESS_TOKEN_LIFETIME_SEC", "9899"} {
 		if !strings.Contains(help, f) {
@@ -215,9 +215,13 @@ func TestRunHelpAndBadInput(t *testing.T) {
 		{"-access-token-lifetime", "-1s"},
 		{"-aws-versions", " , "},
 		{"-fault-drop-rate", "2"},
-		{"-aws", "", "-vbr", "", "-vro", "", "-vao", "", "-em", ""},
 		{"stray"},
 	}
+	var none []string // every product disabled
+	for _, p := range emulator.AllProducts() {
+		none = append(none, "-"+string(p), "")
+	}
+	bad = append(bad, none)
 	for _, args := range bad {
 		if code := run(t.Context(), args, io.Discard, io.Discard); code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)

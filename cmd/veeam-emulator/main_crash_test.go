@@ -155,7 +155,7 @@ func TestKill9LosesNothingAcknowledged(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(state), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"-plain-http", "-aws", "127.0.0.1:0", "-vbr", "127.0.0.1:0", "-vro", "", "-vao", "", "-em", "",
+	args := []string{"-plain-http", "-aws", "127.0.0.1:0", "-vbr", "127.0.0.1:0", "-vro", "", "-vao", "", "-em", "", "-azure", "", "-gcp", "",
 		"-control", "-state", state}
 	a := api{t: t, c: &http.Client{Timeout: 10 * time.Second}}
 	first := startChild(t, 2, args...)

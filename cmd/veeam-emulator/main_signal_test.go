@@ -31,6 +31,9 @@ func TestMain(m *testing.M) {
 				os.Exit(2)
 			}
 		}
+		if _, set := os.LookupEnv("VEEAM_EMULATOR_ARGS"); set || os.Getenv("VEEAM_EMULATOR_ARGS_JSON") != "" {
+			args = onlyNamed(args) // a test's own list: only the products it names
+		}
 		os.Args = append([]string{"veeam-emulator"}, args...)
 		main()
 		return
@@ -42,7 +45,7 @@ func TestSIGTERMExitsZero(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), "VEEAM_EMULATOR_BE_MAIN=1", "VEEAM_EMULATOR_ARGS=-plain-http -aws 127.0.0.1:0 -vbr 127.0.0.1:0 -vro=127.0.0.1:0 -vao=127.0.0.1:0 -em=127.0.0.1:0")
+			cmd.Env = append(os.Environ(), "VEEAM_EMULATOR_BE_MAIN=1", "VEEAM_EMULATOR_ARGS=-plain-http -aws 127.0.0.1:0 -vbr 127.0.0.1:0 -vro=127.0.0.1:0 -vao=127.0.0.1:0 -em=127.0.0.1:0 -azure=127.0.0.1:0 -gcp=127.0.0.1:0")
 			out, err := cmd.StdoutPipe()
 			if err != nil {
 				t.Fatal(err)

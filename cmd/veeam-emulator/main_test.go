@@ -9,10 +9,13 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 )
 
 // syncBuffer is an io.Writer safe for the emulator's goroutines.
@@ -38,6 +41,7 @@ var lineRe = regexp.MustCompile(`^veeam-emulator: (\w+) listening on (https?://\
 // start runs the command and waits for want listening lines.
 func start(t *testing.T, want int, args ...string) (urls map[string]string, stderr *syncBuffer, stop func() int) {
 	t.Helper()
+	args = onlyNamed(args)
 	ctx, cancel := context.WithCancel(t.Context())
 	pr, pw := io.Pipe()
 	stderr = &syncBuffer{}
@@ -97,4 +101,21 @@ func TestRunVersion(t *testing.T) {
 	if code := run(context.Background(), []string{"-version"}, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "veeam-emulator dev (none)") {
 		t.Fatalf("-version: code %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
+}
+
+// onlyNamed disables every product args does not name (-p "" for each), so a test serves only
+// the products it lists and never binds another product's default port.
+func onlyNamed(args []string) []string {
+	named := map[string]bool{}
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		named[name] = strings.HasPrefix(a, "-")
+	}
+	out := slices.Clone(args)
+	for _, p := range emulator.AllProducts() {
+		if !named[string(p)] {
+			out = append(out, "-"+string(p), "")
+		}
+	}
+	return out
 }

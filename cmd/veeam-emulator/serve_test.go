@@ -13,7 +13,7 @@ import (
 // ends the first session; without it both live. VAO answers at /token with DOMAIN\USER.
 func TestRunVROSingleSession(t *testing.T) {
 	for _, single := range []bool{false, true} {
-		args := []string{"-plain-http", "-aws", "", "-vbr", "", "-vro", "127.0.0.1:0", "-vao", "127.0.0.1:0", "-em", ""}
+		args := []string{"-plain-http", "-aws", "", "-vbr", "", "-vro", "127.0.0.1:0", "-vao", "127.0.0.1:0", "-em", "", "-azure", "", "-gcp", ""}
 		if single {
 			args = append(args, "-vro-single-session")
 		}
@@ -41,7 +41,7 @@ func TestRunVROSingleSession(t *testing.T) {
 }
 
 func TestRunPlainHTTPAllProducts(t *testing.T) {
-	urls, _, stop := start(t, 5, "-plain-http", "-aws", "127.0.0.1:0", "-vbr", "127.0.0.1:0", "-vro", "127.0.0.1:0", "-vao", "127.0.0.1:0", "-em", "127.0.0.1:0")
+	urls, _, stop := start(t, 5, "-plain-http", "-aws", "127.0.0.1:0", "-vbr", "127.0.0.1:0", "-vro", "127.0.0.1:0", "-vao", "127.0.0.1:0", "-em", "127.0.0.1:0", "-azure", "", "-gcp", "")
 	seen := map[string]bool{}
 	for p, u := range urls {
 		if !strings.HasPrefix(u, "http://127.0.0.1:") || seen[u] {
@@ -78,7 +78,7 @@ func TestRunPortInUse(t *testing.T) {
 	}
 	defer ln.Close()
 	var errb syncBuffer
-	code := run(t.Context(), []string{"-plain-http", "-aws", "127.0.0.1:0", "-vbr", ln.Addr().String(), "-vro", "", "-vao", "", "-em", ""}, io.Discard, &errb)
+	code := run(t.Context(), onlyNamed([]string{"-plain-http", "-aws", "127.0.0.1:0", "-vbr", ln.Addr().String(), "-vro", "", "-vao", "", "-em", ""}), io.Discard, &errb)
 	if code != 1 || !strings.Contains(errb.String(), "vbr") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}

@@ -17,7 +17,7 @@ func TestRunTLSLogin(t *testing.T) {
 	dir := t.TempDir()
 	caFile := filepath.Join(dir, "ca.pem")
 	urls, stderr, stop := start(t, 1,
-		"-aws", "127.0.0.1:0", "-vbr", "", "-vro", "", "-vao", "", "-em", "",
+		"-aws", "127.0.0.1:0", "-vbr", "", "-vro", "", "-vao", "", "-em", "", "-azure", "", "-gcp", "",
 		"-ca-cert-out", caFile, "-user", "alice:pw1:Portal Operator", "-user", "administrator:Changed1",
 		"-access-token-lifetime", "90s", "-control", "-log-requests", "-tls-host", "emulator.test")
 	base := urls["aws"]
@@ -100,7 +100,7 @@ func mustDER(t *testing.T, p []byte) []byte {
 // the -ca-cert-out certificate.
 func TestRunTLSAllProducts(t *testing.T) {
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	urls, stderr, stop := start(t, 5, "-aws", "127.0.0.1:0", "-vbr", "127.0.0.1:0", "-vro", "127.0.0.1:0", "-vao", "127.0.0.1:0", "-em", "127.0.0.1:0",
+	urls, stderr, stop := start(t, 5, "-aws", "127.0.0.1:0", "-vbr", "127.0.0.1:0", "-vro", "127.0.0.1:0", "-vao", "127.0.0.1:0", "-em", "127.0.0.1:0", "-azure", "", "-gcp", "",
 		"-ca-cert-out", caFile)
 	pemBytes, err := os.ReadFile(caFile)
 	if err != nil {

@@ -14,7 +14,7 @@ log=$work/emulator.log
 
 # 127.0.0.1:0 picks free ports; the "listening on" lines say which.
 args=(-aws 127.0.0.1:0 -vbr 127.0.0.1:0 -vro 127.0.0.1:0 -vao 127.0.0.1:0 -em 127.0.0.1:0
-  -ca-cert-out "$work/ca.pem" -control)
+  -m365 127.0.0.1:0 -one 127.0.0.1:0 -spc 127.0.0.1:0 -azure 127.0.0.1:0 -gcp 127.0.0.1:0 -ca-cert-out "$work/ca.pem" -control)
 if [ -n "${VEEAM_EMULATOR_SEED:-}" ]; then
   args+=(-config "$VEEAM_EMULATOR_SEED")
 fi
@@ -42,7 +42,7 @@ url() {
 
 # The provider reads VEEAM_<PRODUCT>_<ATTRIBUTE>; the certificate file trusts
 # every listener. The credentials are the default accounts unless already set.
-for p in aws vbr vro vao em; do
+for p in aws vbr vro vao em m365 one spc azure gcp; do
   u=$(url "$p")
   P=$(echo "$p" | tr '[:lower:]' '[:upper:]')
   export "VEEAM_${P}_HOST=$u" "VEEAM_${P}_CA_CERT_FILE=$work/ca.pem"
@@ -52,6 +52,10 @@ export VEEAM_VBR_USERNAME=${VEEAM_VBR_USERNAME:-administrator} VEEAM_VBR_PASSWOR
 export VEEAM_VRO_CLIENT_ID=${VEEAM_VRO_CLIENT_ID:-terraform-client} VEEAM_VRO_CLIENT_SECRET=${VEEAM_VRO_CLIENT_SECRET:-Client-Secret1}
 export VEEAM_VAO_USERNAME=${VEEAM_VAO_USERNAME:-'VEEAM\administrator'} VEEAM_VAO_PASSWORD=${VEEAM_VAO_PASSWORD:-Password1}
 export VEEAM_EM_USERNAME=${VEEAM_EM_USERNAME:-administrator} VEEAM_EM_PASSWORD=${VEEAM_EM_PASSWORD:-Password1}
+for P in M365 ONE SPC AZURE GCP; do
+  u=VEEAM_${P}_USERNAME w=VEEAM_${P}_PASSWORD
+  export "$u=${!u:-administrator}" "$w=${!w:-Password1}"
+done
 
 smoke() {
   local c=(curl -sSf --cacert "$VEEAM_AWS_CA_CERT_FILE")

@@ -49,6 +49,30 @@ provider "veeam" {
     username = "VEEAM\\svc-terraform"
     password = var.veeam_vao_password
   }
+
+  # Veeam Backup for Microsoft 365 (VEEAM_M365_<ATTRIBUTE>): username and password, or a
+  # restore operator's or an application's client_id with an assertion from the Microsoft
+  # identity platform (assertion_grant = "operator", the default, or "jwt-bearer").
+  m365 {
+    host     = "https://vb365.example.com:4443"
+    username = "VEEAM\\svc-terraform"
+    password = var.veeam_m365_password
+  }
+
+  # Veeam ONE (VEEAM_ONE_<ATTRIBUTE>).
+  one {
+    host     = "https://one.example.com:1239"
+    username = "svc-terraform"
+    password = var.veeam_one_password
+  }
+
+  # Veeam Service Provider Console (VEEAM_SPC_<ATTRIBUTE>). Closing a veeam_spc_token revokes
+  # every token of the user: give the provider an account of its own.
+  spc {
+    host     = "https://vspc.example.com:1280"
+    username = "svc-terraform"
+    password = var.veeam_spc_password
+  }
 }
 
 variable "veeam_aws_password" {
@@ -76,6 +100,21 @@ variable "veeam_vro_client_secret" {
 }
 
 variable "veeam_vao_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "veeam_m365_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "veeam_one_password" {
+  type      = string
+  sensitive = true
+}
+
+variable "veeam_spc_password" {
   type      = string
   sensitive = true
 }

@@ -2,15 +2,9 @@ package client
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
-
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 )
 
 // AWS is Veeam Backup for AWS.
@@ -29,10 +23,7 @@ var AWSFlavor = registered(oauthFlavor(Flavor{
 	DefaultPort:   11005,
 	VersionHeader: "x-api-version",
 	Login:         awsLogin,
-	Logout: func(ctx context.Context, s *Session, t *Token) error {
-		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: awsTokenPath}, t)
-		return err
-	},
+	Logout:        deleteLogout(awsTokenPath),
 }, awsTokenPath), "Veeam Backup for AWS")
 
 func awsLogin(ctx context.Context, s *Session) (*Token, error) {
@@ -48,63 +39,11 @@ func awsLogin(ctx context.Context, s *Session) (*Token, error) {
 		return singleUseLogin(ctx, s, awsTokenPath, FieldRefreshToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}},
 			"the server refused the refresh token: a refresh token works once, since each refresh returns a new one, and expires 2 h (by default) after it was issued")
 	}
-	tok, err := awsPasswordLogin(ctx, s, c)
-	if err != nil && c.TOTPSecret != "" && c.MFACode == "" && errors.Is(err, ErrMFACodeRejected) {
-		// The code may have been computed at the very end of its 30-second step, or the
-		// server may refuse a code it has seen (replay protection): wait for the next step
-		// and try once more with a new code.
-		if err := waitNextTOTPStep(ctx, s.Now()); err != nil {
-			return nil, err
-		}
-		return awsPasswordLogin(ctx, s, c)
-	}
-	return tok, err
+	return awsMFALogin.login(ctx, s)
 }
 
-func awsPasswordLogin(ctx context.Context, s *Session, c Credentials) (*Token, error) {
-	tr, err := postForm(ctx, s, awsTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}})
-	if err != nil {
-		return nil, err
-	}
-	if tr.AccessToken != "" || tr.MFAToken == "" {
-		return tr.token(s.Now())
-	}
-	// Step two of an MFA login.
-	var code string
-	switch {
-	case c.MFACode != "":
-		code = c.MFACode
-	case c.TOTPSecret != "":
-		code, err = TOTPCode(c.TOTPSecret, s.Now())
-		if err != nil {
-			return nil, &ConfigError{Field: FieldTOTPSecret, Detail: err.Error()}
-		}
-	default:
-		return nil, &ConfigError{Field: FieldTOTPSecret, Reason: ReasonMissing, Detail: fmt.Sprintf("user %q has MFA enabled", c.Username)}
-	}
-	tr2, err := postForm(ctx, s, awsTokenPath, url.Values{"grant_type": {"mfa"}, "mfa_token": {tr.MFAToken}, "mfa_code": {code}})
-	if err != nil {
-		if hasStatus(err, http.StatusUnauthorized) {
-			return nil, fmt.Errorf("%w: %w", ErrMFACodeRejected, err)
-		}
-		return nil, err
-	}
-	t, err := tr2.token(s.Now())
-	if err == nil && t.Username == "" {
-		t.Username = c.Username
-	}
-	return t, err
-}
-
-// TOTPCode computes the RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret at t.
-func TOTPCode(secret string, t time.Time) (string, error) {
-	s := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(secret), " ", ""))
-	code, err := totp.GenerateCodeCustom(s, t, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if err != nil {
-		return "", fmt.Errorf("is not a valid base32 TOTP secret: %v", err)
-	}
-	return code, nil
-}
+// awsMFALogin is the password login with the family's MFA step (mfa_login.go).
+var awsMFALogin = mfaLogin{path: awsTokenPath, password: "password", mfa: "mfa"}
 
 // AWSClient is the typed Backup for AWS API over one Session.
 type AWSClient struct{ *Session }
@@ -116,22 +55,6 @@ func NewAWS(cfg Config) (*AWSClient, error) {
 		return nil, err
 	}
 	return &AWSClient{s}, nil
-}
-
-// ErrMFACodeRejected wraps the server's answer when the mfa grant refused the code.
-var ErrMFACodeRejected = errors.New("the MFA code was rejected")
-
-// waitNextTOTPStep sleeps until the next 30-second TOTP step begins on the session's clock.
-func waitNextTOTPStep(ctx context.Context, now time.Time) error {
-	wait := now.Truncate(30*time.Second).Add(30*time.Second).Sub(now) + 100*time.Millisecond
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // AWSAuthorizationCodeLifetime is the documented default lifetime of an authorization code.

@@ -5,7 +5,6 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -127,100 +126,39 @@ func (c *AWSClient) DeleteUser(ctx context.Context, name string) error {
 	return err
 }
 
-// MFAEnrollment is what enableMfa returns: everything secret about a user's MFA.
-type MFAEnrollment struct {
-	UserName     string   `json:"userName"`
-	QRString     string   `json:"qrString"`
-	SecretKey    string   `json:"secretKey"`
-	ScratchCodes []string `json:"scratchCodes"`
-	Token        string   `json:"token"`
+// mfa is the MFA of user.
+func (c *AWSClient) mfa(user string) userMFA {
+	return userMFA{s: c.Session, user: "/api/v1/users/" + url.PathEscape(user), mfaOn: func(ctx context.Context) bool { return c.mfaEnabled(ctx, user) }}
 }
 
-// EnableMFA starts an MFA enrollment. It is retry-safe: a repeated enableMfa replaces the
-// pending enrollment, and only the secret of the answer that arrived is ever accepted.
+// EnableMFA starts an MFA enrollment (retry-safe; see userMFA.enable).
 func (c *AWSClient) EnableMFA(ctx context.Context, user string, recreate bool) (*MFAEnrollment, error) {
-	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/enableMfa", JSON: map[string]bool{"recreate": recreate}, RetrySafe: true})
-	if err != nil {
-		return nil, err
-	}
-	var e MFAEnrollment
-	if err := resp.Decode(&e); err != nil {
-		return nil, err
-	}
-	if e.SecretKey == "" || e.Token == "" {
-		return nil, fmt.Errorf("%s: enableMfa answered without secretKey or token", AWS.Title())
-	}
-	return &e, nil
+	return c.mfa(user).enable(ctx, recreate)
 }
 
 // AcceptMFA confirms an enrollment with a code computed from its secret.
 func (c *AWSClient) AcceptMFA(ctx context.Context, user, code, token string) error {
-	// Retry-safe: a resent acceptMfa either confirms the still-pending enrollment or, when the
-	// first one got through, fails as "nothing pending", which EnrollMFA resolves.
-	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/acceptMfa", JSON: map[string]string{"code": code, "token": token}, RetrySafe: true})
-	return err
+	return c.mfa(user).accept(ctx, code, token)
 }
 
 // DisableMFA turns MFA off for a user.
 func (c *AWSClient) DisableMFA(ctx context.Context, user string) error {
-	// Retry-safe: disabling twice ends in the same state. Should an appliance refuse the resent
-	// call because MFA is already off, reading the user settles it.
-	_, err := c.Do(ctx, Request{Method: http.MethodPost, Path: "/api/v1/users/" + url.PathEscape(user) + "/disableMfa", RetrySafe: true})
-	if hasStatus(err, http.StatusBadRequest) {
-		if u, gerr := c.GetUser(ctx, user); gerr == nil && !u.MFAEnabled {
-			return nil
-		}
-	}
-	return err
+	return c.mfa(user).disable(ctx)
 }
 
-// ErrMFAAlreadyEnabled is EnrollMFA's answer when enableMfa without recreate was refused
-// because the user already has MFA: the appliance never returns that secret again.
-var ErrMFAAlreadyEnabled = errors.New("MFA is already enabled for the user")
-
-// EnrollMFA enables (or, with recreate, re-creates) MFA for user with no human in the loop:
-// enableMfa, then the current TOTP code of the returned secret to acceptMfa. Two requests; the
-// user is read only when an answer needs explaining:
-//   - enableMfa without recreate refused with 400 while MFA is on: ErrMFAAlreadyEnabled.
-//   - acceptMfa failed but MFA is now on, for a first enrollment: only this enrollment was
-//     pending, so its accept got through (a resend after a lost answer finds nothing pending).
-//   - acceptMfa refused twice with 400, a step apart, during a rotation while MFA is on: a
-//     code of the new secret cannot be refused twice a step apart while the enrollment is
-//     pending, and its token is known only to this call, so the enrollment is no longer
-//     pending because this call's accept got through; the new secret is the live one.
-//
-// A code computed at the edge of its 30-second step is retried once with the next step's code.
+// EnrollMFA enables (or, with recreate, re-creates) MFA for user with a computed code; the
+// outcomes of lost and refused answers are userMFA.enroll's.
 func (c *AWSClient) EnrollMFA(ctx context.Context, user string, recreate bool) (*MFAEnrollment, error) {
-	e, err := c.EnableMFA(ctx, user, recreate)
+	return c.mfa(user).enroll(ctx, recreate)
+}
+
+// UserMFAEnabled reads whether user has MFA on; IsNotFound(err) when there is no such user.
+func (c *AWSClient) UserMFAEnabled(ctx context.Context, user string) (bool, error) {
+	u, err := c.GetUser(ctx, user)
 	if err != nil {
-		if !recreate && hasStatus(err, http.StatusBadRequest) && c.mfaEnabled(ctx, user) {
-			return nil, fmt.Errorf("%w: %w", ErrMFAAlreadyEnabled, err)
-		}
-		return nil, err
+		return false, err
 	}
-	for attempt := 0; ; attempt++ {
-		code, cerr := TOTPCode(e.SecretKey, c.Now())
-		if cerr != nil {
-			return nil, fmt.Errorf("enableMfa returned an unusable secret: %w", cerr)
-		}
-		err = c.AcceptMFA(ctx, user, code, e.Token)
-		if err == nil {
-			return e, nil
-		}
-		if !recreate && c.mfaEnabled(ctx, user) {
-			return e, nil
-		}
-		refused := hasStatus(err, http.StatusBadRequest, http.StatusUnauthorized)
-		if recreate && attempt > 0 && hasStatus(err, http.StatusBadRequest) && c.mfaEnabled(ctx, user) {
-			return e, nil
-		}
-		if attempt > 0 || !refused {
-			return nil, err
-		}
-		if err := waitNextTOTPStep(ctx, c.Now()); err != nil {
-			return nil, err
-		}
-	}
+	return u.MFAEnabled, nil
 }
 
 // mfaEnabled reads whether user has MFA on now; false when the read fails.

@@ -60,6 +60,8 @@ type Credentials struct {
 	SAMLResponse        string `field:"saml_response"`      // AWS: SAMLResponse from the identity provider
 	ClientID            string `field:"client_id"`          // VRO: client_credentials
 	ClientSecret        string `field:"client_secret"`
+	Assertion           string `field:"assertion"`       // M365: the operator or jwt-bearer grant's assertion (with ClientID)
+	AssertionGrant      string `field:"assertion_grant"` // M365: "operator" (default) or "jwt-bearer"
 	UseShortTermRefresh bool   // VBR
 	Tenant              bool   // EM: log on as a tenant (LoginSpec body)
 }

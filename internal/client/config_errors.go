@@ -21,6 +21,8 @@ const (
 	FieldSAMLResponse      Field = "saml_response"
 	FieldClientID          Field = "client_id"
 	FieldClientSecret      Field = "client_secret"
+	FieldAssertion         Field = "assertion"
+	FieldAssertionGrant    Field = "assertion_grant"
 	// FieldAllowPlaintextHTTP is the opt-in that lets FieldHost be http://.
 	FieldAllowPlaintextHTTP Field = "allow_plaintext_http"
 )

@@ -100,8 +100,23 @@ func jwtExpiry(tok string) (time.Time, bool) {
 // refreshGrant returns the Refresh func of a product whose token endpoint at path takes
 // grant_type=refresh_token&refresh_token=<token> (every OAuth-style product spells it so).
 func refreshGrant(path string) func(context.Context, *Session, *Token) (*Token, error) {
+	return refreshGrantNamed(path, "refresh_token")
+}
+
+// deleteLogout is the Logout of a product that logs out with DELETE on its token path (Backup
+// for AWS, Microsoft Azure, Google Cloud).
+func deleteLogout(path string) func(context.Context, *Session, *Token) error {
+	return func(ctx context.Context, s *Session, t *Token) error {
+		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: path}, t)
+		return err
+	}
+}
+
+// refreshGrantNamed is refreshGrant with the grant's own spelling (Backup for Microsoft Azure:
+// Refresh_token).
+func refreshGrantNamed(path, grant string) func(context.Context, *Session, *Token) (*Token, error) {
 	return func(ctx context.Context, s *Session, t *Token) (*Token, error) {
-		tr, err := postForm(ctx, s, path, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {t.RefreshToken}})
+		tr, err := postForm(ctx, s, path, url.Values{"grant_type": {grant}, "refresh_token": {t.RefreshToken}})
 		if err != nil {
 			return nil, err
 		}
@@ -207,10 +222,12 @@ func requirePassword(c Credentials) error {
 }
 
 // decodeJSONError reads the JSON error bodies of the OAuth-style products: AWS's RFC 7807
-// shape {type, title, errorCode, details} and VBR's {errorCode, message}. A Backup for AWS
-// problem about the x-api-version header (its type URI ends in unsupportedApiVersion,
-// invalidApiVersion or apiVersionUnspecified) gives that name as the code: it says more than
-// the errorCode, and version negotiation (versions.go) reads it.
+// shape {type, title, errorCode, details}, VBR's and Microsoft 365's {errorCode, message}, Veeam
+// ONE's problem details {title, detail}, OAuth 2.0's {error, error_description} and Service
+// Provider Console's {errors: [{message, type}]}. A Backup for AWS problem about the
+// x-api-version header (its type URI ends in unsupportedApiVersion, invalidApiVersion or
+// apiVersionUnspecified) gives that name as the code: it says more than the errorCode, and
+// version negotiation (versions.go) reads it.
 func decodeJSONError(_ int, _ string, body []byte) (string, string) {
 	var e struct {
 		Type             string `json:"type"`
@@ -220,6 +237,11 @@ func decodeJSONError(_ int, _ string, body []byte) (string, string) {
 		Details          string `json:"details"`
 		Error            string `json:"error"`
 		ErrorDescription string `json:"error_description"`
+		Detail           string `json:"detail"` // RFC 7807 (Veeam ONE)
+		Errors           []struct {
+			Message string `json:"message"`
+			Type    string `json:"type"`
+		} `json:"errors"` // Service Provider Console's ErrorResponse
 	}
 	if json.Unmarshal(body, &e) != nil {
 		return "", strings.TrimSpace(truncate(string(body), 200))
@@ -232,6 +254,12 @@ func decodeJSONError(_ int, _ string, body []byte) (string, string) {
 		code = e.Error
 	}
 	msg := e.Message
+	if len(e.Errors) > 0 {
+		code, msg = e.Errors[0].Type, e.Errors[0].Message
+	}
+	if e.Detail != "" && e.Details == "" {
+		e.Details = e.Detail
+	}
 	for _, m := range []string{e.Details, e.Title, e.ErrorDescription} {
 		if msg == "" {
 			msg = m

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -225,9 +226,18 @@ func (s *Session) obtain(ctx context.Context, cur *Token) (*Token, error) {
 	return nt, nil
 }
 
-// versionRejected reports whether err is the server refusing the API version the session sent.
+// versionRejected reports whether err is the server refusing the API version the session sent:
+// IsVersionRefusal, or, for a version header of the product's own (Service Provider Console's
+// X-Client-Version; x-api-version is IsVersionRefusal's to judge, being shared by several
+// products), a 400 that names it.
 func versionRejected(s *Session, err error) bool {
-	return err != nil && s.flavor.VersionHeader != "" && IsVersionRefusal(err)
+	h := strings.ToLower(s.flavor.VersionHeader)
+	if err == nil || h == "" {
+		return false
+	}
+	var e *APIError
+	return IsVersionRefusal(err) ||
+		(h != "x-api-version" && errors.As(err, &e) && e.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(e.Message), h))
 }
 
 // markSingleUseSpent is called by a Login that used a single-use credential (authorization

@@ -15,11 +15,16 @@ type Product = core.Product
 
 // The emulated products.
 const (
-	AWS = core.AWS // Veeam Backup for AWS
-	VBR = core.VBR // Veeam Backup & Replication
-	VRO = core.VRO // Veeam Recovery Orchestrator
-	VAO = core.VAO // Veeam Availability Orchestrator
-	EM  = core.EM  // Veeam Backup Enterprise Manager
+	AWS   = core.AWS   // Veeam Backup for AWS
+	VBR   = core.VBR   // Veeam Backup & Replication
+	VRO   = core.VRO   // Veeam Recovery Orchestrator
+	VAO   = core.VAO   // Veeam Availability Orchestrator
+	EM    = core.EM    // Veeam Backup Enterprise Manager
+	M365  = core.M365  // Veeam Backup for Microsoft 365
+	ONE   = core.ONE   // Veeam ONE
+	SPC   = core.SPC   // Veeam Service Provider Console
+	AZURE = core.AZURE // Veeam Backup for Microsoft Azure
+	GCP   = core.GCP   // Veeam Backup for Google Cloud
 )
 
 // AllProducts returns every product, in a fixed order.
@@ -78,6 +83,15 @@ const (
 //	vro: client account terraform-client/Client-Secret1 (client_credentials)
 //	em: tenant01/Password1 (a tenant: LoginSpec logon only)
 //	vao: VEEAM\administrator/Password1
+//	m365, one, spc: administrator/Password1
+//	m365: restore operator operator01.tenant01 (assertion Operator-Assertion1)
+//	      and application terraform-app (assertion App-Assertion1), which log
+//	      in with the operator and jwt-bearer grants (see m365.go)
+//	azure: administrator/Password1 (PortalAdmin, isDefault),
+//	     operator/Password1 (PortalOperator)
+//	gcp: administrator/Password1 (Administrator); jsmith/Password1 (MFA
+//	     enabled: Backup for Google Cloud's per-user MFA endpoints are not
+//	     published, so an MFA account comes from the seed)
 func DefaultSeed() *Seed {
 	return &Seed{Users: map[Product][]SeedUser{
 		AWS: {
@@ -94,11 +108,26 @@ func DefaultSeed() *Seed {
 			{Name: "administrator", Password: "Password1", Role: "Administrator", IsDefault: true},
 			{Name: "terraform-client", Password: "Client-Secret1", Role: "Administrator", Client: true, Description: "Client account of administrator"},
 		},
+		AZURE: {
+			{Name: "administrator", Password: "Password1", Role: "PortalAdmin", IsDefault: true, Description: "Default administrator"},
+			{Name: "operator", Password: "Password1", Role: "PortalOperator", Description: "Portal operator"},
+		},
+		GCP: {
+			{Name: "administrator", Password: "Password1", Role: "Administrator", IsDefault: true},
+			{Name: "jsmith", Password: "Password1", Role: "Administrator", MFASecret: "JBSWY3DPEHPK3PXP"},
+		},
 		VAO: {{Name: `VEEAM\administrator`, Password: "Password1", Role: "Administrator", IsDefault: true}},
 		EM: {
 			{Name: "administrator", Password: "Password1", Role: "Portal Administrator", IsDefault: true},
 			{Name: "tenant01", Password: "Password1", Role: "Tenant", Tenant: true, Description: "Cloud Connect tenant"},
 		},
+		M365: {
+			{Name: "administrator", Password: "Password1", Role: "Administrator", IsDefault: true},
+			{Name: M365SeedOperator, Password: "Operator-Assertion1", Role: M365RoleRestoreOperator, Description: "Restore operator (grant_type=operator: client_id userId.tenantId, assertion)"},
+			{Name: M365SeedApplication, Password: "App-Assertion1", Role: M365RoleApplication, Description: "Application (grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer: client_id, assertion)"},
+		},
+		ONE: {{Name: "administrator", Password: "Password1", Role: "Admin", IsDefault: true}},
+		SPC: {{Name: "administrator", Password: "Password1", Role: "Portal Administrator", IsDefault: true}},
 	}}
 }
 

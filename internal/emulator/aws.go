@@ -17,7 +17,8 @@ import (
 // awsWire is Backup for AWS as the emulator serves it.
 var awsWire = productWire{name: "Backup for AWS (aws)", routes: (*Emulator).awsRoutes, errorBody: awsErrorBody,
 	bearer: true, lifetimes: lifetimes(time.Hour, 2*time.Hour),
-	accountFlags: []string{"mfaSecret", "identityProvider"}, versionRefusal: awsVersionRefusal}
+	accountFlags: []string{"mfaSecret", "identityProvider"}, versionRefusal: awsVersionRefusal,
+	port: 11005, portDoc: "Veeam Backup for AWS (its documented port is 11005)"}
 
 // awsRevisionSyntax is the shape of an x-api-version value: 1.8-rev0.
 var awsRevisionSyntax = regexp.MustCompile(`^[0-9]+\.[0-9]+-rev[0-9]+$`)
@@ -41,9 +42,9 @@ func awsVersionRefusal(got string, supported []string) *apiError {
 	return e
 }
 
-// awsTimeLayout is the layout of ".issued" and ".expires" in the Backup for
+// secondsTimeLayout is the layout of ".issued" and ".expires" in the Backup for
 // AWS document: no fractional seconds, no UTC offset (the emulator writes UTC).
-const awsTimeLayout = "2006-01-02T15:04:05"
+const secondsTimeLayout = "2006-01-02T15:04:05"
 
 // samlRequestLifetime is how long a SAMLRequest from signOnUrl stays usable,
 // and samlResponseLifetime how long the IdP's SAMLResponse does.
@@ -113,9 +114,9 @@ func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 	rt.handle("GET", "/api/v1/users/{userId}", e.awsGetUser)
 	rt.handle("PUT", "/api/v1/users/{userId}", e.awsUpdateUser)
 	rt.handle("DELETE", "/api/v1/users/{userId}", e.awsDeleteUser)
-	rt.handle("POST", "/api/v1/users/{userId}/enableMfa", e.awsEnableMFA)
-	rt.handle("POST", "/api/v1/users/{userId}/acceptMfa", e.awsAcceptMFA)
-	rt.handle("POST", "/api/v1/users/{userId}/disableMfa", e.awsDisableMFA)
+	mfa := awsUserMFA
+	mfa.target = e.awsMFATarget
+	mfa.routes(e, rt, "/api/v1/users/{userId}")
 	rt.finish()
 
 	// The identity provider's sign-on page: a separate service in real
@@ -180,7 +181,7 @@ var awsTokens = tokenEndpoint{
 	product: AWS,
 	grants: []grant{
 		passwordGrant(passwordRules{then: awsPasswordChecked}),
-		{name: "mfa", run: awsMFAGrant},
+		awsMFAStep.grant(),
 		refreshGrant(),
 		authorizationCodeGrant(),
 	},
@@ -199,27 +200,16 @@ func awsPasswordChecked(c *tokenCall, st UserState) {
 		c.fail(badCredentials, errAccessDenied("identity provider users sign in through single sign-on"))
 		return
 	}
-	if st.MFAEnabled {
-		mt := c.e.st.IssueMFAToken(AWS, st.Name, c.now.Add(c.life.MFAToken))
-		writeJSON(c.w, http.StatusOK, AWSMFARequired{Username: st.Name, MFAEnabled: true, MFAToken: mt})
-		return
-	}
-	c.login(st.Name, c.session())
+	awsMFAStep.passwordChecked(c, st)
 }
 
-// awsMFAGrant is grant_type=mfa: the mfa_token of the password step and a
-// TOTP or scratch code.
-func awsMFAGrant(c *tokenCall) {
-	mt, code := plusFix(c.form.Get("mfa_token")), strings.TrimSpace(c.form.Get("mfa_code"))
-	if mt == "" || code == "" {
-		c.fail(badRequest, errBadRequest("mfa_token and mfa_code are required for grant_type=mfa"))
-		return
-	}
-	c.loginAs(c.e.st.MFALogin(AWS, mt, code, c.now))
-}
+// awsMFAStep: step one answers 200 with the user's name and the mfa_token.
+var awsMFAStep = mfaStep{status: http.StatusOK, body: func(st UserState, mt string) any {
+	return AWSMFARequired{Username: st.Name, MFAEnabled: true, MFAToken: mt}
+}}
 
 func awsTokenBody(tp core.Tokens) AWSToken {
-	return AWSToken{BearerTokens: bearerTokens(tp, awsTimeLayout), Username: tp.UserName, RoleName: tp.Role}
+	return AWSToken{BearerTokens: bearerTokens(tp, secondsTimeLayout), Username: tp.UserName, RoleName: tp.Role}
 }
 
 func (e *Emulator) awsAuthorizationCode(w http.ResponseWriter, r *http.Request) {

@@ -4,7 +4,6 @@ package emulator
 // and MFA verbs and render the answers.
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -209,25 +208,11 @@ func (e *Emulator) awsUpdateUser(w http.ResponseWriter, r *http.Request) {
 	err := e.st.UpdateUser(AWS, name, core.UserChange{
 		Description: body.Description, Password: body.Password, OldPassword: body.OldPassword, Self: pr.Is(name),
 	})
-	if e.writeUserErr(w, r, name, err) {
+	if userError(w, r, AWS, name, err) {
 		return
 	}
 	st, _ := e.st.User(AWS, name)
 	writeJSON(w, http.StatusOK, awsUserBody(st))
-}
-
-// writeUserErr answers err (from withUser/deleteUser); it reports whether
-// there was one.
-func (e *Emulator) writeUserErr(w http.ResponseWriter, r *http.Request, name string, err error) bool {
-	if err == nil {
-		return false
-	}
-	if errors.Is(err, core.ErrUserNotFound) {
-		writeError(w, r, AWS, errNotFound(fmt.Sprintf("user %q not found", name)))
-	} else {
-		writeError(w, r, AWS, fromCore(err))
-	}
-	return true
 }
 
 func (e *Emulator) awsDeleteUser(w http.ResponseWriter, r *http.Request) {
@@ -237,7 +222,7 @@ func (e *Emulator) awsDeleteUser(w http.ResponseWriter, r *http.Request) {
 	}
 	name := r.PathValue("userId")
 	err := e.st.DeleteUser(AWS, name, pr.UserName)
-	if e.writeUserErr(w, r, name, err) {
+	if userError(w, r, AWS, name, err) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -245,85 +230,25 @@ func (e *Emulator) awsDeleteUser(w http.ResponseWriter, r *http.Request) {
 
 // ---- MFA ----
 
-// awsMFARequest authenticates a request about the MFA of user {userId} and
-// reads its JSON body into body (emptyOK: an empty body is fine); it
-// returns the user's name, or false when it has answered.
-func (e *Emulator) awsMFARequest(w http.ResponseWriter, r *http.Request, body any, emptyOK bool) (string, bool) {
-	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
-	if !ok {
-		return "", false
-	}
-	if aerr := readJSON(r, body, emptyOK); aerr != nil {
-		writeError(w, r, AWS, aerr)
-		return "", false
-	}
-	return name, true
-}
-
-func (e *Emulator) awsEnableMFA(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Recreate json.RawMessage `json:"recreate"`
-	}
-	name, ok := e.awsMFARequest(w, r, &body, true)
-	if !ok {
-		return
-	}
-	recreate, ok := flexBool(body.Recreate)
-	if !ok {
-		writeError(w, r, AWS, errBadRequest(`recreate must be true or false`))
-		return
-	}
-	host := hostName(r)
-	en, err := e.st.EnableMFA(AWS, name, host, recreate)
-	if e.writeUserErr(w, r, name, err) {
-		return
-	}
-	writeJSON(w, http.StatusOK, AWSEnableMFA{
-		UserName: en.UserName,
-		QRString: fmt.Sprintf("otpauth://totp/%s&40%s?secret=%s&issuer=%s",
-			url.PathEscape(en.UserName), url.PathEscape(host), en.Secret, url.QueryEscape(host)),
-		SecretKey:    en.Secret,
-		ScratchCodes: en.ScratchCodes,
-		Token:        en.Token,
-	})
-}
-
-func (e *Emulator) awsAcceptMFA(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		Code  json.RawMessage `json:"code"`
-		Token string          `json:"token"`
-	}
-	name, ok := e.awsMFARequest(w, r, &body, false)
-	if !ok {
-		return
-	}
-	code, ok := flexString(body.Code)
-	if !ok || code == "" || body.Token == "" {
-		writeError(w, r, AWS, errBadRequest("code and token are required"))
-		return
-	}
-	err := e.st.AcceptMFA(AWS, name, body.Token, code, e.clock.Now())
-	if e.writeUserErr(w, r, name, err) {
-		return
-	}
-	w.WriteHeader(http.StatusCreated)
-}
-
-func (e *Emulator) awsDisableMFA(w http.ResponseWriter, r *http.Request) {
-	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
-	if !ok {
-		return
-	}
-	drain(r)
-	err := e.st.DisableMFA(AWS, name)
-	if e.writeUserErr(w, r, name, err) {
-		return
-	}
+// awsUserMFA is enableMfa, acceptMfa (201) and disableMfa of Backup for AWS.
+var awsUserMFA = userMFA{
+	product: AWS,
+	enabled: func(_ *http.Request, en core.Enrollment, qr string) any {
+		return AWSEnableMFA{UserName: en.UserName, QRString: qr, SecretKey: en.Secret, ScratchCodes: en.ScratchCodes, Token: en.Token}
+	},
+	accepted: http.StatusCreated,
 	// 1.0-rev0 answers 200 (its specification), the 1.7 document 204; the
 	// switch is placed at 1.1-rev0 (DECISIONS.md).
-	if !revisionAtLeast(r, awsRenamedRevision) {
-		w.WriteHeader(http.StatusOK)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	disabled: func(r *http.Request) int {
+		if !revisionAtLeast(r, awsRenamedRevision) {
+			return http.StatusOK
+		}
+		return http.StatusNoContent
+	},
+}
+
+// awsMFATarget authenticates a request about the MFA of user {userId}.
+func (e *Emulator) awsMFATarget(w http.ResponseWriter, r *http.Request) (string, bool) {
+	_, name, ok := e.awsTarget(w, r, "manage the MFA of other users")
+	return name, ok
 }

@@ -35,6 +35,11 @@ var productRevisions = map[Product][]string{
 	VRO: {"v7.2", "v7.21", "v13", "v13.1"},
 	VAO: {"v3"},
 	EM:  {"v1_5", "v1_6", "v1_7"},
+	// Backup for Microsoft Azure: the /api/<version>/ path segment; only
+	// the 8.1 specification is public. Backup for Google Cloud:
+	// x-api-version; only 1.4-rev0 is named in its documents.
+	AZURE: {"v8.1"},
+	GCP:   {"1.4-rev0"},
 }
 
 // productBuilds are each product's published builds, oldest first; the
@@ -64,8 +69,10 @@ var productBuilds = map[Product][]productBuild{
 		{name: "13", first: "v7.2", last: "v13"},
 		{name: "13.1", first: "v7.21", last: "v13.1"},
 	},
-	VAO: {{name: "3.0", first: "v3", last: "v3"}},
-	EM:  {{name: "13.0.1", first: "v1_5", last: "v1_7"}},
+	VAO:   {{name: "3.0", first: "v3", last: "v3"}},
+	EM:    {{name: "13.0.1", first: "v1_5", last: "v1_7"}},
+	AZURE: {{name: "8.1", first: "v8.1", last: "v8.1"}},
+	GCP:   {{name: "1.4-rev0", first: "1.4-rev0", last: "1.4-rev0"}}, // no release is tied to it in the documents
 }
 
 // KnownBuilds returns the builds of p the emulator can play, oldest first;

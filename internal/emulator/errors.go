@@ -228,3 +228,27 @@ func writeJSONType(w http.ResponseWriter, contentType string, status int, v any)
 	w.WriteHeader(status)
 	_, _ = w.Write(out)
 }
+
+// ProblemDetails is the ASP.NET problem-details body of Backup for
+// Microsoft Azure (ProblemDetails400 … 415 of its 8.1 specification) and
+// Backup for Google Cloud.
+type ProblemDetails struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail"`
+	Instance string `json:"instance"`
+	TraceID  string `json:"traceId"`
+}
+
+// problemDetailsBody writes err as application/problem+json.
+func problemDetailsBody(w http.ResponseWriter, r *http.Request, err *apiError) {
+	typ := problemTypes[err.Status]
+	if typ == "" {
+		typ = "about:blank"
+	}
+	writeJSONType(w, "application/problem+json; charset=utf-8", err.Status, ProblemDetails{
+		Type: typ, Title: http.StatusText(err.Status), Status: err.Status, Detail: err.Detail,
+		Instance: r.URL.Path, TraceID: "00-" + core.RandomHex(16) + "-" + core.RandomHex(8) + "-00",
+	})
+}

@@ -30,17 +30,27 @@ type productWire struct {
 	// accountFlags are the SeedUser flags the product's accounts may carry
 	// (JSON names: mfaSecret, identityProvider, serviceAccount, client, tenant).
 	accountFlags []string
+	// port is the default port of the product's listener in veeam-emulator,
+	// and portDoc names the product and says where the port comes from
+	// ("Veeam Backup & Replication (documented port 9419)").
+	port    int
+	portDoc string
 	// versionRefusal is the answer to a request whose revision (x-api-version)
 	// is missing ("") or not one the build accepts (supported).
 	versionRefusal func(got string, supported []string) *apiError
 }
+
+// ListenerDefault is product p's default listener port in veeam-emulator
+// and a sentence naming the product and the port's source, from its wire.
+func ListenerDefault(p Product) (port int, doc string) { return wires[p].port, wires[p].portDoc }
 
 // wires are the products' wire files. It is filled by init, not by its
 // declaration: the wires' handlers refer back to it (writeError).
 var wires map[Product]productWire
 
 func init() {
-	wires = map[Product]productWire{AWS: awsWire, VBR: vbrWire, VRO: vroWire, VAO: vaoWire, EM: emWire}
+	wires = map[Product]productWire{AWS: awsWire, VBR: vbrWire, VRO: vroWire, VAO: vaoWire, EM: emWire,
+		M365: m365Wire, ONE: oneWire, SPC: spcWire, AZURE: azureWire, GCP: gcpWire}
 }
 
 // routes builds the product's mux: the control API when enabled and the

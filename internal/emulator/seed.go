@@ -106,7 +106,7 @@ func ParseSeed(data []byte) (*Seed, error) {
 			if Product(strings.ToLower(k)).Valid() {
 				hint = fmt.Sprintf(" (product names are lower case: %q)", strings.ToLower(k))
 			}
-			add("users.%s: unknown product %q%s: use aws, vbr, vro, vao or em", k, k, hint)
+			add("users.%s: unknown product %q%s: use %s", k, k, hint, productNames())
 			continue
 		}
 		var raws []json.RawMessage
@@ -145,7 +145,7 @@ func ValidateSeed(s *Seed) error {
 	var problems []string
 	for p := range s.Users {
 		if !p.Valid() {
-			problems = append(problems, fmt.Sprintf("users.%s: unknown product %q: use aws, vbr, vro, vao or em", p, p))
+			problems = append(problems, fmt.Sprintf("users.%s: unknown product %q: use %s", p, p, productNames()))
 		}
 	}
 	slices.Sort(problems)
@@ -286,4 +286,13 @@ func lineCol(data []byte, off int64) (int, int) {
 	line := bytes.Count(before, []byte{'\n'}) + 1
 	col := int(off) - bytes.LastIndexByte(before, '\n')
 	return line, col
+}
+
+// productNames is "aws, vbr, … or gcp": every product's name.
+func productNames() string {
+	var names []string
+	for _, p := range AllProducts() {
+		names = append(names, string(p))
+	}
+	return grantList(names)
 }

@@ -111,9 +111,9 @@ type specProduct struct {
 	cases     []specCase
 }
 
-// specTables are the five products' tables.
+// specTables are the products' tables.
 func specTables() []specProduct {
-	return []specProduct{awsSpec(), vbrSpec(), vroSpec(), vaoSpec(), emSpec()}
+	return []specProduct{awsSpec(), vbrSpec(), vroSpec(), vaoSpec(), emSpec(), azureSpec()}
 }
 
 // runSpecCell calls one endpoint at one column and checks the answer

@@ -16,7 +16,8 @@ import (
 // with client_credentials.
 var vaoWire = productWire{name: "Availability Orchestrator (vao)", routes: (*Emulator).vaoRoutes,
 	errorBody: orchestratorErrorBody, bearer: true, lifetimes: orchestratorLifetimes,
-	accountFlags: []string{"client"}}
+	accountFlags: []string{"client"},
+	port:         9899, portDoc: "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)"}
 
 func (e *Emulator) vaoRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, VAO, nil)

@@ -36,8 +36,7 @@ func (d *authorizationCodeDataSource) Metadata(_ context.Context, req datasource
 
 func (d *authorizationCodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: d.product.authorizationCode.summary(d.product) + ": another " +
-			"client exchanges it for tokens with the `authorization_code` grant, without ever seeing the password. " +
+		MarkdownDescription: d.product.authorizationCode.summary(d.product) + ". " + d.product.authorizationCode.useSentence(string(d.product.id)) + " " +
 			"The code is stored in state (sensitive) and expires quickly; prefer the ephemeral resource of the same name on Terraform 1.10+, " +
 			"which keeps it out of state." + d.product.authorizationCode.availability(),
 		Attributes: map[string]schema.Attribute{

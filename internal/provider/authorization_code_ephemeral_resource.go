@@ -27,9 +27,23 @@ type authorizationCodeEphemeral struct {
 type authorizationCodeSpec struct {
 	endpoint string        // for the documentation, e.g. "POST /api/v1/token/authorization_code"
 	lifetime time.Duration // the documented lifetime of a code
+	// use replaces the default sentence on what the code is for (another client's
+	// authorization_code grant), for a product whose code serves something else.
+	use string
+	// lifetimeAssumed: Veeam documents no lifetime; lifetime is the emulator's choice.
+	lifetimeAssumed bool
 	// instead is what to use on a server whose API has no authorization codes (the client's
 	// *client.UnavailableError), e.g. Backup & Replication 13; also the documentation's warning.
 	instead string
+}
+
+// useSentence says what a code of product id is for.
+func (s *authorizationCodeSpec) useSentence(id string) string {
+	if s.use != "" {
+		return s.use
+	}
+	return fmt.Sprintf("Another client exchanges it for tokens with the `authorization_code` grant without seeing the password; "+
+		"for example a second, aliased `veeam` provider (`%s { authorization_code = ... }`).", id)
 }
 
 // availability is the documentation's warning about servers without authorization codes.
@@ -56,6 +70,9 @@ func (s *authorizationCodeSpec) summary(p *product) string {
 
 // expiresDescription describes the expires_at attribute.
 func (s *authorizationCodeSpec) expiresDescription() string {
+	if s.lifetimeAssumed {
+		return fmt.Sprintf("When the code stops working (RFC 3339), assuming a lifetime of %g seconds: Veeam documents none.", s.lifetime.Seconds())
+	}
 	return fmt.Sprintf("When the code stops working (RFC 3339), from the documented lifetime of %g seconds: an appliance configured otherwise may differ.", s.lifetime.Seconds())
 }
 
@@ -104,11 +121,10 @@ func (e *authorizationCodeEphemeral) Metadata(_ context.Context, req ephemeral.M
 
 func (e *authorizationCodeEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: e.product.authorizationCode.summary(e.product) + fmt.Sprintf(", "+
-			"that never reaches plan or state. Another client exchanges it for tokens with the `authorization_code` grant "+
-			"without seeing the password; for example a second, aliased `veeam` provider (`%s { authorization_code = ... }`). "+
+		MarkdownDescription: e.product.authorizationCode.summary(e.product) + ", that never reaches plan or state. " +
+			e.product.authorizationCode.useSentence(string(e.product.id)) + fmt.Sprintf(" "+
 			"Terraform opens it anew in every command, so each plan and apply gets a fresh code. It uses the provider's %s session; "+
-			"there is nothing to close (an unused code expires). Needs Terraform 1.10 or newer.", e.product.id, e.product.id.Title()) +
+			"there is nothing to close (an unused code expires). Needs Terraform 1.10 or newer.", e.product.id.Title()) +
 			e.product.authorizationCode.availability(),
 		Attributes: map[string]schema.Attribute{
 			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},

@@ -17,10 +17,10 @@ import (
 
 // planMFA runs veeam_aws_user_mfa's ModifyPlan for a provider logged in as login, from state
 // (nil: a create) to plan, and returns its diagnostics and the plan it made.
-func planMFA(t *testing.T, login string, state *awsUserMFAModel, plan awsUserMFAModel) (diag.Diagnostics, awsUserMFAModel) {
+func planMFA(t *testing.T, login string, state *userMFAModel, plan userMFAModel) (diag.Diagnostics, userMFAModel) {
 	t.Helper()
 	ctx := context.Background()
-	r := NewAWSUserMFAResource().(*awsUserMFAResource)
+	r := NewAWSUserMFAResource().(*userMFAResource[*client.AWSClient])
 	r.data = &providerData{products: map[client.Product]*configured{
 		client.AWS: {config: client.Config{Credentials: client.Credentials{Username: login}}},
 	}}
@@ -41,13 +41,13 @@ func planMFA(t *testing.T, login string, state *awsUserMFAModel, plan awsUserMFA
 	}
 	resp := resource.ModifyPlanResponse{Plan: req.Plan}
 	r.ModifyPlan(ctx, req, &resp)
-	var out awsUserMFAModel
+	var out userMFAModel
 	resp.Diagnostics.Append(resp.Plan.Get(ctx, &out)...)
 	return resp.Diagnostics, out
 }
 
-func emptyMFAModel(user string) awsUserMFAModel {
-	return awsUserMFAModel{
+func emptyMFAModel(user string) userMFAModel {
+	return userMFAModel{
 		UserName: types.StringValue(user), RotationTriggers: types.MapNull(types.StringType), PGPKeyWO: types.StringNull(),
 		KeyFingerprint: types.StringNull(), SecretKey: types.StringNull(), OTPAuthURI: types.StringNull(),
 		ScratchCodes: types.ListNull(types.StringType), EncSecretKey: types.StringNull(), EncOTPAuthURI: types.StringNull(),

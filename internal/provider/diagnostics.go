@@ -83,8 +83,11 @@ func (r *resolver) sentence(ce *client.ConfigError) string {
 			}
 		} else {
 			user, secret := "username", "password"
-			if ce.Field == client.FieldClientSecret {
+			switch ce.Field {
+			case client.FieldClientSecret:
 				user, secret = "client_id", "client_secret"
+			case client.FieldAssertion:
+				user, secret = "client_id", "assertion"
 			}
 			fmt.Fprintf(&b, ": check %s and %s in the %q block (or %s and %s)", user, secret, p.id, envName(p.id, user), envName(p.id, secret))
 			if ce.Hint != "" {

@@ -77,9 +77,10 @@ var exampleBuilds = map[string]map[emulator.Product]string{
 // every read (a single-use code, a sign-on URL with a new SAMLRequest): after apply, the plan
 // changes these outputs and nothing else.
 var exampleFreshOutputs = map[string][]string{
-	"data-sources/veeam_aws_authorization_code/data-source.tf": {"code"},
-	"data-sources/veeam_vbr_authorization_code/data-source.tf": {"code"},
-	"data-sources/veeam_aws_sso_url/data-source.tf":            {"sign_on_url"},
+	"data-sources/veeam_aws_authorization_code/data-source.tf":  {"code"},
+	"data-sources/veeam_vbr_authorization_code/data-source.tf":  {"code"},
+	"data-sources/veeam_m365_authorization_code/data-source.tf": {"code"},
+	"data-sources/veeam_aws_sso_url/data-source.tf":             {"sign_on_url"},
 }
 
 var exampleVariable = regexp.MustCompile(`(?m)^variable\s+"([^"]+)"`)

@@ -71,9 +71,8 @@ var products = []*product{
 			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
 			{attrs: []string{"authorization_code"}}, {attrs: []string{"refresh_token"}}, {attrs: []string{"saml_response"}},
 		},
-		oneLogin: "Keep exactly one of password (with username), authorization_code, refresh_token or saml_response, in the block or the environment",
-		conflicts: []attributeConflict{{"totp_secret", "mfa_code",
-			"set totp_secret (the provider computes each code) or mfa_code (one code), not both"}},
+		oneLogin:      "Keep exactly one of password (with username), authorization_code, refresh_token or saml_response, in the block or the environment",
+		conflicts:     []attributeConflict{totpOrCode},
 		noCredentials: `set username and password in the "aws" block (or VEEAM_AWS_USERNAME and VEEAM_AWS_PASSWORD), or one of authorization_code, refresh_token or saml_response`,
 		lazy: func(c client.Credentials) bool {
 			if c.AuthorizationCode != "" || c.RefreshToken != "" || c.SAMLResponse != "" {
@@ -81,10 +80,8 @@ var products = []*product{
 			}
 			return c.Username == "" && c.Password == "" && c.TOTPSecret == "" && c.MFACode == ""
 		},
-		hints: map[client.Field]string{
-			client.FieldTOTPSecret: " (the base32 MFA secret, so codes are computed for you), or mfa_code (a one-shot code or a scratch code)",
-		},
-		loginFailedHint:   " (and, for a user with MFA, totp_secret or mfa_code)",
+		hints:             mfaHints,
+		loginFailedHint:   mfaLoginFailedHint,
 		resources:         []func() resource.Resource{NewAWSUserMFAResource, NewAWSUserResource},
 		dataSources:       []func() datasource.DataSource{NewAWSUserDataSource, NewAWSUsersDataSource, NewAWSSSOURLDataSource},
 		token:             &tokenSpec{typeName: "aws_token", what: "access token"},
@@ -154,7 +151,80 @@ var products = []*product{
 		token: &tokenSpec{typeName: "em_session", what: "logon session id", note: fmt.Sprintf(
 			"Enterprise Manager ends a session after %d minutes without requests, and it cannot be renewed.", int(client.EMIdleTimeout.Minutes()))},
 	},
+	{
+		id: client.M365, flavor: client.M365Flavor, schema: m365BlockSchema, model: func() any { return &m365BlockModel{} }, open: opener(client.NewM365),
+		logins: []loginMethod{
+			{attrs: []string{"password"}, with: []string{"username"}},
+			{attrs: []string{"client_id", "assertion"}, with: []string{"assertion_grant"}, only: []string{"assertion_grant"}},
+		},
+		oneLogin: "Log in either as a Veeam user (username and password) or with client_id and assertion, in the block or the environment",
+		noCredentials: `set username and password, or client_id and assertion of a restore operator or an application, in the "m365" block ` +
+			`(or VEEAM_M365_USERNAME and VEEAM_M365_PASSWORD, or VEEAM_M365_CLIENT_ID and VEEAM_M365_ASSERTION)`,
+		check: checkCredentials,
+		token: &tokenSpec{typeName: "m365_token", what: "access token"},
+		authorizationCode: &authorizationCodeSpec{endpoint: "POST /v8/token/AuthCode", lifetime: client.M365AuthorizationCodeLifetime,
+			use: "The one-time code Backup for Microsoft 365 issues to complete an authentication elsewhere; its REST API's own token " +
+				"endpoint takes no authorization-code grant.", lifetimeAssumed: true},
+	},
+	{
+		id: client.ONE, flavor: client.ONEFlavor, schema: oneBlockSchema, model: func() any { return &oneBlockModel{} }, open: opener(client.NewONE),
+		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
+		token:  &tokenSpec{typeName: "one_token", what: "access token", sessionsInterfere: true},
+	},
+	{
+		id: client.SPC, flavor: client.SPCFlavor, schema: spcBlockSchema, model: func() any { return &spcBlockModel{} }, open: opener(client.NewSPC),
+		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
+		// Logging out revokes every token of the user: an eager login would be one more session
+		// for the token's Close to end.
+		lazy:  func(client.Credentials) bool { return true },
+		token: &tokenSpec{typeName: "spc_token", what: "access token", note: spcRevokesAll, sessionsInterfere: true},
+	},
+	{
+		id: client.AZURE, flavor: client.AzureFlavor, schema: azureBlockSchema, model: func() any { return &azureBlockModel{} }, open: opener(client.NewAzure),
+		logins: []loginMethod{
+			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
+			{attrs: []string{"refresh_token"}},
+		},
+		oneLogin:  "Keep exactly one of password (with username) or refresh_token, in the block or the environment",
+		conflicts: []attributeConflict{totpOrCode},
+		flags:     map[string]func(*client.Credentials, bool){"short_lived_refresh_token": func(c *client.Credentials, b bool) { c.UseShortTermRefresh = b }},
+		lazy: func(c client.Credentials) bool {
+			return c.RefreshToken != "" && c.Password == ""
+		},
+		hints:           mfaHints,
+		loginFailedHint: mfaLoginFailedHint,
+		resources:       []func() resource.Resource{NewAzureUserMFAResource},
+		dataSources:     []func() datasource.DataSource{NewAzureUsersDataSource},
+		token:           &tokenSpec{typeName: "azure_token", what: "access token"},
+	},
+	{
+		id: client.GCP, flavor: client.GCPFlavor, schema: gcpBlockSchema, model: func() any { return &gcpBlockModel{} }, open: opener(client.NewGCP),
+		logins: []loginMethod{
+			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
+			{attrs: []string{"authorization_code"}}, {attrs: []string{"refresh_token"}},
+		},
+		oneLogin:  "Keep exactly one of password (with username), authorization_code or refresh_token, in the block or the environment",
+		conflicts: []attributeConflict{totpOrCode},
+		flags:     map[string]func(*client.Credentials, bool){"use_short_term_refresh": func(c *client.Credentials, b bool) { c.UseShortTermRefresh = b }},
+		lazy: func(c client.Credentials) bool {
+			return c.AuthorizationCode != "" || (c.RefreshToken != "" && c.Password == "")
+		},
+		hints:           mfaHints,
+		loginFailedHint: mfaLoginFailedHint,
+		token:           &tokenSpec{typeName: "gcp_token", what: "access token"},
+	},
 }
+
+// totpOrCode, mfaHints and mfaLoginFailedHint are what the products whose password login has a
+// TOTP step (aws, azure, gcp) say about it.
+var (
+	totpOrCode = attributeConflict{"totp_secret", "mfa_code",
+		"set totp_secret (the provider computes each code) or mfa_code (one code), not both"}
+	mfaHints = map[client.Field]string{
+		client.FieldTOTPSecret: " (the base32 MFA secret, so codes are computed for you), or mfa_code (a one-shot code or a scratch code)",
+	}
+	mfaLoginFailedHint = " (and, for a user with MFA, totp_secret or mfa_code)"
+)
 
 // checkCredentials runs the client's credential check when the provider is configured.
 func checkCredentials(p *product, _ *resolver, cfg client.Config) error {
@@ -168,6 +238,11 @@ func checkEMAPIVersion(_ *product, r *resolver, cfg client.Config) error {
 	}
 	return nil
 }
+
+// spcRevokesAll says what closing a Service Provider Console token does.
+const spcRevokesAll = "\n\n-> **Closing revokes every token of the user.** Service Provider Console logs out with " +
+	"`DELETE /api/v3/users/{userId}/tokens`, which ends all sessions of that user, not only this one. The provider's own `spc` " +
+	"session, opened only when something needs it, logs in again if it is still needed."
 
 // noCredentialsSentence completes "no credentials: ...".
 func (p *product) noCredentialsSentence() string {

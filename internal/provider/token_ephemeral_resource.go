@@ -2,9 +2,12 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,7 +35,8 @@ type tokenSpec struct {
 	what     string // "access token", "session id"
 	note     string // product-specific facts appended to the description
 	// sessionsInterfere: the product's documentation warns that simultaneous sessions under
-	// the same credentials may end each other (the orchestrators).
+	// the same credentials may end each other (the orchestrators, Veeam ONE, Service Provider
+	// Console).
 	sessionsInterfere bool
 }
 
@@ -60,9 +64,9 @@ func (s *tokenSpec) description(p *product) string {
 		b.WriteString(" " + s.note)
 	}
 	if s.sessionsInterfere {
-		b.WriteString("\n\n~> **Sessions of the same user may interfere.** The orchestrator's documentation warns that " +
-			"simultaneous sessions under the same credentials can end each other, and this token is a second session beside the " +
-			"provider's own. ")
+		fmt.Fprintf(&b, "\n\n~> **Sessions of the same user may interfere.** The documentation of %s warns that "+
+			"simultaneous sessions under the same credentials can end each other, and this token is a second session beside the "+
+			"provider's own. ", p.id.Title())
 		if p.logsInWith("client_id") {
 			fmt.Fprintf(&b, "Prefer a dedicated client account for the `%s` block (`client_id` and `client_secret`), as the documentation advises.", p.id)
 		} else {
@@ -111,7 +115,16 @@ type tokenPrivate struct {
 	Expiry       time.Time `json:"e"`
 	Issued       time.Time `json:"i"`
 	SessionHref  string    `json:"h,omitempty"`
+	// Origin names the Open this token descends from, across Renews (see renewedTokens).
+	Origin string `json:"o,omitempty"`
 }
+
+// renewedTokens hold, by Origin, the token the latest Renew obtained. Terraform hands Close the
+// private data of Open, not of the latest Renew: once a Renew has refreshed (rotating the
+// refresh token) and Open's access token has expired, only the renewed token can log the
+// session out, and only this process knows it (Open, Renew and Close of one ephemeral resource
+// run in one provider process, one Terraform command).
+var renewedTokens sync.Map // Origin → *client.Token
 
 const privateKey = "token"
 
@@ -173,17 +186,25 @@ func (e *tokenEphemeral) fill(s *client.Session, tok *client.Token) tokenModel {
 	return m
 }
 
-func privateOf(tok *client.Token) []byte {
-	b, _ := json.Marshal(tokenPrivate{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry, Issued: tok.Issued, SessionHref: tok.SessionHref})
+func privateOf(tok *client.Token, origin string) []byte {
+	b, _ := json.Marshal(tokenPrivate{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, Expiry: tok.Expiry, Issued: tok.Issued,
+		SessionHref: tok.SessionHref, Origin: origin})
 	return b
 }
 
-func tokenFromPrivate(b []byte) (*client.Token, error) {
+// tokenFromPrivate returns the token in private data and the Open it descends from.
+func tokenFromPrivate(b []byte) (*client.Token, string, error) {
 	var p tokenPrivate
 	if err := json.Unmarshal(b, &p); err != nil || p.AccessToken == "" {
-		return nil, fmt.Errorf("no token in private data")
+		return nil, "", fmt.Errorf("no token in private data")
 	}
-	return &client.Token{AccessToken: p.AccessToken, RefreshToken: p.RefreshToken, Expiry: p.Expiry, Issued: p.Issued, SessionHref: p.SessionHref}, nil
+	return &client.Token{AccessToken: p.AccessToken, RefreshToken: p.RefreshToken, Expiry: p.Expiry, Issued: p.Issued, SessionHref: p.SessionHref}, p.Origin, nil
+}
+
+// originOf names the Open that obtained tok.
+func originOf(tok *client.Token) string {
+	h := sha256.Sum256([]byte(tok.AccessToken))
+	return hex.EncodeToString(h[:8])
 }
 
 // renewAt is when Terraform should call Renew: when the session would refresh the token (its
@@ -215,22 +236,27 @@ func (e *tokenEphemeral) Open(ctx context.Context, _ ephemeral.OpenRequest, resp
 	ephemeralOpened.Add(1)
 	m := e.fill(s, tok)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &m)...)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, privateOf(tok))...)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKey, privateOf(tok, originOf(tok)))...)
 	resp.RenewAt = renewAt(s, tok)
 }
 
-// resume is a session of its own holding the token Open kept in private data (b); nil when
-// there is none.
-func (e *tokenEphemeral) resume(b []byte, diags *diag.Diagnostics) *client.Session {
-	tok, err := tokenFromPrivate(b)
+// resume is a session of its own holding the token of private data b (for Close: the latest
+// Renew's, see renewedTokens), and the Open it descends from; nil when there is none.
+func (e *tokenEphemeral) resume(b []byte, closing bool, diags *diag.Diagnostics) (*client.Session, string) {
+	tok, origin, err := tokenFromPrivate(b)
 	if err != nil {
-		return nil
+		return nil, ""
+	}
+	if closing && origin != "" {
+		if renewed, ok := renewedTokens.LoadAndDelete(origin); ok {
+			tok = renewed.(*client.Token)
+		}
 	}
 	s, _ := e.session(diags)
 	if s != nil {
 		s.Resume(tok)
 	}
-	return s
+	return s, origin
 }
 
 func (e *tokenEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, resp *ephemeral.RenewResponse) {
@@ -246,7 +272,7 @@ func (e *tokenEphemeral) Renew(ctx context.Context, req ephemeral.RenewRequest, 
 // expiry, whatever the remaining life) and returns the private data and renew time of the new
 // one; nil when there is nothing to renew or renewing failed (a warning says why).
 func (e *tokenEphemeral) renew(ctx context.Context, b []byte, diags *diag.Diagnostics) ([]byte, time.Time) {
-	s := e.resume(b, diags)
+	s, origin := e.resume(b, false, diags)
 	if s == nil {
 		return nil, time.Time{}
 	}
@@ -255,7 +281,10 @@ func (e *tokenEphemeral) renew(ctx context.Context, b []byte, diags *diag.Diagno
 		diags.AddWarning("Renewing the token failed", err.Error())
 		return nil, time.Time{}
 	}
-	return privateOf(nt), renewAt(s, nt)
+	if origin != "" {
+		renewedTokens.Store(origin, nt)
+	}
+	return privateOf(nt, origin), renewAt(s, nt)
 }
 
 func (e *tokenEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
@@ -267,7 +296,7 @@ func (e *tokenEphemeral) Close(ctx context.Context, req ephemeral.CloseRequest, 
 // close logs out the session of the token in private data b. Logout refreshes an expired token
 // first, so the session is closed rather than left to expire.
 func (e *tokenEphemeral) close(ctx context.Context, b []byte, diags *diag.Diagnostics) {
-	s := e.resume(b, diags)
+	s, _ := e.resume(b, true, diags)
 	if s == nil {
 		return
 	}

@@ -205,16 +205,7 @@ func TestAccEMSessionEphemeral_wrongCredentials(t *testing.T) {
 // TestTokenRenewRefreshesAndCloseLogsOutAfterExpiry drives Open's private data through Renew
 // and Close as Terraform would, on 3-second tokens and the emulator's clock.
 func TestTokenRenewRefreshesAndCloseLogsOutAfterExpiry(t *testing.T) {
-	srv := emulatortest.Start(t, emulator.Options{Clock: emulator.NewClock(time.Date(2026, 11, 23, 12, 0, 10, 0, time.UTC)), Lifetimes: emulator.Lifetimes{AccessToken: 3 * time.Second}})
-	cfg := client.Config{
-		Host:        srv.URL[emulator.AWS],
-		Credentials: client.Credentials{Username: "administrator", Password: "Password1"},
-		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
-		Now:         srv.Emulator.Clock().Now,
-	}
-	e := &tokenEphemeral{product: productOf(client.AWS), data: &providerData{products: map[client.Product]*configured{
-		client.AWS: {config: cfg, resolver: &resolver{product: client.AWS}},
-	}}}
+	srv, e := tokenEphemeralOn(t, client.AWS)
 	ctx := context.Background()
 	var diags diag.Diagnostics
 	s, _ := e.session(&diags)
@@ -227,8 +218,8 @@ func TestTokenRenewRefreshesAndCloseLogsOutAfterExpiry(t *testing.T) {
 		t.Fatalf("Open's RenewAt %v is not between now and expiry %v", at, opened.Expiry)
 	}
 	srv.Emulator.Clock().Advance(at.Sub(srv.Emulator.Clock().Now())) // Terraform renews at RenewAt
-	private, next := e.renew(ctx, privateOf(opened), &diags)
-	renewed, _ := tokenFromPrivate(private)
+	private, next := e.renew(ctx, privateOf(opened, originOf(opened)), &diags)
+	renewed, _, _ := tokenFromPrivate(private)
 	if diags.HasError() || renewed == nil || renewed.AccessToken == opened.AccessToken || !renewed.Expiry.After(opened.Expiry) {
 		t.Fatalf("Renew did not refresh the token: %v", diags)
 	}

@@ -40,22 +40,10 @@ func vroNotWithUser() validator.String {
 	)
 }
 
-// awsExclusiveLogin reports a login method set in the block together with an earlier one.
-func awsExclusiveLogin(attr string) validator.String {
-	var earlier []string
-	for _, a := range awsLoginMethods {
-		if a == attr {
-			break
-		}
-		earlier = append(earlier, a)
-	}
-	return awsExclusive(earlier, "Conflicting login methods in the \"aws\" block", "Remove one of them: "+awsOneLoginMethod+".")
-}
-
-// awsExclusive is a validator that fails when the attribute and any of others (siblings in
+// exclusiveAttributes is a validator that fails when the attribute and any of others (siblings in
 // the same block) are both set to known, non-empty values. Unknown values are checked again
 // when the provider is configured.
-func awsExclusive(others []string, summary, detail string) validator.String {
+func exclusiveAttributes(others []string, summary, detail string) validator.String {
 	return exclusiveValidator{others: others, summary: summary, detail: detail}
 }
 

@@ -39,7 +39,7 @@ func vroBlockSchema() schema.SingleNestedBlock {
 			"the password, then computes the current TOTP code for the `mfa` grant, so no human types one. Password login only; conflicts " +
 			"with `mfa_code`, `client_id` and `client_secret`." + envNote("vro", "totp_secret"),
 		Validators: []validator.String{
-			awsExclusive([]string{"client_id", "client_secret"}, "MFA applies only to the password login",
+			exclusiveAttributes([]string{"client_id", "client_secret"}, "MFA applies only to the password login",
 				"`totp_secret` is the second step of a password login; a client account takes no MFA code. Remove `totp_secret`, or log in with `username` and `password`."),
 		},
 	}
@@ -49,9 +49,9 @@ func vroBlockSchema() schema.SingleNestedBlock {
 		MarkdownDescription: "A one-shot 6-digit TOTP code for the `mfa` grant, used instead of `totp_secret`. Password login only; conflicts " +
 			"with `totp_secret`." + envNote("vro", "mfa_code"),
 		Validators: []validator.String{
-			awsExclusive([]string{"totp_secret"}, "Conflicting MFA attributes",
+			exclusiveAttributes([]string{"totp_secret"}, "Conflicting MFA attributes",
 				"`totp_secret` and `mfa_code` both give the MFA code of the password login: set `totp_secret` (the provider computes each code) or `mfa_code` (one code), not both."),
-			awsExclusive([]string{"client_id", "client_secret"}, "MFA applies only to the password login",
+			exclusiveAttributes([]string{"client_id", "client_secret"}, "MFA applies only to the password login",
 				"`mfa_code` is the second step of a password login; a client account takes no MFA code. Remove `mfa_code`, or log in with `username` and `password`."),
 		},
 	}

@@ -59,6 +59,8 @@ func DefaultRole(p Product) string {
 		return "Veeam Backup Administrator"
 	case EM:
 		return "Portal Administrator"
+	case AZURE:
+		return "PortalAdmin"
 	default:
 		return "Administrator"
 	}

@@ -38,7 +38,7 @@ const (
 // secret is stored for changed and there is a stored secret (plaintext cannot be recovered
 // from an encrypted one, nor an encrypted one moved to another key). An imported resource has
 // no secret: a key change only records the new fingerprint.
-func rotates(state awsUserMFAModel, triggers types.Map, fingerprint types.String) secretChange {
+func rotates(state userMFAModel, triggers types.Map, fingerprint types.String) secretChange {
 	switch {
 	case triggers.IsUnknown():
 		return mayRotate
@@ -56,13 +56,13 @@ func rotates(state awsUserMFAModel, triggers types.Map, fingerprint types.String
 
 // hasSecret reports whether the state holds the secret, plain or encrypted (it does not after
 // an import).
-func (m *awsUserMFAModel) hasSecret() bool {
+func (m *userMFAModel) hasSecret() bool {
 	return !m.SecretKey.IsNull() || !m.EncSecretKey.IsNull()
 }
 
 // planSecrets marks what a new enrollment sets: the plaintext values without a key, the
 // encrypted ones with one, all of them when the key is not known yet.
-func (m *awsUserMFAModel) planSecrets(fingerprint types.String) {
+func (m *userMFAModel) planSecrets(fingerprint types.String) {
 	m.KeyFingerprint = fingerprint
 	plain, encrypted := types.StringUnknown(), types.StringNull()
 	switch {
@@ -80,7 +80,7 @@ func (m *awsUserMFAModel) planSecrets(fingerprint types.String) {
 }
 
 // keepSecretOf copies the stored secret from state, recording the key's fingerprint.
-func (m *awsUserMFAModel) keepSecretOf(state awsUserMFAModel, key *pgpkey.Key) {
+func (m *userMFAModel) keepSecretOf(state userMFAModel, key *pgpkey.Key) {
 	m.SecretKey, m.OTPAuthURI, m.ScratchCodes = state.SecretKey, state.OTPAuthURI, state.ScratchCodes
 	m.EncSecretKey, m.EncOTPAuthURI, m.EncScratchCodes = state.EncSecretKey, state.EncOTPAuthURI, state.EncScratchCodes
 	m.KeyFingerprint = fingerprintOf(key)
@@ -89,7 +89,7 @@ func (m *awsUserMFAModel) keepSecretOf(state awsUserMFAModel, key *pgpkey.Key) {
 
 // store keeps an enrollment's secrets: in plaintext, or with key only encrypted for it. Each
 // value is encrypted once, here; Read never touches them.
-func (m *awsUserMFAModel) store(ctx context.Context, e *client.MFAEnrollment, key *pgpkey.Key) error {
+func (m *userMFAModel) store(ctx context.Context, e *client.MFAEnrollment, key *pgpkey.Key) error {
 	m.PGPKeyWO = types.StringNull()
 	m.KeyFingerprint = fingerprintOf(key)
 	if key == nil {
@@ -148,11 +148,11 @@ func fingerprintOf(key *pgpkey.Key) types.String {
 
 // ModifyPlan says which secrets an apply replaces (UseStateForUnknown would otherwise promise
 // the old ones) and warns before the applies that break someone's login.
-func (r *awsUserMFAResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+func (r *userMFAResource[C]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var plan, state awsUserMFAModel
+	var plan, state userMFAModel
 	var keyValue types.String
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("pgp_key_wo"), &keyValue)...)
@@ -183,7 +183,7 @@ func (r *awsUserMFAResource) ModifyPlan(ctx context.Context, req resource.Modify
 
 // warnBeforeNewSecret warns when a new secret breaks a login: an imported user's
 // authenticator app, or the provider's own login.
-func (r *awsUserMFAResource) warnBeforeNewSecret(req resource.ModifyPlanRequest, plan, state awsUserMFAModel, diags *diag.Diagnostics) {
+func (r *userMFAResource[C]) warnBeforeNewSecret(req resource.ModifyPlanRequest, plan, state userMFAModel, diags *diag.Diagnostics) {
 	user := plan.UserName.ValueString()
 	if !req.State.Raw.IsNull() && !state.hasSecret() && !plan.RotationTriggers.Equal(state.RotationTriggers) {
 		diags.AddAttributeWarning(path.Root("rotation_triggers"), "This apply rotates an imported MFA secret", fmt.Sprintf(
@@ -194,17 +194,18 @@ func (r *awsUserMFAResource) warnBeforeNewSecret(req resource.ModifyPlanRequest,
 	}
 	if login := r.loginUser(); login != "" && strings.EqualFold(login, user) {
 		diags.AddAttributeWarning(path.Root("user_name"), "MFA for the provider's own login user", fmt.Sprintf(
-			"The \"aws\" block logs in as %q, and this apply gives that user a new MFA secret. This apply succeeds, but the next "+
-				"Terraform command cannot log in until the \"aws\" block has the new secret: set totp_secret (or VEEAM_AWS_TOTP_SECRET) "+
+			"The %q block logs in as %q, and this apply gives that user a new MFA secret. This apply succeeds, but the next "+
+				"Terraform command cannot log in until the %q block has the new secret: set totp_secret (or %s) "+
 				"to this resource's secret_key (decrypted from encrypted_secret_key with pgp_key_wo) right after the apply. Prefer "+
-				"managing MFA with another Portal Administrator.", login))
+				"managing MFA with another %s.", r.product, login, r.product, envName(r.product, "totp_secret"), r.texts.adminRole))
 	}
 }
 
-// loginUser is the user the provider's aws block logs in as ("" when not known at plan).
-func (r *awsUserMFAResource) loginUser() string {
-	if r.data == nil || r.data.products[client.AWS] == nil {
+// loginUser is the user the provider's block of the product logs in as ("" when not known at
+// plan).
+func (r *userMFAResource[C]) loginUser() string {
+	if r.data == nil || r.data.products[r.product] == nil {
 		return ""
 	}
-	return r.data.products[client.AWS].config.Credentials.Username
+	return r.data.products[r.product].config.Credentials.Username
 }

@@ -1,0 +1,128 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// M365 is Veeam Backup for Microsoft 365.
+const M365 Product = "m365"
+
+// Veeam Backup for Microsoft 365, REST API v8: POST /v8/token with the password grant, the
+// refresh_token grant, and two grants of a client_id with an assertion from the Microsoft
+// identity platform: operator (a restore operator, client_id userId.tenantId) and
+// urn:ietf:params:oauth:grant-type:jwt-bearer (an application ID). POST /v8/token/logout logs
+// out; POST /v8/token/AuthCode issues a one-time authorization code. The version is the first
+// path segment.
+
+const (
+	// M365DefaultVersion is the path segment of requests when api_version is not set.
+	M365DefaultVersion = "v8"
+	// M365AuthorizationCodeLifetime is the lifetime the provider reports for a code from
+	// /token/AuthCode. Veeam does not document one: this is the emulator's choice.
+	M365AuthorizationCodeLifetime = 60 * time.Second
+	// m365JWTBearer is the jwt-bearer grant's grant_type.
+	m365JWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+)
+
+// M365AssertionGrants are the values of assertion_grant: the operator grant (the default) and
+// the jwt-bearer grant.
+var M365AssertionGrants = []string{"operator", "jwt-bearer"}
+
+// M365Flavor describes Backup for Microsoft 365 to the lifecycle.
+var M365Flavor = registered(oauthFlavor(Flavor{
+	Product:          M365,
+	DefaultPort:      4443,
+	DefaultVersion:   M365DefaultVersion,
+	CheckCredentials: m365CheckCredentials,
+	Login:            m365Login,
+	Refresh: func(ctx context.Context, s *Session, t *Token) (*Token, error) {
+		return refreshGrant(m365Path(s, "/token"))(ctx, s, t)
+	},
+	Logout: func(ctx context.Context, s *Session, t *Token) error {
+		_, err := s.Send(ctx, Request{Method: http.MethodPost, Path: m365Path(s, "/token/logout")}, t)
+		return err
+	},
+}, ""), "Veeam Backup for Microsoft 365")
+
+// m365Path is rest under the configured version: /v8/token.
+func m365Path(s *Session, rest string) string {
+	v := strings.Trim(s.Config().APIVersion, "/ ")
+	if !strings.HasPrefix(strings.ToLower(v), "v") {
+		v = "v" + v
+	}
+	return "/" + url.PathEscape(v) + rest
+}
+
+// m365CheckCredentials: client_id with an assertion (and a known assertion_grant), or username
+// and password; not both.
+func m365CheckCredentials(c Credentials) error {
+	if c.ClientID == "" && c.Assertion == "" {
+		return requirePassword(c)
+	}
+	switch {
+	case c.Username != "" || c.Password != "":
+		return &ConfigError{Field: FieldAssertion, Reason: ReasonConflict, Other: FieldPassword,
+			Detail: "conflicts with username/password: log in either as a Veeam user (username and password) or with client_id and assertion"}
+	case c.ClientID == "":
+		return &ConfigError{Field: FieldClientID, Reason: ReasonMissing, Detail: "assertion needs the client_id it was issued for"}
+	case c.Assertion == "":
+		return &ConfigError{Field: FieldAssertion, Reason: ReasonMissing, Detail: "client_id needs an assertion from the Microsoft identity platform"}
+	case c.AssertionGrant != "" && !slices.Contains(M365AssertionGrants, c.AssertionGrant):
+		return &ConfigError{Field: FieldAssertionGrant, Detail: fmt.Sprintf("%q is not a grant: use operator (a restore operator) or jwt-bearer (an application)", c.AssertionGrant)}
+	}
+	return nil
+}
+
+// m365Login logs in with client_id and assertion when they are set, else with username and
+// password.
+func m365Login(ctx context.Context, s *Session) (*Token, error) {
+	c := s.cfg.Credentials
+	path := m365Path(s, "/token")
+	if c.Assertion == "" {
+		return orchestratorGrant(ctx, s, path, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username,
+			FieldPassword, "")
+	}
+	grant := "operator"
+	if c.AssertionGrant == "jwt-bearer" {
+		grant = m365JWTBearer
+	}
+	return orchestratorGrant(ctx, s, path, url.Values{"grant_type": {grant}, "client_id": {c.ClientID}, "assertion": {c.Assertion}}, c.ClientID,
+		FieldAssertion, "assertions from the Microsoft identity platform expire within the hour: get a fresh one")
+}
+
+// M365Client is the typed Backup for Microsoft 365 API over one Session.
+type M365Client struct{ *Session }
+
+// NewM365 opens (lazily) a Backup for Microsoft 365 session.
+func NewM365(cfg Config) (*M365Client, error) {
+	s, err := NewSession(M365Flavor, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &M365Client{s}, nil
+}
+
+// AuthorizationCode asks POST /v8/token/AuthCode for a one-time authorization code of this
+// session's user. Not retried after a lost connection: each answer is a new code.
+func (c *M365Client) AuthorizationCode(ctx context.Context) (string, error) {
+	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: m365Path(c.Session, "/token/AuthCode")})
+	if err != nil {
+		return "", err
+	}
+	var r struct {
+		AuthCode string `json:"authCode"`
+	}
+	if err := resp.Decode(&r); err != nil {
+		return "", err
+	}
+	if r.AuthCode == "" {
+		return "", fmt.Errorf("%s: the AuthCode answer has no authCode", M365.Title())
+	}
+	return r.AuthCode, nil
+}
