@@ -117,8 +117,16 @@ write_configs() {
   for k in "${kinds[@]}"; do terraform -chdir="$dir/$k" init -input=false -no-color >/dev/null; done
 }
 
+# CPU seconds: the command's user + system time (bash's `time`: terraform and every plugin process
+# it started and waited for) plus the emulator's, from /proc (its utime + stime, in clock ticks).
+# On a shared machine they move far less than wall time when other work competes for the cores.
+TIMEFORMAT='%U %S'
+clk_tck=$(getconf CLK_TCK)
+emulator_ticks() { awk '{ print $14 + $15 }' "/proc/$LIB_EMU_PID/stat"; }
+
 # tf DIR KIND PHASE ROUND: runs PHASE in DIR/KIND and appends "PHASE ROUND seconds requests
-# logins" to DIR/KIND.times (requests and logins: the emulator's counters after minus before).
+# logins cpu-seconds" to DIR/KIND.times (requests and logins: the emulator's counters after minus
+# before).
 # The output is kept in DIR/KIND-PHASE-ROUND.log. A refresh-plan must find no changes.
 tf() {
   local dir=$1 kind=$2 phase=$3 round=$4 args=() rc=0
@@ -130,9 +138,11 @@ tf() {
     destroy) args=(destroy -auto-approve -input=false -no-color -parallelism="$par") ;;
   esac
   before=$(counters)
+  e0=$(emulator_ticks)
   t0=$(date +%s.%N)
-  terraform -chdir="$dir/$kind" "${args[@]}" >"$log" 2>&1 || rc=$?
+  { time terraform -chdir="$dir/$kind" "${args[@]}" >"$log" 2>&1 || rc=$?; } 2>"$dir/time"
   t1=$(date +%s.%N)
+  e1=$(emulator_ticks)
   after=$(counters)
   if [ "$rc" != 0 ]; then
     cat "$log" >&2
@@ -145,7 +155,8 @@ tf() {
   fi
   echo "$phase $round $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')" \
     "$(($(requests "$after") - $(requests "$before")))" \
-    "$(($(bench_json_int "$after" logins) - $(bench_json_int "$before" logins)))" >>"$dir/$kind.times"
+    "$(($(bench_json_int "$after" logins) - $(bench_json_int "$before" logins)))" \
+    "$(awk -v e="$((e1 - e0))" -v hz="$clk_tck" '{ printf "%.3f", $1 + $2 + e / hz }' "$dir/time")" >>"$dir/$kind.times"
 }
 
 # measure N ROUNDS: ROUNDS rounds of the four phases for the four configurations of N resources.
@@ -168,13 +179,15 @@ measure() {
   done
 }
 
-# col DIR KIND PHASE FIELD: FIELD (3 seconds, 4 requests, 5 logins) of every round, one a line.
+# col DIR KIND PHASE FIELD: FIELD (3 seconds, 4 requests, 5 logins, 6 CPU seconds) of every
+# round, one a line.
 col() { awk -v p="$3" -v f="$4" '$1 == p { print $f }' "$1/$2.times"; }
 # med DIR KIND PHASE: the median seconds.
 med() { col "$1" "$2" "$3" 3 | bench_median; }
-# ratio DIR KIND BASE PHASE: the median over the rounds of KIND ÷ BASE within one round.
+# ratio DIR KIND BASE PHASE [FIELD]: the median over the rounds of KIND ÷ BASE within one round,
+# of wall seconds (FIELD 3, the default) or CPU seconds (6).
 ratio() {
-  paste -d' ' <(col "$1" "$2" "$4" 3) <(col "$1" "$3" "$4" 3) |
+  paste -d' ' <(col "$1" "$2" "$4" "${5:-3}") <(col "$1" "$3" "$4" "${5:-3}") |
     while read -r a b; do bench_ratio "$a" "$b"; done | grep -v '^-$' | bench_median |
     awk 'NF { printf "%.2f\n", $1; found = 1 } END { if (!found) print "-" }'
 }
@@ -267,15 +280,23 @@ counted "destroy" destroy -auto-approve
 cat "$BENCH_DIR/sections/25-logins.md"
 
 # ---- (b) the report: written after (c), which counts the walks per command ----
-# table N: the ratios, seconds, requests per resource and logins per walk at N.
-table() {
-  local count=$1 dir=$out/$1 p
+# ratio_table DIR FIELD: the ratios of wall seconds (FIELD 3) or CPU seconds (6) at DIR.
+ratio_table() {
+  local p
   echo "| phase | mfa ÷ no-op | mfa ÷ terraform_data | user ÷ no-op | user ÷ terraform_data |"
   echo "| --- | ---: | ---: | ---: | ---: |"
   for p in "${phases[@]}"; do
-    echo "| ${phase_label[$p]} | $(ratio "$dir" mfa noop "$p") | $(ratio "$dir" mfa data "$p") | $(ratio "$dir" user noop "$p") | $(ratio "$dir" user data "$p") |"
+    echo "| ${phase_label[$p]} | $(ratio "$1" mfa noop "$p" "$2") | $(ratio "$1" mfa data "$p" "$2") | $(ratio "$1" user noop "$p" "$2") | $(ratio "$1" user data "$p" "$2") |"
   done
   echo
+}
+# table N: the ratios, seconds, requests per resource and logins per walk at N.
+table() {
+  local count=$1 dir=$out/$1 p
+  ratio_table "$dir" 3
+  echo "The same ratios of CPU seconds (terraform and its plugins, plus the emulator), which noise moves less:"
+  echo
+  ratio_table "$dir" 6
   echo "Seconds (median of the rounds), requests per resource and logins per provider configuration (graph walk):"
   echo
   echo "| phase | veeam_aws_user_mfa (s) | veeam_aws_user (s) | noop_item (s) | terraform_data (s) | requests per resource: mfa | user | logins per walk: mfa | user |"

@@ -3,7 +3,9 @@
 // copies its plan into state and calls nothing. What Terraform itself costs per resource (plugin
 // start-up, gRPC, state writes) is what this provider costs; the ratio veeam ÷ noop is what the
 // real provider adds. It is built by scripts/bench-terraform.sh into the bench's filesystem
-// mirror and never released (.goreleaser.yml builds only the provider and the emulator).
+// mirror and never released (.goreleaser.yml builds only the provider and the emulator). Like the
+// provider, it is built on terraform-plugin-framework and turns its logging off when no TF_LOG*
+// variable is set (internal/unreadlogs), so the two differ only in what their resources do.
 package main
 
 import (
@@ -14,9 +16,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/tfveeam/terraform-provider-veeam/internal/unreadlogs"
 )
 
 func main() {
+	// Logs nobody reads are not formatted, as in the real provider's main: a floor that paid for
+	// them would flatter every ratio measured against it.
+	unreadlogs.Silence("noop")
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} }, providerserver.ServeOpts{
 		Address: "registry.terraform.io/tfveeam/noop",
 	})

@@ -154,8 +154,11 @@ func (r *userMFAResource[C]) ModifyPlan(ctx context.Context, req resource.Modify
 	}
 	var plan, state userMFAModel
 	var keyValue types.String
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("pgp_key_wo"), &keyValue)...)
+	if unchanged(ctx, req, keyValue) {
+		return
+	}
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	key, err := parsePGPKey(keyValue)
 	if err != nil || resp.Diagnostics.HasError() {
 		return // ValidateConfig reported the key
@@ -179,6 +182,18 @@ func (r *userMFAResource[C]) ModifyPlan(ctx context.Context, req resource.Modify
 		r.warnBeforeNewSecret(req, plan, state, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// unchanged reports an update that changes nothing, the refresh-plan of an unchanged
+// configuration: the plan is the state, and neither has a key (so no new fingerprint either), so
+// the secret is kept and the plan stands as it is. ModifyPlan then skips reading the models.
+func unchanged(ctx context.Context, req resource.ModifyPlanRequest, keyValue types.String) bool {
+	if !keyValue.IsNull() || req.State.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw) {
+		return false
+	}
+	var stored types.String
+	diags := req.State.GetAttribute(ctx, path.Root("key_fingerprint"), &stored)
+	return !diags.HasError() && stored.IsNull()
 }
 
 // warnBeforeNewSecret warns when a new secret breaks a login: an imported user's
