@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -319,6 +320,8 @@ func TestAWSMFACodeWindow(t *testing.T) {
 	addMFAUser(t, h, "mfa")
 	h.clock.Advance(10 * time.Minute)
 	now := h.clock.Now()
+	// Each case logs in a user of its own (same secret): a code logs in once, and an accepted
+	// one makes the codes of its step and earlier ones spent for that user (RFC 6238 §5.2).
 	cases := []struct {
 		name   string
 		at     time.Duration
@@ -331,14 +334,16 @@ func TestAWSMFACodeWindow(t *testing.T) {
 		{"two steps ahead", 60 * time.Second, 401},
 		{"ten minutes ago", -10 * time.Minute, 401},
 	}
-	for _, c := range cases {
+	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h.t = t
+			user := fmt.Sprintf("mfa-window-%d", i)
+			addMFAUser(t, h, user)
 			code := totpAt(t, mfaSecret, now.Add(c.at))
 			if c.status != 200 && code == totpAt(t, mfaSecret, now) {
 				t.Skip("codes collide by chance")
 			}
-			r := mfaGrant(h, mfaToken(t, h, "mfa"), code)
+			r := mfaGrant(h, mfaToken(t, h, user), code)
 			if c.status == 200 {
 				r.want(200)
 			} else {
@@ -385,7 +390,9 @@ func TestAWSMFATokenLifetimeAndAttempts(t *testing.T) {
 	h.clock.Advance(4*time.Minute + 59*time.Second)
 	mfaGrant(h, mt, totpAt(t, mfaSecret, h.clock.Now())).want(200)
 
-	// A wrong code leaves the mfa_token usable…
+	// A wrong code leaves the mfa_token usable… (in the next step: the code of the step of
+	// the last login is spent, RFC 6238 §5.2)
+	h.clock.Advance(30 * time.Second)
 	mt = mfaToken(t, h, "mfa")
 	good := totpAt(t, mfaSecret, h.clock.Now())
 	wrong := "000000"

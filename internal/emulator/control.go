@@ -21,7 +21,8 @@ import (
 //	GET  /emulator/users/{product}/{name}     → UserState (includes the MFA secret)
 //	GET  /emulator/totp?product=P&user=NAME   → {"code"} (current TOTP of the user's secret)
 //	GET  /emulator/totp?secret=BASE32         → {"code"}
-//	GET  /emulator/sessions?product=P         → {"count", "users"}
+//	GET  /emulator/sessions?product=P         → {"count", "users"} (open sessions of P)
+//	GET  /emulator/sessions?product=all       → {P: count, …} for every product
 //
 // Errors are {"error": message}. The control API is a test fixture: it is
 // not authenticated, never counted and never subject to Faults.
@@ -114,6 +115,10 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, map[string]string{"code": code})
 	})
 	mux.HandleFunc("GET /emulator/sessions", func(w http.ResponseWriter, r *http.Request) {
+		if strings.EqualFold(r.URL.Query().Get("product"), "all") {
+			writeJSON(w, http.StatusOK, e.OpenSessions())
+			return
+		}
 		p := controlProduct(r.URL.Query())
 		if !p.Valid() {
 			controlError(w, http.StatusBadRequest, "unknown product")
@@ -129,6 +134,29 @@ func (e *Emulator) controlRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/emulator/", func(w http.ResponseWriter, r *http.Request) {
 		controlError(w, http.StatusNotFound, "unknown control endpoint or method")
 	})
+}
+
+// SessionOf returns the id of p's session that the access token raw belongs
+// to, while the token works. A test that cuts the answer to a login uses it to
+// name the session no client can know (it ends when its tokens expire). For a
+// product whose access tokens slide (Enterprise Manager) the look-up counts as
+// a use.
+func (e *Emulator) SessionOf(p Product, accessToken string) (string, bool) {
+	pr, err := e.st.Authenticate(p, accessToken, e.clock.Now())
+	if err != nil {
+		return "", false
+	}
+	return pr.SessionID, true
+}
+
+// OpenSessions returns how many logon sessions each product holds that still
+// have a working token (access or refresh): what a client left open.
+func (e *Emulator) OpenSessions() map[Product]int {
+	out := map[Product]int{}
+	for _, p := range AllProducts() {
+		out[p] = len(e.Sessions(p))
+	}
+	return out
 }
 
 func controlError(w http.ResponseWriter, status int, msg string) {

@@ -2,6 +2,8 @@ package reliability
 
 import (
 	"encoding/base64"
+	"encoding/pem"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -43,6 +45,10 @@ func TestReliabilityBadProviderConfiguration(t *testing.T) {
 	if err := os.WriteFile(notPEM, []byte("hello"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// Another product's listener of the same emulator: an aws block pointed at the wrong port.
+	vbr := httptest.NewTLSServer(f.emu.Handler(emulator.VBR))
+	t.Cleanup(vbr.Close)
+	vbrCA := "ca_cert_pem = " + heredoc(string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: vbr.Certificate().Raw})))
 	aws := func(lines ...string) string {
 		return "provider \"veeam\" {\n  aws {\n    " + strings.Join(lines, "\n    ") + "\n  }\n}\n"
 	}
@@ -114,14 +120,24 @@ provider "veeam" {
 }
 ` + `ephemeral "veeam_vao_token" "x" {}
 `, []string{`vao.username must be in the DOMAIN\\USERNAME format`}},
+		{"totp_secret not base32, for a user without MFA", aws(append([]string{host, ca, `totp_secret = "not-base32-1!"`}, admin...)...) + read,
+			[]string{`totp_secret is not a base32 TOTP secret`, `set it to the secretKey|remove it for a user without MFA`}},
+		{"aws block pointed at another product's port", aws(append([]string{`host = "` + vbr.URL + `"`, vbrCA}, admin...)...) + read,
+			[]string{`\bhost\b`, `answers like Veeam Backup & Replication, not like Veeam Backup for AWS`, `check host and port`}},
+		{"user_name empty", aws(append([]string{host, ca}, admin...)...) + `
+resource "veeam_aws_user_mfa" "x" {
+  user_name = ""
+}
+`, []string{`user_name string length must be at least 1`}},
 		{"missing product block", `
 resource "veeam_aws_user_mfa" "x" {
   user_name = "someone"
 }
 `, []string{`Missing "aws" block in the provider configuration`, `add provider "veeam"`}},
 	}
+	var failed []string
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
+		passed := t.Run(tc.name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories,
 				Steps: []resource.TestStep{{
@@ -130,7 +146,22 @@ resource "veeam_aws_user_mfa" "x" {
 				}},
 			})
 		})
+		if !passed {
+			failed = append(failed, tc.name)
+		}
 	}
+	// A provider panic would have ended the test binary; the emulator answers bad input with
+	// 4xx only.
+	aws5xx, vbr5xx := f.emu.Counters(emulator.AWS).Status5xx, f.emu.Counters(emulator.VBR).Status5xx
+	if aws5xx+vbr5xx != 0 {
+		t.Errorf("the emulator answered %d 5xx (aws) and %d (vbr) to bad input", aws5xx, vbr5xx)
+	}
+	record(scenarioFigures{Scenario: "Bad inputs", Passed: !t.Failed(), SessionsLeft: -1, Figures: [][2]string{
+		{"bad provider configurations and resource arguments", fmt.Sprint(len(cases))},
+		{"whose message does not name the attribute and the fix", fmt.Sprintf("%d %q", len(failed), failed)},
+		{"panics", "0 (a panic ends the test binary)"},
+		{"5xx answered by the emulator", fmt.Sprint(aws5xx + vbr5xx)},
+	}})
 }
 
 // allOf matches text that contains every one of res, in any order (RE2 has no lookahead: the
@@ -206,13 +237,13 @@ func TestReliabilityBadWireRequests(t *testing.T) {
 		"aws create user, bad role":        {emulator.AWS, "POST", "/api/v1/users", js, `{"name":"newbie","password":"Pw-1-Secret","role":"King"}`, bearer, "", 400, []string{"role must be Portal Administrator, Portal Operator or Restore Operator"}},
 		"aws enableMfa recreate not bool":  {emulator.AWS, "POST", "/api/v1/users/operator/enableMfa", js, `{"recreate":"yes"}`, bearer, "", 400, []string{"recreate must be true or false"}},
 		"aws acceptMfa without code":       {emulator.AWS, "POST", "/api/v1/users/operator/acceptMfa", js, `{"token":"x"}`, bearer, "", 400, []string{"code and token are required"}},
-		"aws list users, negative Limit":   {emulator.AWS, "GET", "/api/v1/users?Limit=-1", "", "", bearer, "", 400, []string{"Offset and Limit must be non-negative integers"}},
-		"aws list users, unknown Sort":     {emulator.AWS, "GET", "/api/v1/users?Sort=byShoeSize", "", "", bearer, "", 400, []string{"unsupported Sort; use nameAsc"}},
+		"aws list users, negative Limit":   {emulator.AWS, "GET", "/api/v1/users?Limit=-2", "", "", bearer, "", 400, []string{"Limit -1 (all) or a non-negative integer"}},
+		"aws list users, unknown Sort":     {emulator.AWS, "GET", "/api/v1/users?Sort=byShoeSize", "", "", bearer, "", 400, []string{`unsupported Sort \"byShoeSize\"; use nameAsc`}},
 		"aws sign-on URL without userName": {emulator.AWS, "GET", "/api/v1/identityProvider/signOnUrl", "", "", "", "", 400, []string{"the userName query parameter is required"}},
 		"aws wrong method":                 {emulator.AWS, "PATCH", "/api/v1/token", form, "", "", "", 405, []string{"method PATCH is not allowed here; allowed: POST, DELETE"}},
 		"vbr token without grant_type":     {emulator.VBR, "POST", "/api/oauth2/token", form, "username=a&password=b", "", "1.3-rev1", 400, []string{"grant_type is required: password"}},
 		"vbr password grant, no password":  {emulator.VBR, "POST", "/api/oauth2/token", form, "grant_type=password&username=administrator", "", "1.3-rev1", 400, []string{"username and password are required for grant_type=password"}},
-		"vro unknown grant_type":           {emulator.VRO, "POST", "/api/token", form, "grant_type=magic", "", "-", 400, []string{"unsupported_grant_type", "unsupported grant_type; use password, refresh_token or client_credentials"}},
+		"vro unknown grant_type":           {emulator.VRO, "POST", "/api/token", form, "grant_type=magic", "", "-", 400, []string{"unsupported_grant_type", "unsupported grant_type; use password, refresh_token, client_credentials or mfa"}},
 		"vao password grant, no username":  {emulator.VAO, "POST", "/token", form, "grant_type=password&password=b", "", "-", 400, []string{"invalid_request", "username and password are required for grant_type=password"}},
 		"em logon without credentials":     {emulator.EM, "POST", "/api/sessionMngr/?v=latest", "", "", "", "-", 401, []string{"logon needs an Authorization: Basic base64(user:password) header"}},
 	}
@@ -256,5 +287,42 @@ func TestReliabilityBadWireRequests(t *testing.T) {
 				t.Errorf("405 without an Allow header")
 			}
 		})
+	}
+}
+
+// TestReliabilityImportUserWithoutMFA: importing veeam_aws_user_mfa for a user whose MFA is off
+// names the user and says what to do, instead of Terraform's generic "Cannot import
+// non-existent remote object".
+func TestReliabilityImportUserWithoutMFA(t *testing.T) {
+	clearVeeamEnv(t)
+	f := start(t, emulator.Options{})
+	if err := f.emu.AddUser(emulator.AWS, emulator.SeedUser{Name: "plain-user", Password: "Plain-Pw-1", Role: emulator.RolePortalOperator}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		record(scenarioFigures{Scenario: "Bad inputs: import of a user whose MFA is off", Passed: !t.Failed(), SessionsLeft: -1, Figures: [][2]string{
+			{"the message names the user and says MFA is off", fmt.Sprint(!t.Failed())},
+			{"5xx answered by the emulator", fmt.Sprint(f.emu.Counters(emulator.AWS).Status5xx)},
+		}})
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories,
+		Steps: []resource.TestStep{{
+			Config: f.admin() + `
+resource "veeam_aws_user_mfa" "x" {
+  user_name = "plain-user"
+}
+`,
+			ResourceName:  "veeam_aws_user_mfa.x",
+			ImportState:   true,
+			ImportStateId: "plain-user",
+			ExpectError:   allOf([]string{`Cannot import: MFA is not enabled`, `User "plain-user" has no MFA enabled`, `apply the veeam_aws_user_mfa resource`}),
+		}},
+	})
+	if st, _ := f.emu.AWSUser("plain-user"); st.MFAEnabled {
+		t.Error("the import turned MFA on")
+	}
+	if c := f.emu.Counters(emulator.AWS); c.Status5xx != 0 {
+		t.Errorf("the emulator answered %d 5xx", c.Status5xx)
 	}
 }

@@ -6,33 +6,43 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 )
 
 // TestReliabilityApplyThroughFaults applies N veeam_aws_user_mfa (10, full: 50) while the
-// emulator answers 10% of requests with 503 and drops 5% of connections, then checks that every
-// user's MFA secret on the appliance is the one in Terraform's state.
+// emulator itself answers 10% of requests with 503 and drops 5% of connections before acting,
+// checks that every user's MFA secret on the appliance is the one in Terraform's state, then
+// destroys them through the same faults and checks MFA is off for every user.
 //
-// At 14.5% failed tries, the default max_retries = 4 leaves about 6e-5 per request to fail all
-// five tries, roughly one run in a hundred at full size: the configuration sets max_retries = 8,
-// so the test checks that the retries are correct (every request retried where it is safe,
-// nothing applied twice) rather than luck. The resources are then forgotten with a `removed`
-// block instead of destroyed: disableMfa is not retry-safe after a lost connection
-// (design/retries.md), so a destroy through dropped connections fails by design.
+// The provider runs with the default max_retries (4): at 14.5% failed tries that leaves about
+// 6e-5 per request to fail all five. disableMfa is retry-safe (design/retries.md): a destroy
+// through dropped connections succeeds. TestReliabilityLostAnswers covers answers lost after the
+// appliance acted.
 func TestReliabilityApplyThroughFaults(t *testing.T) {
 	n := size(10, 50)
 	f := start(t, emulator.Options{Faults: emulator.Faults{ServiceUnavailableRate: 0.10, DropRate: 0.05}})
 	users := f.addUsers("faulty", n)
-	base := f.admin("max_retries = 8") + `
+	base := f.admin() + `
 locals {
   users = [` + quoteList(users) + `]
 }
 `
 	resource.Test(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
 		ProtoV6ProviderFactories: factories,
+		// The destroy at the end of the test goes through the same faults.
+		CheckDestroy: func(*terraformState) error {
+			var on []string
+			for _, name := range users {
+				if st, ok := f.emu.AWSUser(name); !ok || st.MFAEnabled || st.PendingMFASecret != "" {
+					on = append(on, name)
+				}
+			}
+			if len(on) > 0 {
+				return fmt.Errorf("after destroy, MFA is still on (or the user is gone) on the appliance for %v", on)
+			}
+			return nil
+		},
 		Steps: []resource.TestStep{
 			{
 				Config: base + `
@@ -67,20 +77,14 @@ resource "veeam_aws_user_mfa" "u" {
 					return nil
 				},
 			},
-			{
-				// Forget them without destroying (see above).
-				Config: base + `
-removed {
-  from = veeam_aws_user_mfa.u
-  lifecycle {
-    destroy = false
-  }
-}
-`,
-			},
 		},
 	})
 	c := f.emu.Counters(emulator.AWS)
+	record(scenarioFigures{Scenario: "Apply and destroy through the emulator's own faults (default max_retries)", Resources: n, Passed: !t.Failed(), SessionsLeft: -1, Figures: [][2]string{
+		{"faults (emulator): 503 rate, drop rate before acting", "10%, 5%"},
+		{"requests answered 503, connections dropped", fmt.Sprintf("%d, %d", c.Status5xx, c.Dropped)},
+		{"apply and destroy succeeded, secrets in state equal to the appliance's, MFA off after destroy", fmt.Sprint(!t.Failed())},
+	}})
 	t.Logf("%d resources through faults: %d requests answered 503, %d connections dropped, %d logins, statuses %s",
 		n, c.Status5xx, c.Dropped, c.Logins, f.wire.Statuses())
 	if !t.Failed() && c.Status5xx+c.Dropped == 0 {

@@ -47,6 +47,9 @@ var factories = map[string]func() (tfprotov6.ProviderServer, error){
 // terraformState is the state terraform-plugin-testing hands to check functions.
 type terraformState = tfstate.State
 
+// terraformInstanceState is one imported instance, as ImportStateCheck sees it.
+type terraformInstanceState = tfstate.InstanceState
+
 // fixture is the emulator's Backup for AWS in process, over TLS on loopback, behind a wire
 // recorder.
 type fixture struct {
@@ -299,6 +302,12 @@ var mirror struct {
 // TestMain removes the provider build when the tests are done.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if path := os.Getenv(reportEnv); path != "" {
+		if err := writeReport(path); err != nil {
+			fmt.Fprintln(os.Stderr, "writing the reliability report:", err)
+			code = 1
+		}
+	}
 	if mirror.dir != "" {
 		_ = os.RemoveAll(mirror.dir)
 	}
@@ -390,19 +399,11 @@ func newCLI(t *testing.T, config string, env ...string) *cli {
 // run runs terraform ARGS and fails the test when it fails.
 func (c *cli) run(args ...string) string {
 	c.t.Helper()
-	tf := ""
-	for _, kv := range c.env {
-		if v, ok := strings.CutPrefix(kv, "TF_ACC_TERRAFORM_PATH="); ok {
-			tf = v
-		}
-	}
-	cmd := exec.Command(tf, append([]string{"-chdir=" + c.dir}, args...)...)
-	cmd.Env = c.env
-	out, err := cmd.CombinedOutput()
+	out, err := c.try(args...)
 	if err != nil {
 		c.t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	return string(out)
+	return out
 }
 
 // requireVersion skips the test when the terraform CLI is older than minVersion ("1.11").

@@ -10,19 +10,19 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
 )
 
-// TestReliabilityShortAccessTokens applies N veeam_aws_user_mfa (20, full: 100) at Terraform's
+// TestReliabilityShortAccessTokens applies N veeam_aws_user_mfa (40, full: 100) at Terraform's
 // default -parallelism=10 while access tokens live 3 seconds: the apply succeeds (no 401 reaches
 // the user) because the session renews its token before it expires.
 //
 // The emulator adds a fixed latency to every request, so the apply walk lasts longer than a
-// token whatever the machine's speed: each resource makes at least three requests in turn (GET
-// user, enableMfa, acceptMfa), ten at a time, so the walk takes at least
-// ceil(N/10)·3·latency + one login, past the proactive refresh point (4/5 of 3 s). The latency
+// token whatever the machine's speed: each resource makes at least two requests in turn
+// (enableMfa, acceptMfa), ten at a time, so the walk takes at least ceil(N/10)·2·latency + one
+// login (4 s at both sizes), past the proactive refresh point (4/5 of 3 s). The latency
 // stays below the refresh margin (3 s / 5 = 600 ms), so a token that was fresh when sent is
 // normally still valid on arrival; a 401 that happens anyway (a slow, shared machine) is
 // renewed and retried by the client, and is counted and reported here.
 func TestReliabilityShortAccessTokens(t *testing.T) {
-	n := size(20, 100)
+	n := size(40, 100)
 	latency := 500 * time.Millisecond
 	if n > 40 {
 		latency = 200 * time.Millisecond

@@ -20,6 +20,10 @@ import (
 type mfaSecret struct {
 	Secret  string   `json:"secret"`
 	Scratch []string `json:"scratch,omitempty"`
+	// LastLoginStep is the 30-second step (Unix time / 30) of the last TOTP
+	// code a login accepted; a code of that step or an earlier one is refused
+	// (RFC 6238 §5.2). A new secret starts at 0.
+	LastLoginStep int64 `json:"lastLoginStep,omitempty"`
 }
 
 // pendingMFA is an enrollment started by EnableMFA and not yet accepted.
@@ -44,11 +48,25 @@ func DecodeSecret(secret string) ([]byte, error) {
 
 // validTOTP reports whether code is a TOTP of secret at now (±1 step).
 func validTOTP(code, secret string, now time.Time) bool {
+	_, ok := totpStep(code, secret, now)
+	return ok
+}
+
+// totpStep returns the step (Unix time / 30) within ±1 step of now whose
+// TOTP of secret is code, the latest when several match.
+func totpStep(code, secret string, now time.Time) (int64, bool) {
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
-		return false
+		return 0, false
 	}
-	ok, err := totp.ValidateCustom(code, secret, now, totpOpts)
-	return err == nil && ok
+	period := int64(totpOpts.Period)
+	cur := now.Unix() / period
+	for step := cur + int64(totpOpts.Skew); step >= cur-int64(totpOpts.Skew); step-- {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix(step*period, 0), totpOpts)
+		if err == nil && EqualSecret(want, code) {
+			return step, true
+		}
+	}
+	return 0, false
 }
 
 // TOTPCode returns the 6-digit code of the base32 secret at t, as an
@@ -57,13 +75,19 @@ func TOTPCode(secret string, t time.Time) (string, error) {
 	return totp.GenerateCodeCustom(secret, t, totpOpts)
 }
 
-// checkCodeLocked checks code against m: a TOTP or an unused scratch code,
-// which it consumes.
-func checkCodeLocked(m *mfaSecret, code string, now time.Time) bool {
+// checkLoginCodeLocked checks the code of a login against m: a TOTP of a
+// step later than the last one a login used (a code is not accepted twice,
+// RFC 6238 §5.2), or an unused scratch code, which it consumes.
+func checkLoginCodeLocked(m *mfaSecret, code string, now time.Time) bool {
 	code = strings.TrimSpace(code)
 	switch len(code) {
 	case 6:
-		return validTOTP(code, m.Secret, now)
+		step, ok := totpStep(code, m.Secret, now)
+		if !ok || step <= m.LastLoginStep {
+			return false
+		}
+		m.LastLoginStep = step
+		return true
 	case 8:
 		for i, sc := range m.Scratch {
 			if EqualSecret(sc, code) {
@@ -96,7 +120,7 @@ func (s *Store) MFALogin(p Product, mfaToken, code string, now time.Time) (strin
 		delete(s.once, hashToken(mfaToken))
 		return u.Name, nil
 	}
-	if !checkCodeLocked(u.MFA, code, now) {
+	if !checkLoginCodeLocked(u.MFA, code, now) {
 		o.attempts++
 		if o.attempts >= maxMFAAttempts {
 			delete(s.once, hashToken(mfaToken))
@@ -104,7 +128,7 @@ func (s *Store) MFALogin(p Product, mfaToken, code string, now time.Time) (strin
 		return "", fail(Denied, "the verification code is not valid")
 	}
 	delete(s.once, hashToken(mfaToken))
-	s.dirty = true // a scratch code may have been used
+	s.dirty = true // a scratch code or a TOTP step was used
 	return u.Name, nil
 }
 

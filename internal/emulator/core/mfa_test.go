@@ -64,6 +64,62 @@ func TestMFAStateMachine(t *testing.T) {
 	}
 }
 
+// TestMFALoginRefusesAReplayedCode: a TOTP code a login accepted is refused
+// for the rest of its step, and so is the code of an earlier step (RFC 6238
+// §5.2); the next step's code works, and a new secret starts afresh.
+// acceptMfa's code is not a login and does not count.
+func TestMFALoginRefusesAReplayedCode(t *testing.T) {
+	st, err := NewStore()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AddUser(AWS, SeedUser{Name: "carol", Password: "pw", Role: RolePortalOperator}); err != nil {
+		t.Fatal(err)
+	}
+	now := testT0.Add(5 * time.Second) // 5 s into a step
+	en, err := st.EnableMFA(AWS, "carol", "host", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AcceptMFA(AWS, "carol", en.Token, code(t, en.Secret, now), now); err != nil {
+		t.Fatal(err)
+	}
+	login := func(c string, at time.Time) error {
+		_, err := st.MFALogin(AWS, st.IssueMFAToken(AWS, "carol", at.Add(time.Minute)), c, at)
+		return err
+	}
+	if err := login(code(t, en.Secret, now), now); err != nil {
+		t.Fatalf("the first login of the step, with the code acceptMfa used: %v", err)
+	}
+	if err := login(code(t, en.Secret, now), now.Add(10*time.Second)); !isKind(err, Denied) {
+		t.Errorf("the same code again in its step: %v, want Denied", err)
+	}
+	next := now.Add(30 * time.Second)
+	if err := login(code(t, en.Secret, now), next); !isKind(err, Denied) {
+		t.Errorf("the previous step's code (inside the ±1 step window) after it was used: %v, want Denied", err)
+	}
+	if err := login(code(t, en.Secret, next), next); err != nil {
+		t.Errorf("the next step's code: %v", err)
+	}
+	if err := login(en.ScratchCodes[0], next); err != nil {
+		t.Errorf("a scratch code in a step whose TOTP was used: %v", err)
+	}
+	if err := login(en.ScratchCodes[0], next); !isKind(err, Denied) {
+		t.Errorf("a scratch code used twice: %v", err)
+	}
+	// A rotated secret's codes are new: its first login in the same step works.
+	again, err := st.EnableMFA(AWS, "carol", "host", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.AcceptMFA(AWS, "carol", again.Token, code(t, again.Secret, next), next); err != nil {
+		t.Fatal(err)
+	}
+	if err := login(code(t, again.Secret, next), next); err != nil {
+		t.Errorf("the first login with a rotated secret: %v", err)
+	}
+}
+
 // TestIdentityProviderUsersHaveNoMFA: the identity provider owns their login.
 func TestIdentityProviderUsersHaveNoMFA(t *testing.T) {
 	st, err := NewStore()
