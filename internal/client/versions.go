@@ -244,8 +244,8 @@ func (s *Session) ServerVersion(ctx context.Context) string {
 }
 
 // revisionAtLeast reports whether the session's revision (settled by logging in when needed)
-// is min or later; false when it cannot be known.
-func (s *Session) revisionAtLeast(ctx context.Context, min string) (bool, error) {
+// is minimum or later; false when it cannot be known.
+func (s *Session) revisionAtLeast(ctx context.Context, minimum string) (bool, error) {
 	v := s.APIVersion()
 	if v == "" {
 		if _, err := s.Credential(ctx); err != nil {
@@ -253,5 +253,5 @@ func (s *Session) revisionAtLeast(ctx context.Context, min string) (bool, error)
 		}
 		v = s.APIVersion()
 	}
-	return v != "" && CompareRevisions(v, min) >= 0, nil
+	return v != "" && CompareRevisions(v, minimum) >= 0, nil
 }

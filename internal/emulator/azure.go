@@ -190,7 +190,7 @@ func (e *Emulator) azureTarget(w http.ResponseWriter, r *http.Request, what stri
 	}
 	id := r.PathValue("id")
 	st, found := e.azureUserNamed(id)
-	if pr.Role != "PortalAdmin" && !(found && pr.Is(st.Name)) {
+	if pr.Role != "PortalAdmin" && (!found || !pr.Is(st.Name)) {
 		writeError(w, r, AZURE, errForbidden("only a PortalAdmin may "+what))
 		return UserState{}, false
 	}

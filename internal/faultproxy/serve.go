@@ -28,7 +28,10 @@ func Serve(t testing.TB, target, targetCAPEM string, rules ...Rule) *Server {
 	if err != nil {
 		t.Fatalf("faultproxy: target %q: %v", target, err)
 	}
-	base := http.DefaultTransport.(*http.Transport).Clone()
+	base := &http.Transport{}
+	if def, ok := http.DefaultTransport.(*http.Transport); ok {
+		base = def.Clone()
+	}
 	if targetCAPEM != "" {
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM([]byte(targetCAPEM)) {

@@ -249,7 +249,9 @@ func (e *tokenEphemeral) resume(b []byte, closing bool, diags *diag.Diagnostics)
 	}
 	if closing && origin != "" {
 		if renewed, ok := renewedTokens.LoadAndDelete(origin); ok {
-			tok = renewed.(*client.Token)
+			if t, ok := renewed.(*client.Token); ok {
+				tok = t
+			}
 		}
 	}
 	s, _ := e.session(diags)
