@@ -96,8 +96,12 @@ type Config struct {
 	// lifetime, at most one minute. Either way the margin grows to twice the slowest recent
 	// round trip, so that a request reaches the server before its token expires.
 	RefreshMargin time.Duration
-	// Now is the clock; nil: time.Now. Tests share the emulator's clock.
-	Now func() time.Time
+	// Now and Sleep are the session's clock: Now is the time TOTP codes and token ages are
+	// computed from, Sleep waits d on that clock (for the next TOTP step) and returns early with
+	// ctx's error. nil: the real clock (time.Now, a timer). Tests hand both to the emulator's
+	// clock (Sleep advances it), so that waiting for a later TOTP step costs no real time.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
 	// WrapTransport, when set, wraps the HTTP transport under the retry policy and the logging:
 	// tests use it to lose answers on purpose (internal/faultproxy).
 	WrapTransport func(http.RoundTripper) http.RoundTripper
@@ -131,11 +135,14 @@ func NewSession(f *Flavor, cfg Config) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := cfg.Now
+	now, sleep := cfg.Now, cfg.Sleep
 	if now == nil {
 		now = time.Now
 	}
-	return &Session{flavor: f, cfg: cfg, baseURL: u, http: hc, now: now, rtt: rtt}, nil
+	if sleep == nil {
+		sleep = sleepRealTime
+	}
+	return &Session{flavor: f, cfg: cfg, baseURL: u, http: hc, now: now, sleep: sleep, rtt: rtt}, nil
 }
 
 func normalizeHost(host string, defaultPort int) (*url.URL, error) {

@@ -33,7 +33,7 @@ func (m mfaLogin) login(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
 	tok, err := m.passwordLogin(ctx, s, c)
 	if err != nil && c.TOTPSecret != "" && c.MFACode == "" && errors.Is(err, ErrMFACodeRejected) {
-		if err := waitNextTOTPStep(ctx, s.Now()); err != nil {
+		if err := s.waitNextTOTPStep(ctx); err != nil {
 			return nil, err
 		}
 		return m.passwordLogin(ctx, s, c)
@@ -88,10 +88,15 @@ func TOTPCode(secret string, t time.Time) (string, error) {
 // ErrMFACodeRejected wraps the server's answer when the mfa grant refused the code.
 var ErrMFACodeRejected = errors.New("the MFA code was rejected")
 
-// waitNextTOTPStep sleeps until the next 30-second TOTP step begins on the session's clock.
-func waitNextTOTPStep(ctx context.Context, now time.Time) error {
-	wait := now.Truncate(30*time.Second).Add(30*time.Second).Sub(now) + 100*time.Millisecond
-	t := time.NewTimer(wait)
+// waitNextTOTPStep waits, on the session's clock, until the next 30-second TOTP step begins.
+func (s *Session) waitNextTOTPStep(ctx context.Context) error {
+	now := s.Now()
+	return s.sleep(ctx, now.Truncate(30*time.Second).Add(30*time.Second).Sub(now)+100*time.Millisecond)
+}
+
+// sleepRealTime waits d of real time, or until ctx ends.
+func sleepRealTime(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():

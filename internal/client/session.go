@@ -23,6 +23,7 @@ type Session struct {
 	baseURL *url.URL
 	http    *retryablehttp.Client
 	now     func() time.Time
+	sleep   func(ctx context.Context, d time.Duration) error
 
 	mu    sync.Mutex
 	token *Token

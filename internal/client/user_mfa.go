@@ -107,7 +107,7 @@ func (m userMFA) enroll(ctx context.Context, recreate bool) (*MFAEnrollment, err
 		if attempt > 0 || !refused {
 			return nil, err
 		}
-		if err := waitNextTOTPStep(ctx, m.s.Now()); err != nil {
+		if err := m.s.waitNextTOTPStep(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -61,7 +61,7 @@ func vroLogin(ctx context.Context, s *Session) (*Token, error) {
 	if err != nil && c.TOTPSecret != "" && c.MFACode == "" && errors.Is(err, ErrMFACodeRejected) {
 		// As for Backup for AWS: the code may have been computed at the very end of its step,
 		// or refused as seen before; wait for the next step and try once more.
-		if err := waitNextTOTPStep(ctx, s.Now()); err != nil {
+		if err := s.waitNextTOTPStep(ctx); err != nil {
 			return nil, err
 		}
 		return vroPasswordLogin(ctx, s, c)

@@ -18,11 +18,11 @@ func TestAccAWSAuthorizationCodeDataSource(t *testing.T) {
 	srv := testEmulator(t)
 	const addr = "data.veeam_aws_authorization_code.test"
 	exchange := func(code string) error {
-		c, err := client.NewAWS(client.Config{
+		c, err := client.NewAWS(onEmulatorClock(srv, client.Config{
 			Host:        srv.URL[emulator.AWS],
 			Credentials: client.Credentials{AuthorizationCode: code},
 			TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
-		})
+		}))
 		if err != nil {
 			return err
 		}
@@ -30,7 +30,7 @@ func TestAccAWSAuthorizationCodeDataSource(t *testing.T) {
 		return err
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: awsProviderConfig(srv, "administrator", "Password1") + `
 data "veeam_aws_authorization_code" "test" {}
@@ -70,18 +70,18 @@ func TestAccVBRAuthorizationCodeDataSource(t *testing.T) {
 	srv := testEmulatorBuild(t, "12.3") // Backup & Replication 13 removed authorization codes
 	const addr = "data.veeam_vbr_authorization_code.test"
 	exchange := func(code string) (*client.Token, error) {
-		c, err := client.NewVBR(client.Config{
+		c, err := client.NewVBR(onEmulatorClock(srv, client.Config{
 			Host:        srv.URL[emulator.VBR],
 			Credentials: client.Credentials{AuthorizationCode: code},
 			TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
-		})
+		}))
 		if err != nil {
 			return nil, err
 		}
 		return c.Credential(context.Background())
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: vbrProviderConfig(srv, "administrator", "Password1") + `
 data "veeam_vbr_authorization_code" "test" {}

@@ -26,7 +26,7 @@ func TestAccAuthorizationCodeEphemeral(t *testing.T) {
 			product: "aws",
 			config:  awsProviderConfig(srv, "administrator", "Password1"),
 			exchange: func(code string) error {
-				c, err := client.NewAWS(client.Config{Host: srv.URL[emulator.AWS], Credentials: client.Credentials{AuthorizationCode: code}, TLS: client.TLSConfig{CACertPEM: srv.CACertPEM}})
+				c, err := client.NewAWS(onEmulatorClock(srv, client.Config{Host: srv.URL[emulator.AWS], Credentials: client.Credentials{AuthorizationCode: code}, TLS: client.TLSConfig{CACertPEM: srv.CACertPEM}}))
 				if err != nil {
 					return err
 				}
@@ -38,7 +38,7 @@ func TestAccAuthorizationCodeEphemeral(t *testing.T) {
 			product: "vbr",
 			config:  vbrProviderConfig(srv, "administrator", "Password1"),
 			exchange: func(code string) error {
-				c, err := client.NewVBR(client.Config{Host: srv.URL[emulator.VBR], Credentials: client.Credentials{AuthorizationCode: code}, TLS: client.TLSConfig{CACertPEM: srv.CACertPEM}})
+				c, err := client.NewVBR(onEmulatorClock(srv, client.Config{Host: srv.URL[emulator.VBR], Credentials: client.Credentials{AuthorizationCode: code}, TLS: client.TLSConfig{CACertPEM: srv.CACertPEM}}))
 				if err != nil {
 					return err
 				}
@@ -50,7 +50,7 @@ func TestAccAuthorizationCodeEphemeral(t *testing.T) {
 		t.Run(tc.product, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-				ProtoV6ProviderFactories: withEcho(),
+				ProtoV6ProviderFactories: withEcho(srv),
 				Steps: []resource.TestStep{{
 					Config: tc.config + fmt.Sprintf(`
 ephemeral "veeam_%[1]s_authorization_code" "test" {}
@@ -109,7 +109,7 @@ func TestAWSAuthorizationCodeEphemeralSchema(t *testing.T) {
 func TestAccAWSAuthorizationCodeEphemeral_missingBlock(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(nil),
 		Steps: []resource.TestStep{{
 			Config: `
 ephemeral "veeam_aws_authorization_code" "test" {}

@@ -156,7 +156,7 @@ data "veeam_aws_user" "me" {
 }
 `
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: awsBlock(srv, `    username = "administrator"
@@ -191,7 +191,7 @@ func TestAccAWSBlock_blockWinsOverTheEnvironment(t *testing.T) {
 	clearAWSEnv(t)
 	t.Setenv("VEEAM_AWS_REFRESH_TOKEN", "eyJ.x.y") // another login method, ignored: the block has a password
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: awsProviderConfig(srv, "administrator", "Password1") + `
 data "veeam_aws_user" "me" {
@@ -236,7 +236,7 @@ resource "veeam_aws_user" "test" {
 `, srv.URL[emulator.AWS], heredoc(srv.CACertPEM))
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -256,8 +256,9 @@ resource "veeam_aws_user" "test" {
 
 // freshCredentialFactories runs the provider with the environment variable env set to a new
 // value of fresh before each Terraform command (each command is a new provider process in real
-// use), so a single-use credential from the environment is fresh in every command.
-func freshCredentialFactories(t *testing.T, env string, fresh func() (string, error)) map[string]func() (tfprotov6.ProviderServer, error) {
+// use), so a single-use credential from the environment is fresh in every command; its clients
+// are on the clock of srv's emulator.
+func freshCredentialFactories(t *testing.T, srv *emulatortest.Servers, env string, fresh func() (string, error)) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"veeam": func() (tfprotov6.ProviderServer, error) {
 			v, err := fresh()
@@ -265,7 +266,7 @@ func freshCredentialFactories(t *testing.T, env string, fresh func() (string, er
 				t.Errorf("preparing a single-use credential: %v", err)
 			}
 			t.Setenv(env, v)
-			return providerserver.NewProtocol6WithError(New("test")())()
+			return providerserver.NewProtocol6WithError(testProvider(srv))()
 		},
 	}
 }
@@ -274,7 +275,7 @@ func TestAccAWSBlock_refreshTokenFromTheEnvironment(t *testing.T) {
 	srv := testEmulator(t)
 	clearAWSEnv(t)
 	admin := testAWSClient(t, srv)
-	factories := freshCredentialFactories(t, "VEEAM_AWS_REFRESH_TOKEN", func() (string, error) {
+	factories := freshCredentialFactories(t, srv, "VEEAM_AWS_REFRESH_TOKEN", func() (string, error) {
 		c, err := client.NewAWS(admin.Config())
 		if err != nil {
 			return "", err
@@ -307,7 +308,7 @@ func TestAccAWSBlock_samlResponseFromTheEnvironment(t *testing.T) {
 	srv := testEmulator(t)
 	clearAWSEnv(t)
 	const sara = "sara_baker@companymail.com"
-	factories := freshCredentialFactories(t, "VEEAM_AWS_SAML_RESPONSE", func() (string, error) {
+	factories := freshCredentialFactories(t, srv, "VEEAM_AWS_SAML_RESPONSE", func() (string, error) {
 		return samlResponse(srv, sara, "Admin345Dept01")
 	})
 	resource.Test(t, resource.TestCase{
@@ -335,7 +336,7 @@ func TestAccAWSBlock_spentRefreshToken(t *testing.T) {
 	}
 	// Spend it, as an earlier Terraform command would have.
 	spent := tok.RefreshToken
-	c, err := client.NewAWS(client.Config{Host: srv.URL[emulator.AWS], TLS: client.TLSConfig{CACertPEM: srv.CACertPEM}, Credentials: client.Credentials{RefreshToken: spent}})
+	c, err := client.NewAWS(onEmulatorClock(srv, client.Config{Host: srv.URL[emulator.AWS], TLS: client.TLSConfig{CACertPEM: srv.CACertPEM}, Credentials: client.Credentials{RefreshToken: spent}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +344,7 @@ func TestAccAWSBlock_spentRefreshToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: awsBlock(srv, fmt.Sprintf("    refresh_token = %q", spent)) + `
 data "veeam_aws_user" "me" {
@@ -357,7 +358,7 @@ data "veeam_aws_user" "me" {
 
 // samlResponse signs user on at the emulator's identity provider and returns the SAMLResponse.
 func samlResponse(srv *emulatortest.Servers, user, password string) (string, error) {
-	c, err := client.NewAWS(client.Config{Host: srv.URL[emulator.AWS], TLS: client.TLSConfig{CACertPEM: srv.CACertPEM}})
+	c, err := client.NewAWS(onEmulatorClock(srv, client.Config{Host: srv.URL[emulator.AWS], TLS: client.TLSConfig{CACertPEM: srv.CACertPEM}}))
 	if err != nil {
 		return "", err
 	}

@@ -48,7 +48,7 @@ data "veeam_aws_users" "by_description" {
 data "veeam_aws_authorization_code" "code" {}
 `
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: providerFactories(srv),
 				Steps: []resource.TestStep{
 					{
 						Config: everything,

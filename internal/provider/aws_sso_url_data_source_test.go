@@ -27,7 +27,7 @@ func TestAccAWSSSOURLDataSource_withoutCredentials(t *testing.T) {
 		return nil
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				// Anything that needs a login says what to set.
@@ -85,7 +85,7 @@ func TestAccAWSSSOURLDataSource_unknownCredentials(t *testing.T) {
 	srv := testEmulator(t)
 	clearAWSEnv(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{{
 			Config: `
 resource "echo" "password" {}

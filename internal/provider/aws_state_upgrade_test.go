@@ -14,7 +14,7 @@ import (
 // released, so no state upgrader is needed.
 func TestAWSStateOfEarlierBuildsStillReads(t *testing.T) {
 	ctx := context.Background()
-	srv, err := testAccProtoV6ProviderFactories["veeam"]()
+	srv, err := providerFactories(nil)["veeam"]()
 	if err != nil {
 		t.Fatal(err)
 	}

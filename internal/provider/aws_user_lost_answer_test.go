@@ -64,7 +64,7 @@ func TestAccAWSUserMFA_lostAcceptAnswer(t *testing.T) {
 			var first, second string
 			loseAccept := func() { lp.arm("POST", "/api/v1/users/alice/acceptMfa") }
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: providerFactories(srv),
 				Steps: []resource.TestStep{
 					{
 						PreConfig: loseAccept,
@@ -128,7 +128,7 @@ func TestAccAWSUser_lostAnswers(t *testing.T) {
 			}
 			const first, second = "First-Pass-1x", "Second-Pass-2y"
 			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: providerFactories(srv),
 				Steps: []resource.TestStep{
 					{
 						PreConfig: func() { lp.arm("POST", "/api/v1/users") },
@@ -174,7 +174,7 @@ func TestAccAWSUser_lostCreateThatNeverArrived(t *testing.T) {
 	srv := testEmulator(t)
 	lp := startLostAnswerProxy(t, srv, faultproxy.DropBefore)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			PreConfig: func() { lp.arm("POST", "/api/v1/users") },
 			Config:    throughProxy(awsUserConfig(srv, "  name        = \"dave\"\n  description = \"D\"\n  password    = \"Daves-Pass-1\"\n"), srv, lp),
@@ -200,7 +200,7 @@ func TestAccAWSUser_createFindsSomeoneElsesUser(t *testing.T) {
 	addAWSUser(t, srv, "carol", "Carols-Own-1", "Portal Operator")
 	lp := startLostAnswerProxy(t, srv, faultproxy.BadGatewayAfter)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			PreConfig:   func() { lp.arm("POST", "/api/v1/users") },
 			Config:      throughProxy(awsUserConfig(srv, "  name     = \"carol\"\n  password = \"Not-Carols-1\"\n"), srv, lp),

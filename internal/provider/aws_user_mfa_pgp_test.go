@@ -77,7 +77,7 @@ func TestAccAWSUserMFA_pgpKey(t *testing.T) {
 	var s1, s2, s3 string
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: mfaPGPConfig(srv, "alice", k1.PublicKey),
@@ -129,7 +129,7 @@ func TestAccAWSUserMFA_pgpKeyAfterImport(t *testing.T) {
 	k := pgpkeytest.New(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: mfaPGPConfig(srv, "alice", ""), ResourceName: mfaAddr, ImportState: true, ImportStateId: "alice", ImportStatePersist: true,
@@ -156,7 +156,7 @@ func TestAccAWSUserMFA_pgpKeyInvalid(t *testing.T) {
 	k := pgpkeytest.New(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      mfaPGPConfig(srv, "alice", "not a key"),

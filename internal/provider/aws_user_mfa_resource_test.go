@@ -63,7 +63,7 @@ func TestAccAWSUserMFA_lifecycle(t *testing.T) {
 	srv := testEmulator(t)
 	addAWSUser(t, srv, "alice", "Alice-Pass1", "Portal Operator")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: mfaConfig(srv, "alice", ""),
@@ -121,7 +121,7 @@ func TestAccAWSUserMFA_driftWhenDisabledOutsideTerraform(t *testing.T) {
 	addAWSUser(t, srv, "alice", "Alice-Pass1", "Portal Operator")
 	var before, after string
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: mfaConfig(srv, "alice", ""),
@@ -152,7 +152,7 @@ func TestAccAWSUserMFA_rotation(t *testing.T) {
 	addAWSUser(t, srv, "alice", "Alice-Pass1", "Portal Operator")
 	var first, second string
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: mfaConfig(srv, "alice", "1"),
@@ -175,7 +175,7 @@ func TestAccAWSUserMFA_rotation(t *testing.T) {
 func TestAccAWSUserMFA_errors(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: awsProviderConfig(srv, "administrator", "wrong-password") + `
@@ -214,11 +214,11 @@ resource "veeam_aws_user_mfa" "test" {
 
 func testAWSClient(t *testing.T, srv *emulatortest.Servers) *client.AWSClient {
 	t.Helper()
-	c, err := client.NewAWS(client.Config{
+	c, err := client.NewAWS(onEmulatorClock(srv, client.Config{
 		Host:        srv.URL[emulator.AWS],
 		Credentials: client.Credentials{Username: "administrator", Password: "Password1"},
 		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,11 +231,11 @@ func loginWithStateSecret(srv *emulatortest.Servers, s *terraformState, user, pa
 	if !ok {
 		return fmt.Errorf("%s not in state", mfaAddr)
 	}
-	c, err := client.NewAWS(client.Config{
+	c, err := client.NewAWS(onEmulatorClock(srv, client.Config{
 		Host:        srv.URL[emulator.AWS],
 		Credentials: client.Credentials{Username: user, Password: password, TOTPSecret: rs.Primary.Attributes["secret_key"]},
 		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
-	})
+	}))
 	if err != nil {
 		return err
 	}

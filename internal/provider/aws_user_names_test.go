@@ -58,7 +58,7 @@ resource "veeam_aws_user_mfa" "u%d" {
 	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps:                    steps,
 		CheckDestroy: func(*terraformState) error {
 			for _, n := range names {

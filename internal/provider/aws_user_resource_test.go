@@ -31,11 +31,11 @@ resource "veeam_aws_user" "test" {
 
 // awsLogin logs in to the emulator as user with password.
 func awsLogin(srv *emulatortest.Servers, user, password string) error {
-	c, err := client.NewAWS(client.Config{
+	c, err := client.NewAWS(onEmulatorClock(srv, client.Config{
 		Host:        srv.URL[emulator.AWS],
 		Credentials: client.Credentials{Username: user, Password: password},
 		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
-	})
+	}))
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func TestAccAWSUser_writeOnlyPassword(t *testing.T) {
 `, second)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: awsUserConfig(srv, v1),
@@ -200,7 +200,7 @@ func TestAccAWSUser_statePassword(t *testing.T) {
 		return awsUserConfig(srv, fmt.Sprintf("  name     = \"bob\"\n  password = %q\n", pw))
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg(first),
@@ -254,7 +254,7 @@ resource "veeam_aws_user" "test" {
 `, srv.URL[emulator.AWS], heredoc(srv.CACertPEM))
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:             config,
@@ -297,7 +297,7 @@ func TestAccAWSUser_errors(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      awsUserConfig(srv, "  name = \"carol\"\n  password = \"a\"\n  password_wo = \"b\"\n  password_wo_version = 1\n"),
@@ -341,7 +341,7 @@ resource "veeam_aws_user_mfa" "test" {
 	migrated := awsUserConfig(srv, fmt.Sprintf("  name        = \"erin\"\n  description = \"Erin\"\n  password_wo = %q\n  password_wo_version = 1\n", writeOnly)) + withMFA
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: inState,

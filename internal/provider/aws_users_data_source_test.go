@@ -37,7 +37,7 @@ func TestAccAWSUsersDataSource(t *testing.T) {
 		addAWSUser(t, srv, fmt.Sprintf("bulk-%03d", i), "x", "")
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: awsProviderConfig(srv, "administrator", "Password1") + `

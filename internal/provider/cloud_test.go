@@ -54,8 +54,8 @@ func azureSecretIsLive(srv *emulatortest.Servers, user string, remember *string)
 		if !ok || !st.MFAEnabled || st.MFASecret != secret {
 			return fmt.Errorf("the secret in state is not %s's live MFA secret (enabled %v)", user, st.MFAEnabled)
 		}
-		c, err := client.NewAzure(client.Config{Host: srv.URL[emulator.AZURE], TLS: client.TLSConfig{CACertPEM: srv.CACertPEM},
-			Credentials: client.Credentials{Username: user, Password: "Password1", TOTPSecret: secret}})
+		c, err := client.NewAzure(onEmulatorClock(srv, client.Config{Host: srv.URL[emulator.AZURE], TLS: client.TLSConfig{CACertPEM: srv.CACertPEM},
+			Credentials: client.Credentials{Username: user, Password: "Password1", TOTPSecret: secret}}))
 		if err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func TestAccAzureUserMFA_lifecycle(t *testing.T) {
 	srv := testEmulator(t)
 	var first, afterDrift, rotated string
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: azureMFAConfig(srv, "operator", "1"),
@@ -141,8 +141,8 @@ func TestAccAzureUserMFA_lifecycle(t *testing.T) {
 
 func testAzureClient(t *testing.T, srv *emulatortest.Servers) *client.AzureClient {
 	t.Helper()
-	c, err := client.NewAzure(client.Config{Host: srv.URL[emulator.AZURE], TLS: client.TLSConfig{CACertPEM: srv.CACertPEM},
-		Credentials: client.Credentials{Username: "administrator", Password: "Password1"}})
+	c, err := client.NewAzure(onEmulatorClock(srv, client.Config{Host: srv.URL[emulator.AZURE], TLS: client.TLSConfig{CACertPEM: srv.CACertPEM},
+		Credentials: client.Credentials{Username: "administrator", Password: "Password1"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ data "veeam_azure_users" "operator" {
 `, srv.URL[emulator.AZURE], heredoc(srv.CACertPEM), srv.URL[emulator.GCP], heredoc(srv.CACertPEM))
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{{
 			Config: cfg,
 			ConfigStateChecks: []statecheck.StateCheck{

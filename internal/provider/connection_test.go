@@ -28,7 +28,7 @@ func TestPlaintextHTTPNeedsTheOptInAndWarns(t *testing.T) {
 		Password:        types.StringValue("Password1"),
 	}
 	var diags diag.Diagnostics
-	if c := configureProduct(context.Background(), "test", productOf(client.AWS), block, &diags); c != nil || !diags.HasError() {
+	if c := configureProduct(context.Background(), testProvider(srv), productOf(client.AWS), block, &diags); c != nil || !diags.HasError() {
 		t.Fatalf("an http:// host was accepted without allow_plaintext_http: %v", diags)
 	}
 	e := diags.Errors()[0]
@@ -51,7 +51,7 @@ func TestPlaintextHTTPNeedsTheOptInAndWarns(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			optIn()
 			var diags diag.Diagnostics
-			c := configureProduct(context.Background(), "test", productOf(client.AWS), block, &diags)
+			c := configureProduct(context.Background(), testProvider(srv), productOf(client.AWS), block, &diags)
 			if diags.HasError() || c == nil || c.client == nil {
 				t.Fatalf("opted-in plain http login failed: %v", diags)
 			}
@@ -72,7 +72,7 @@ func TestAccAWSBlock_totpSecretNotBase32(t *testing.T) {
 	srv := testEmulator(t)
 	clearAWSEnv(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: awsBlock(srv, `    username = "administrator"
     password = "Password1"
@@ -98,7 +98,7 @@ func TestTOTPSecretFromTheEnvironmentMustBeBase32(t *testing.T) {
 		Password:        types.StringValue("Password1"),
 	}
 	var diags diag.Diagnostics
-	if c := configureProduct(context.Background(), "test", productOf(client.AWS), block, &diags); c != nil || !diags.HasError() {
+	if c := configureProduct(context.Background(), testProvider(srv), productOf(client.AWS), block, &diags); c != nil || !diags.HasError() {
 		t.Fatalf("a non-base32 secret from the environment was accepted: %v", diags)
 	}
 	d := diags.Errors()[0]
@@ -124,7 +124,7 @@ func TestAWSBlockAtAnotherProductsPort(t *testing.T) {
 			Password:        types.StringValue("Password1"),
 		}
 		var diags diag.Diagnostics
-		if c := configureProduct(context.Background(), "test", productOf(client.AWS), block, &diags); c != nil || !diags.HasError() {
+		if c := configureProduct(context.Background(), testProvider(srv), productOf(client.AWS), block, &diags); c != nil || !diags.HasError() {
 			t.Fatalf("%s: logged in: %v", other, diags)
 		}
 		d := diags.Errors()[0]

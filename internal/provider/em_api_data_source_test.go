@@ -35,7 +35,7 @@ func emLogins(srv *emulatortest.Servers, check func(n int) bool, want string) re
 func TestAccEMAPIDataSource(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				// Only the host: GET /api/ needs no logon, and none happens.
@@ -56,7 +56,7 @@ func TestAccEMAPIDataSource(t *testing.T) {
 func TestAccEMAPIDataSource_missingBlock(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config:      awsProviderConfig(srv, "administrator", "Password1") + `data "veeam_em_api" "test" {}`,
 			ExpectError: emOutput(`Missing "em" block in the provider configuration`, "veeam_em_api talks to Veeam Backup Enterprise Manager"),

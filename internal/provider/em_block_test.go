@@ -52,7 +52,7 @@ func emOutput(parts ...string) *regexp.Regexp {
 func TestAccEMBlock_wrongCredentials(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config:      emProviderConfig(srv, emCredentials("administrator", "wrong")) + `data "veeam_em_api" "test" {}`,
 			ExpectError: emOutput(`Veeam Backup Enterprise Manager login failed ("em" block)`, `rejected the credentials of the "em" block`, "401", "incorrect"),
@@ -66,7 +66,7 @@ func TestAccEMBlock_wrongCredentials(t *testing.T) {
 func TestAccEMBlock_credentialErrorsNameTheAttribute(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				// A password without a username: found when the provider logs on.
@@ -89,7 +89,7 @@ func TestAccEMBlock_credentialErrorsNameTheAttribute(t *testing.T) {
 func TestAccEMBlock_tenantAndVersion(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: emProviderConfig(srv, emCredentials("tenant01", "Password1"), "    tenant = true", `    api_version = "v1_6"`) + `data "veeam_em_api" "test" {}`,
 			Check: func(*terraformState) error {

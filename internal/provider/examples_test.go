@@ -137,7 +137,7 @@ func TestAccExamples(t *testing.T) {
 			}
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(floor)},
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: providerFactories(srv),
 				Steps:                    []resource.TestStep{step},
 			})
 		})

@@ -128,7 +128,7 @@ func TestAccFunctionExamples(t *testing.T) {
 			t.Setenv("TF_VAR_unix_time", strconv.Itoa(fixedTime))
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   functionsFloor,
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				ProtoV6ProviderFactories: providerFactories(srv),
 				Steps:                    []resource.TestStep{{Config: string(b), Check: check}},
 			})
 		})

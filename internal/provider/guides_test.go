@@ -8,9 +8,7 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/config"
-	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -61,7 +59,7 @@ func TestAccGuideEnforceMFA(t *testing.T) {
 	first := map[string]string{}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:            cfg,
@@ -174,15 +172,9 @@ func TestAccGuideShortLivedTokens(t *testing.T) {
 	srv := examplesEmulator(t)
 	const password = "Reporting-Pass1"
 	t.Setenv("TF_VAR_reporting_password", password) // ephemeral: needed by plan and apply alike
-	factories := map[string]func() (tfprotov6.ProviderServer, error){
-		"echo": echoprovider.NewProviderServer(),
-	}
-	for name, f := range testAccProtoV6ProviderFactories {
-		factories[name] = f
-	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
-		ProtoV6ProviderFactories: factories,
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{{
 			Config:           guideConfig(t, "short-lived-tokens") + guideEchoConsumer,
 			ConfigPlanChecks: emptyPlanAfterApply,
@@ -205,11 +197,11 @@ func TestAccGuideShortLivedTokens(t *testing.T) {
 
 // awsLoginWorks logs in to the emulated Backup for AWS as user with password.
 func awsLoginWorks(srv *emulatortest.Servers, user, password string) error {
-	c, err := client.NewAWS(client.Config{
+	c, err := client.NewAWS(onEmulatorClock(srv, client.Config{
 		Host:        srv.URL[emulator.AWS],
 		Credentials: client.Credentials{Username: user, Password: password},
 		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
-	})
+	}))
 	if err != nil {
 		return err
 	}
@@ -222,10 +214,10 @@ func awsLoginWorks(srv *emulatortest.Servers, user, password string) error {
 // TestAccGuideEmulatorCI runs the configuration of "Run your CI against the emulator": three
 // products configured from the environment alone, read, and an empty plan after apply.
 func TestAccGuideEmulatorCI(t *testing.T) {
-	examplesEmulator(t)
+	srv := examplesEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config:           guideConfig(t, "emulator-ci"),
 			ConfigPlanChecks: emptyPlanAfterApply,
@@ -247,7 +239,7 @@ func TestAccDocsImportThenRotationTriggersRotates(t *testing.T) {
 		t.Fatal(err)
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:             mfaConfig(srv, "alice", ""),
@@ -282,7 +274,7 @@ func TestAccDocsImportWithoutMFAFails(t *testing.T) {
 	srv := testEmulator(t)
 	addAWSUser(t, srv, "alice", "Alice-Pass1", emulator.RolePortalOperator)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config:        mfaConfig(srv, "alice", ""),
 			ResourceName:  mfaAddr,

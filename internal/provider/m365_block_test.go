@@ -41,7 +41,7 @@ func TestAccM365TokenEphemeralAssertion(t *testing.T) {
 			expectEphemeralLogouts(t, srv, emulator.M365, func() {
 				resource.Test(t, resource.TestCase{
 					TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-					ProtoV6ProviderFactories: withEcho(),
+					ProtoV6ProviderFactories: withEcho(srv),
 					Steps: []resource.TestStep{{
 						Config:            orchProviderConfig(srv, emulator.M365, credentials) + echoToken("veeam_m365_token"),
 						ConfigStateChecks: tokenChecks(srv.URL[emulator.M365], tc.id),
@@ -60,7 +60,7 @@ func TestAccM365CredentialErrors(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      orchProviderConfig(srv, emulator.M365, "") + echoToken("veeam_m365_token"),
@@ -93,7 +93,7 @@ func TestAccM365AuthorizationCode(t *testing.T) {
 	code := knownvalue.StringRegexp(regexp.MustCompile(`^\S{16,}$`))
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{{
 			Config: orchProviderConfig(srv, emulator.M365, `
     username = "administrator"

@@ -24,7 +24,7 @@ func TestAccONECredentialErrors(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      orchProviderConfig(srv, emulator.ONE, "") + echoToken("veeam_one_token"),

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -28,6 +29,10 @@ var (
 
 type veeamProvider struct {
 	version string
+	// now and sleep become every client's Config.Now and Config.Sleep. Only tests set them (to
+	// the emulator's clock); nil: the real clock.
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error
 }
 
 // New returns the provider factory for providerserver.
@@ -81,23 +86,24 @@ type configured struct {
 
 // configureFromEnvironment configures p, whose block is absent but whose VEEAM_<PRODUCT>_HOST
 // is set, exactly as an empty block: every setting comes from the environment.
-func configureFromEnvironment(ctx context.Context, version string, p *product, diags *diag.Diagnostics) *configured {
+func configureFromEnvironment(ctx context.Context, pv *veeamProvider, p *product, diags *diag.Diagnostics) *configured {
 	var own diag.Diagnostics
-	c := configureProduct(ctx, version, p, p.model(), &own)
+	c := configureProduct(ctx, pv, p, p.model(), &own)
 	diags.Append(fromEnvironment(p, own)...)
 	return c
 }
 
 // configureProduct resolves a product block and logs in once. Unknown values defer the login
 // (Terraform configures again at apply with known values).
-func configureProduct(ctx context.Context, version string, p *product, model any, diags *diag.Diagnostics) *configured {
+func configureProduct(ctx context.Context, pv *veeamProvider, p *product, model any, diags *diag.Diagnostics) *configured {
 	r := &resolver{product: p.id}
 	cfg, err := r.resolve(model)
 	if err != nil {
 		addConfigError(diags, p.id, err)
 		return nil
 	}
-	cfg.UserAgent = "terraform-provider-veeam/" + version
+	cfg.UserAgent = "terraform-provider-veeam/" + pv.version
+	cfg.Now, cfg.Sleep = pv.now, pv.sleep
 	addConnectionWarnings(ctx, p.id, cfg, diags)
 	if len(r.unknown) > 0 {
 		tflog.Info(ctx, "provider configuration not known yet; login deferred", map[string]any{"product": string(p.id), "unknown": r.unknown})
@@ -213,9 +219,9 @@ func (p *veeamProvider) Configure(ctx context.Context, req provider.ConfigureReq
 			if resp.Diagnostics.HasError() {
 				return
 			}
-			c = configureProduct(ctx, p.version, prod, model, &resp.Diagnostics)
+			c = configureProduct(ctx, p, prod, model, &resp.Diagnostics)
 		case prod.fromEnvironment():
-			c = configureFromEnvironment(ctx, p.version, prod, &resp.Diagnostics)
+			c = configureFromEnvironment(ctx, p, prod, &resp.Diagnostics)
 		}
 		if c != nil {
 			data.products[prod.id] = c

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -25,9 +26,39 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
 )
 
-// testAccProtoV6ProviderFactories runs the provider in process for acceptance tests.
-var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"veeam": providerserver.NewProtocol6WithError(New("test")()),
+// providerFactories runs the provider in process for acceptance tests, every client it builds on
+// the clock of srv's emulator (nil: the real clock, for tests that start none).
+func providerFactories(srv *emulatortest.Servers) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){"veeam": providerserver.NewProtocol6WithError(testProvider(srv))}
+}
+
+// testProvider is New("test")'s provider on the clock of srv's emulator (nil: the real clock).
+func testProvider(srv *emulatortest.Servers) *veeamProvider {
+	p := &veeamProvider{version: "test"}
+	if srv != nil {
+		p.now, p.sleep = emulatorClock(srv)
+	}
+	return p
+}
+
+// emulatorClock is the clock of srv's emulator as client.Config's Now and Sleep: a wait (for the
+// next TOTP step, which the emulator asks for by refusing a replayed code) moves the emulator's
+// clock forward at once instead of sleeping.
+func emulatorClock(srv *emulatortest.Servers) (now func() time.Time, sleep func(context.Context, time.Duration) error) {
+	clock := srv.Emulator.Clock()
+	return clock.Now, func(ctx context.Context, d time.Duration) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		clock.Advance(d)
+		return nil
+	}
+}
+
+// onEmulatorClock is cfg on the clock of srv's emulator, for a client a test builds itself.
+func onEmulatorClock(srv *emulatortest.Servers, cfg client.Config) client.Config {
+	cfg.Now, cfg.Sleep = emulatorClock(srv)
+	return cfg
 }
 
 // testEmulator starts every emulated product in process over TLS.
@@ -72,7 +103,7 @@ func TestAccProvider_valuesUnknownAtPlanDeferTheLogin(t *testing.T) {
 	srv := testEmulator(t)
 	addAWSUser(t, srv, "alice", "Alice-Pass1", "Portal Operator")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: fmt.Sprintf(`
 resource "terraform_data" "endpoint" {
@@ -107,7 +138,7 @@ func TestInsecureWarns(t *testing.T) {
 		Password:        types.StringValue("Password1"),
 	}
 	var diags diag.Diagnostics
-	c := configureProduct(context.Background(), "test", productOf(client.AWS), block, &diags)
+	c := configureProduct(context.Background(), testProvider(srv), productOf(client.AWS), block, &diags)
 	if diags.HasError() || c == nil || c.client == nil {
 		t.Fatalf("insecure login failed: %v", diags)
 	}
@@ -152,7 +183,7 @@ func TestAccProvider_productFromEnvironmentAlone(t *testing.T) {
 				tfjsonpath.New("data").AtMapKey("base_url"), knownvalue.StringExact(srv.URL[p]))}
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-				ProtoV6ProviderFactories: withEcho(),
+				ProtoV6ProviderFactories: withEcho(srv),
 				Steps: []resource.TestStep{
 					{
 						// Neither a block nor the host variable: the product is not configured.
@@ -192,7 +223,7 @@ func TestConfigureFromEnvironment_saysWhy(t *testing.T) {
 	clearVBREnv(t)
 	t.Setenv("VEEAM_VBR_HOST", "https://vbr.example.com")
 	var diags diag.Diagnostics
-	if c := configureFromEnvironment(context.Background(), "test", productOf(client.VBR), &diags); c != nil || !diags.HasError() {
+	if c := configureFromEnvironment(context.Background(), testProvider(nil), productOf(client.VBR), &diags); c != nil || !diags.HasError() {
 		t.Fatalf("VEEAM_VBR_HOST without credentials must fail like an empty vbr block; got %v, %v", c, diags)
 	}
 	d := diags.Errors()[0]

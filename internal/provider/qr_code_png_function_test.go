@@ -117,7 +117,7 @@ const qrAddr = "terraform_data.qr"
 func TestAccQRCodePNGFunction(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   functionsFloor,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				// The call is evaluated at plan time: a bad argument fails the plan with the

@@ -27,7 +27,7 @@ func TestAccSPCCredentialErrors(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      orchProviderConfig(srv, emulator.SPC, "") + echoToken("veeam_spc_token"),

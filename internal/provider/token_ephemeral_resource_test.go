@@ -23,10 +23,11 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
 )
 
-// withEcho adds echoprovider, which copies an ephemeral value into state so a test can see it.
-func withEcho() map[string]func() (tfprotov6.ProviderServer, error) {
+// withEcho is providerFactories(srv) with echoprovider, which copies an ephemeral value into state
+// so a test can see it.
+func withEcho(srv *emulatortest.Servers) map[string]func() (tfprotov6.ProviderServer, error) {
 	f := map[string]func() (tfprotov6.ProviderServer, error){"echo": echoprovider.NewProviderServer()}
-	for k, v := range testAccProtoV6ProviderFactories {
+	for k, v := range providerFactories(srv) {
 		f[k] = v
 	}
 	return f
@@ -37,7 +38,7 @@ func TestAccAWSTokenEphemeral(t *testing.T) {
 	opened0, closed0 := ephemeralOpened.Load(), ephemeralClosed.Load() // other tests' ephemerals count too
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{{
 			Config: awsProviderConfig(srv, "administrator", "Password1") + `
 ephemeral "veeam_aws_token" "test" {}
@@ -72,7 +73,7 @@ func TestAccVBRTokenEphemeral(t *testing.T) {
 	opened, closed := ephemeralOpened.Load(), ephemeralClosed.Load()
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{{
 			Config: vbrProviderConfig(srv, "administrator", "Password1", "use_short_term_refresh = true") + `
 ephemeral "veeam_vbr_token" "test" {}
@@ -149,7 +150,7 @@ func TestAccEMSessionEphemeral(t *testing.T) {
 	emExpectClosed(t, srv, func() {
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-			ProtoV6ProviderFactories: withEcho(),
+			ProtoV6ProviderFactories: withEcho(srv),
 			Steps: []resource.TestStep{{
 				Config:            emProviderConfig(srv, emCredentials("administrator", "Password1")) + emSessionEcho,
 				ConfigStateChecks: emSessionChecks(srv, "administrator"),
@@ -169,7 +170,7 @@ func TestAccEMSessionEphemeral_tenant(t *testing.T) {
 	emExpectClosed(t, srv, func() {
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-			ProtoV6ProviderFactories: withEcho(),
+			ProtoV6ProviderFactories: withEcho(srv),
 			Steps: []resource.TestStep{{
 				Config:            emProviderConfig(srv, emCredentials("tenant01", "Password1"), "    tenant = true", `    api_version = "latest"`) + emSessionEcho,
 				ConfigStateChecks: emSessionChecks(srv, "tenant01"),
@@ -182,7 +183,7 @@ func TestAccEMSessionEphemeral_needsCredentials(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{{
 			Config:      emProviderConfig(srv) + emSessionEcho,
 			ExpectError: emOutput(`Invalid "em" block`, `username: no credentials: set username and password in the "em" block`, "VEEAM_EM_USERNAME"),
@@ -194,7 +195,7 @@ func TestAccEMSessionEphemeral_wrongCredentials(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{{
 			Config:      emProviderConfig(srv, emCredentials("tenant01", "Password1")) + emSessionEcho, // a tenant without tenant = true
 			ExpectError: emOutput(`login failed ("em" block)`, `rejected the credentials of the "em" block`, "tenant: true for a tenant account"),

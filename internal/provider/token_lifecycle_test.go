@@ -43,7 +43,7 @@ func testTokenLifecycle(t *testing.T, p emulator.Product, typ, credentials, user
 	expectEphemeralLogouts(t, srv, p, func() {
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-			ProtoV6ProviderFactories: withEcho(),
+			ProtoV6ProviderFactories: withEcho(srv),
 			Steps: []resource.TestStep{{
 				Config:            orchProviderConfig(srv, p, credentials) + tokenLifecycleConfig(typ),
 				ConfigStateChecks: tokenChecks(srv.URL[p], user),

@@ -112,7 +112,7 @@ func TestAccTOTPCodeFunction(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   functionsFloor,
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(nil),
 		Steps: []resource.TestStep{
 			{
 				Config:      `output "code" { value = provider::veeam::totp_code("not-base32!", 59) }`,

@@ -14,7 +14,7 @@ func TestAccVAOTokenEphemeral(t *testing.T) {
 	expectEphemeralLogouts(t, srv, emulator.VAO, func() {
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-			ProtoV6ProviderFactories: withEcho(),
+			ProtoV6ProviderFactories: withEcho(srv),
 			Steps: []resource.TestStep{{
 				Config: orchProviderConfig(srv, emulator.VAO, `
     username = "VEEAM\\administrator"
@@ -32,7 +32,7 @@ func TestAccVAOUsernameFormat(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: orchProviderConfig(srv, emulator.VAO, `
@@ -59,7 +59,7 @@ func TestAccVAOMissingCredentials(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      orchProviderConfig(srv, emulator.VAO, "") + echoToken("veeam_vao_token"),

@@ -19,7 +19,7 @@ func TestAccVAOTokenEphemeralClientCredentials(t *testing.T) {
 	expectEphemeralLogouts(t, srv, emulator.VAO, func() {
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-			ProtoV6ProviderFactories: withEcho(),
+			ProtoV6ProviderFactories: withEcho(srv),
 			Steps: []resource.TestStep{
 				{
 					Config: orchProviderConfig(srv, emulator.VAO, `
@@ -49,7 +49,7 @@ func TestAccVAOClientCredentialErrors(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: orchProviderConfig(srv, emulator.VAO, `

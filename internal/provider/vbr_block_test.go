@@ -41,11 +41,11 @@ provider "veeam" {
 // testVBRClient is an administrator session to the emulator, outside Terraform.
 func testVBRClient(t *testing.T, srv *emulatortest.Servers) *client.VBRClient {
 	t.Helper()
-	c, err := client.NewVBR(client.Config{
+	c, err := client.NewVBR(onEmulatorClock(srv, client.Config{
 		Host:        srv.URL[emulator.VBR],
 		Credentials: client.Credentials{Username: "administrator", Password: "Password1"},
 		TLS:         client.TLSConfig{CACertPEM: srv.CACertPEM},
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestAccVBRBlock_errors(t *testing.T) {
 	srv := testEmulator(t)
 	users := "\ndata \"veeam_vbr_users\" \"all\" {}\n"
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      vbrProviderConfig(srv, "administrator", "wrong-password") + users,
@@ -172,7 +172,7 @@ func TestAccVBRBlock_shortTermRefreshAndEnvironment(t *testing.T) {
 	t.Setenv("VEEAM_VBR_USERNAME", "administrator")
 	t.Setenv("VEEAM_VBR_PASSWORD", "Password1")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: vbrProviderConfig(srv, "", "", "use_short_term_refresh = true") + `
 data "veeam_vbr_users" "all" {}
@@ -203,7 +203,7 @@ func TestAccVBRBlock_usernameFromEnvironment(t *testing.T) {
 	srv := testEmulator(t)
 	t.Setenv("VEEAM_VBR_USERNAME", "administrator")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			// password in the block, username from VEEAM_VBR_USERNAME: a valid combination.
 			Config: vbrProviderConfig(srv, "", "Password1") + `

@@ -63,7 +63,7 @@ data "veeam_vbr_users" "all" {}
 					})),
 				}
 			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: providerFactories(srv), Steps: []resource.TestStep{step}})
 			if n := srv.Emulator.Counters(emulator.VBR).Endpoints["GET /api/v1/security/users"]; !b.security && n != 0 {
 				t.Fatalf("the provider asked a %s server for users %d times", b.build, n)
 			}
@@ -92,7 +92,7 @@ resource "veeam_vbr_mfa_settings" "this" {
 				step.Check = nil
 				step.ExpectError = wrapped(b.server+" has no security endpoints", "REST API 1.3-rev1 (Veeam Backup & Replication 13.0.1) or later")
 			}
-			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: []resource.TestStep{step}})
+			resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: providerFactories(srv), Steps: []resource.TestStep{step}})
 			if st, _ := srv.Emulator.User(emulator.VBR, "jsmith"); st.ServiceAccount {
 				t.Fatal("destroy left jsmith a service account")
 			}
@@ -134,7 +134,7 @@ resource "echo" "code" {}
 			})
 			resource.Test(t, resource.TestCase{
 				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-				ProtoV6ProviderFactories: withEcho(),
+				ProtoV6ProviderFactories: withEcho(srv),
 				Steps:                    steps,
 			})
 			n := srv.Emulator.Counters(emulator.VBR).Endpoints["POST /api/oauth2/authorization_code"]

@@ -38,7 +38,7 @@ func vbrMFAIs(srv *emulatortest.Servers, want bool) resource.TestCheckFunc {
 func TestAccVBRMFASettings_lifecycle(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: vbrMFAConfig(srv, true),
@@ -107,7 +107,7 @@ func TestAccVBRMFASettings_adoptsExistingValue(t *testing.T) {
 		t.Fatal(err)
 	}
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: vbrMFAConfig(srv, false),
 			Check:  vbrMFAIs(srv, false),
@@ -120,7 +120,7 @@ func TestAccVBRMFASettings_adoptsExistingValue(t *testing.T) {
 func TestAccVBRMFASettings_forbiddenForNonAdministrators(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: vbrProviderConfig(srv, "jsmith", "Password1") + `
 resource "veeam_vbr_mfa_settings" "test" {

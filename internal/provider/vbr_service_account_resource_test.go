@@ -52,7 +52,7 @@ resource "veeam_vbr_service_account" "test" {
 	id := emulator.VBRUserID("jsmith")
 	addVBRUser(t, srv, "svc-other", "Veeam Backup Operator", false)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: config("user_name", "JSmith"), // names compare case-insensitively
@@ -111,7 +111,7 @@ func TestAccVBRServiceAccount_errorsAndExistingServiceAccounts(t *testing.T) {
 	srv := testEmulator(t)
 	addVBRUser(t, srv, "svc-backup", emulator.VBRRoleAdministrator, true)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: vbrProviderConfig(srv, "administrator", "Password1") + `
@@ -152,7 +152,7 @@ func TestAccVBRMFASettings_refusesToLockOutTheProvider(t *testing.T) {
 	addVBRUser(t, srv, "ops-admin", emulator.VBRRoleAdministrator, false)
 	provider := vbrProviderConfig(srv, "ops-admin", "Password1")
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: provider + `

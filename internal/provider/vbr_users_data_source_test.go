@@ -17,7 +17,7 @@ func TestAccVBRUsersDataSource(t *testing.T) {
 	const all, filtered = "data.veeam_vbr_users.all", "data.veeam_vbr_users.smith"
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: providerFactories(srv),
 		Steps: []resource.TestStep{{
 			Config: vbrProviderConfig(srv, "administrator", "Password1") + `
 data "veeam_vbr_users" "all" {}

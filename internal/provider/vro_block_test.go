@@ -87,7 +87,7 @@ func TestAccVROTokenEphemeralPassword(t *testing.T) {
 	expectEphemeralLogouts(t, srv, emulator.VRO, func() {
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-			ProtoV6ProviderFactories: withEcho(),
+			ProtoV6ProviderFactories: withEcho(srv),
 			Steps: []resource.TestStep{{
 				Config: orchProviderConfig(srv, emulator.VRO, `
     username = "VEEAM\\administrator"
@@ -104,7 +104,7 @@ func TestAccVROTokenEphemeralClientCredentials(t *testing.T) {
 	expectEphemeralLogouts(t, srv, emulator.VRO, func() {
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-			ProtoV6ProviderFactories: withEcho(),
+			ProtoV6ProviderFactories: withEcho(srv),
 			Steps: []resource.TestStep{{
 				Config: orchProviderConfig(srv, emulator.VRO, `
     client_id     = "terraform-client"
@@ -123,7 +123,7 @@ func TestAccVROCredentialErrors(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{
 			{
 				Config:      orchProviderConfig(srv, emulator.VRO, "") + echoToken("veeam_vro_token"),
@@ -156,7 +156,7 @@ func TestAccVROCredentialErrors(t *testing.T) {
 func TestAccVROMissingBlock(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(nil),
 		Steps: []resource.TestStep{{
 			Config:      `provider "veeam" {}` + echoToken("veeam_vro_token"),
 			ExpectError: wrapped(`Missing "vro" block in the provider configuration`),

@@ -23,7 +23,7 @@ func TestAccVROTokenEphemeralMFA(t *testing.T) {
 	expectEphemeralLogouts(t, srv, emulator.VRO, func() {
 		resource.Test(t, resource.TestCase{
 			TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-			ProtoV6ProviderFactories: withEcho(),
+			ProtoV6ProviderFactories: withEcho(srv),
 			Steps: []resource.TestStep{
 				{
 					Config: orchProviderConfig(srv, emulator.VRO, `
@@ -60,7 +60,7 @@ func TestAccVROMFAConflicts(t *testing.T) {
 	srv := testEmulator(t)
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
-		ProtoV6ProviderFactories: withEcho(),
+		ProtoV6ProviderFactories: withEcho(srv),
 		Steps: []resource.TestStep{
 			{
 				Config: orchProviderConfig(srv, emulator.VRO, `
