@@ -17,44 +17,29 @@ const AWS Product = "aws"
 // is unset (versions.go): 1.8-rev0 (Backup for AWS 10) down to 1.0-rev0.
 const awsTokenPath = "/api/v1/token"
 
-// AWSFlavor describes Backup for AWS to the lifecycle.
-var AWSFlavor = registered(oauthFlavor(Flavor{
+var awsLogin = newCloudLogin(awsTokenPath, oauthGrants, "", "expires 60 s (by default)", "2 h (by default)")
+
+// AWSFlavor describes Backup for AWS to the lifecycle: a SAML response logs in at
+// identityProvider/token; everything else is the family's login.
+var AWSFlavor = awsLogin.flavor(Flavor{
 	Product:       AWS,
 	DefaultPort:   11005,
 	VersionHeader: "x-api-version",
-	Login:         awsLogin,
-	Logout:        deleteLogout(awsTokenPath),
-}, awsTokenPath), "Veeam Backup for AWS")
-
-func awsLogin(ctx context.Context, s *Session) (*Token, error) {
-	c := s.cfg.Credentials
-	switch {
-	case c.SAMLResponse != "":
-		return singleUseLogin(ctx, s, "/api/v1/identityProvider/token", FieldSAMLResponse, url.Values{"SamlResponse": {c.SAMLResponse}},
-			"the server refused the SAML response: a SAML response is single-use and expires minutes after the identity provider issued it")
-	case c.AuthorizationCode != "":
-		return singleUseLogin(ctx, s, awsTokenPath, FieldAuthorizationCode, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}},
-			"the server refused the authorization code: a code is single-use and expires 60 s (by default) after it was issued")
-	case c.RefreshToken != "" && c.Password == "":
-		return singleUseLogin(ctx, s, awsTokenPath, FieldRefreshToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {c.RefreshToken}},
-			"the server refused the refresh token: a refresh token works once, since each refresh returns a new one, and expires 2 h (by default) after it was issued")
-	}
-	return awsMFALogin.login(ctx, s)
-}
-
-// awsMFALogin is the password login with the family's MFA step (mfa_login.go).
-var awsMFALogin = mfaLogin{path: awsTokenPath, password: "password", mfa: "mfa"}
+	Login: func(ctx context.Context, s *Session) (*Token, error) {
+		if r := s.cfg.Credentials.SAMLResponse; r != "" {
+			return singleUseLogin(ctx, s, "/api/v1/identityProvider/token", FieldSAMLResponse, url.Values{"SamlResponse": {r}},
+				"the server refused the SAML response: a SAML response is single-use and expires minutes after the identity provider issued it")
+		}
+		return awsLogin.login(ctx, s)
+	},
+}, "Veeam Backup for AWS")
 
 // AWSClient is the typed Backup for AWS API over one Session.
 type AWSClient struct{ *Session }
 
 // NewAWS opens (lazily) a Backup for AWS session.
 func NewAWS(cfg Config) (*AWSClient, error) {
-	s, err := NewSession(AWSFlavor, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &AWSClient{s}, nil
+	return newClient[AWSClient](AWSFlavor, cfg)
 }
 
 // AWSAuthorizationCodeLifetime is the documented default lifetime of an authorization code.

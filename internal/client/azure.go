@@ -16,32 +16,19 @@ const AZURE Product = "azure"
 // mfa_token); DELETE /api/oauth2/token logs out. Resource paths carry the version:
 // /api/v8.1/users/{id}/enableMfa, acceptMfa (204), disableMfa (204).
 
-const (
-	azureTokenPath = "/api/oauth2/token"
-	// AzureDefaultVersion is the version segment of resource paths when api_version is not set:
-	// v8.1, the version of the published specification.
-	AzureDefaultVersion = "v8.1"
-)
+// AzureDefaultVersion is the version segment of resource paths when api_version is not set: v8.1,
+// the version of the published specification.
+const AzureDefaultVersion = "v8.1"
 
-var azureLogin = mfaLogin{path: azureTokenPath, password: "Password", mfa: "Mfa", shortLivedFlag: "short_lived_refresh_token"}
-
-// AzureFlavor describes Backup for Microsoft Azure to the lifecycle.
-var AzureFlavor = registered(oauthFlavor(Flavor{
+// AzureFlavor describes Backup for Microsoft Azure to the lifecycle. It has no authorization_code
+// grant.
+var AzureFlavor = newCloudLogin("/api/oauth2/token", grantNames{password: "Password", mfa: "Mfa", refresh: "Refresh_token"},
+	"short_lived_refresh_token", "", "14 days (15 minutes when short-lived)").flavor(Flavor{
 	Product:          AZURE,
 	DefaultPort:      443,
 	DefaultVersion:   AzureDefaultVersion,
-	CheckCredentials: func(c Credentials) error { return checkRefreshOrPassword(c) },
-	Login: func(ctx context.Context, s *Session) (*Token, error) {
-		c := s.cfg.Credentials
-		if c.RefreshToken != "" && c.Password == "" {
-			return singleUseLogin(ctx, s, azureTokenPath, FieldRefreshToken, url.Values{"grant_type": {"Refresh_token"}, "refresh_token": {c.RefreshToken}},
-				"the server refused the refresh token: a refresh token works once, since each refresh returns a new one, and expires 14 days (15 minutes when short-lived) after it was issued")
-		}
-		return azureLogin.login(ctx, s)
-	},
-	Refresh: refreshGrantNamed(azureTokenPath, "Refresh_token"),
-	Logout:  deleteLogout(azureTokenPath),
-}, azureTokenPath), "Veeam Backup for Microsoft Azure")
+	CheckCredentials: checkRefreshOrPassword,
+}, "Veeam Backup for Microsoft Azure")
 
 // checkRefreshOrPassword: an initial refresh token logs in alone; anything else needs username
 // and password.
@@ -57,11 +44,7 @@ type AzureClient struct{ *Session }
 
 // NewAzure opens (lazily) a Backup for Microsoft Azure session.
 func NewAzure(cfg Config) (*AzureClient, error) {
-	s, err := NewSession(AzureFlavor, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &AzureClient{s}, nil
+	return newClient[AzureClient](AzureFlavor, cfg)
 }
 
 // AzureUser is a Backup for Microsoft Azure user (the User schema).
@@ -75,14 +58,8 @@ type AzureUser struct {
 	IsDefault   bool   `json:"isDefault"`
 }
 
-// usersPath is "/api/<version>/users", "v" added to the version when missing.
-func (c *AzureClient) usersPath() string {
-	v := strings.Trim(c.Config().APIVersion, "/ ")
-	if !strings.HasPrefix(strings.ToLower(v), "v") {
-		v = "v" + v
-	}
-	return "/api/" + url.PathEscape(v) + "/users"
-}
+// usersPath is "/api/<version>/users".
+func (c *AzureClient) usersPath() string { return "/api" + c.pathVersion() + "/users" }
 
 // ListUsers lists every user, or (name not "") the user called name.
 func (c *AzureClient) ListUsers(ctx context.Context, name string) ([]AzureUser, error) {

@@ -145,6 +145,16 @@ func NewSession(f *Flavor, cfg Config) (*Session, error) {
 	return &Session{flavor: f, cfg: cfg, baseURL: u, http: hc, now: now, sleep: sleep, rtt: rtt}, nil
 }
 
+// newClient opens (lazily) a session of f and wraps it in the product's typed client C.
+func newClient[C ~struct{ *Session }](f *Flavor, cfg Config) (*C, error) {
+	s, err := NewSession(f, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := C{s}
+	return &c, nil
+}
+
 func normalizeHost(host string, defaultPort int) (*url.URL, error) {
 	h := strings.TrimSpace(host)
 	if h == "" {
@@ -169,19 +179,4 @@ func normalizeHost(host string, defaultPort int) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawQuery, u.Fragment = "", ""
 	return u, nil
-}
-
-// CheckTOTPSecret returns a ConfigError on FieldTOTPSecret unless secret is "" or a base32 TOTP
-// secret. It runs before anything is sent, whether or not the user has MFA, so that a secret
-// that could never log in is reported when it is configured rather than on the day MFA is
-// turned on.
-func CheckTOTPSecret(secret string) error {
-	if secret == "" {
-		return nil
-	}
-	if _, err := TOTPCode(secret, time.Unix(0, 0)); err != nil {
-		return &ConfigError{Field: FieldTOTPSecret, Reason: ReasonInvalid, Detail: "is not a base32 TOTP secret (letters A-Z and digits 2-7)",
-			Hint: "set it to the secretKey the appliance returned when MFA was enabled (the secret_key of veeam_aws_user_mfa), or remove it for a user without MFA"}
-	}
-	return nil
 }

@@ -145,7 +145,7 @@ func TestConformanceTokenAnswers(t *testing.T) {
 			if tc.noExpireIn {
 				tr.ExpiresIn = ""
 			}
-			tok, err := tr.token(now)
+			tok, err := tr.token(now, "")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -235,11 +235,7 @@ type EMClient struct{ *Session }
 
 // NewEM opens (lazily) an Enterprise Manager session.
 func NewEM(cfg Config) (*EMClient, error) {
-	s, err := NewSession(EMFlavor, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &EMClient{s}, nil
+	return newClient[EMClient](EMFlavor, cfg)
 }
 
 // EMAPIInfo is what GET /api/ says about the server.

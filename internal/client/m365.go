@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -51,13 +50,7 @@ var M365Flavor = registered(oauthFlavor(Flavor{
 }, ""), "Veeam Backup for Microsoft 365")
 
 // m365Path is rest under the configured version: /v8/token.
-func m365Path(s *Session, rest string) string {
-	v := strings.Trim(s.Config().APIVersion, "/ ")
-	if !strings.HasPrefix(strings.ToLower(v), "v") {
-		v = "v" + v
-	}
-	return "/" + url.PathEscape(v) + rest
-}
+func m365Path(s *Session, rest string) string { return s.pathVersion() + rest }
 
 // m365CheckCredentials: client_id with an assertion (and a known assertion_grant), or username
 // and password; not both.
@@ -65,19 +58,20 @@ func m365CheckCredentials(c Credentials) error {
 	if c.ClientID == "" && c.Assertion == "" {
 		return requirePassword(c)
 	}
-	switch {
-	case c.Username != "" || c.Password != "":
-		return &ConfigError{Field: FieldAssertion, Reason: ReasonConflict, Other: FieldPassword,
-			Detail: "conflicts with username/password: log in either as a Veeam user (username and password) or with client_id and assertion"}
-	case c.ClientID == "":
-		return &ConfigError{Field: FieldClientID, Reason: ReasonMissing, Detail: "assertion needs the client_id it was issued for"}
-	case c.Assertion == "":
-		return &ConfigError{Field: FieldAssertion, Reason: ReasonMissing, Detail: "client_id needs an assertion from the Microsoft identity platform"}
-	case c.AssertionGrant != "" && !slices.Contains(M365AssertionGrants, c.AssertionGrant):
+	if err := m365Assertion.check(c, c.Assertion); err != nil {
+		return err
+	}
+	if c.AssertionGrant != "" && !slices.Contains(M365AssertionGrants, c.AssertionGrant) {
 		return &ConfigError{Field: FieldAssertionGrant, Detail: fmt.Sprintf("%q is not a grant: use operator (a restore operator) or jwt-bearer (an application)", c.AssertionGrant)}
 	}
 	return nil
 }
+
+// m365Assertion is the login with client_id and an assertion from the Microsoft identity platform.
+var m365Assertion = clientLogin{second: FieldAssertion, conflictField: FieldAssertion,
+	either:      "a Veeam user (username and password) or with client_id and assertion",
+	needsID:     "assertion needs the client_id it was issued for",
+	needsSecond: "client_id needs an assertion from the Microsoft identity platform"}
 
 // m365Login logs in with client_id and assertion when they are set, else with username and
 // password.
@@ -85,14 +79,13 @@ func m365Login(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
 	path := m365Path(s, "/token")
 	if c.Assertion == "" {
-		return orchestratorGrant(ctx, s, path, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username,
-			FieldPassword, "")
+		return passwordGrant(ctx, s, path, "")
 	}
 	grant := "operator"
 	if c.AssertionGrant == "jwt-bearer" {
 		grant = m365JWTBearer
 	}
-	return orchestratorGrant(ctx, s, path, url.Values{"grant_type": {grant}, "client_id": {c.ClientID}, "assertion": {c.Assertion}}, c.ClientID,
+	return grantLogin(ctx, s, path, url.Values{"grant_type": {grant}, "client_id": {c.ClientID}, "assertion": {c.Assertion}}, c.ClientID,
 		FieldAssertion, "assertions from the Microsoft identity platform expire within the hour: get a fresh one")
 }
 
@@ -101,28 +94,11 @@ type M365Client struct{ *Session }
 
 // NewM365 opens (lazily) a Backup for Microsoft 365 session.
 func NewM365(cfg Config) (*M365Client, error) {
-	s, err := NewSession(M365Flavor, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &M365Client{s}, nil
+	return newClient[M365Client](M365Flavor, cfg)
 }
 
 // AuthorizationCode asks POST /v8/token/AuthCode for a one-time authorization code of this
 // session's user. Not retried after a lost connection: each answer is a new code.
 func (c *M365Client) AuthorizationCode(ctx context.Context) (string, error) {
-	resp, err := c.Do(ctx, Request{Method: http.MethodPost, Path: m365Path(c.Session, "/token/AuthCode")})
-	if err != nil {
-		return "", err
-	}
-	var r struct {
-		AuthCode string `json:"authCode"`
-	}
-	if err := resp.Decode(&r); err != nil {
-		return "", err
-	}
-	if r.AuthCode == "" {
-		return "", fmt.Errorf("%s: the AuthCode answer has no authCode", M365.Title())
-	}
-	return r.AuthCode, nil
+	return authorizationCode(ctx, c.Session, m365Path(c.Session, "/token/AuthCode"))
 }

@@ -1,29 +1,38 @@
 package client
 
+// The password login with a TOTP step that the cloud-native backup products (Backup for AWS,
+// Microsoft Azure, Google Cloud) and Recovery Orchestrator share: the password grant answers
+// tokens, or an mfa_token when the user has MFA on; grant_type=mfa trades the mfa_token and a
+// code (computed from totp_secret, or the one-shot mfa_code) for tokens. What differs between the
+// products is a value: the token path, the grant names, the code's field and extra form fields.
+// The cloud-native products also log in with single-use credentials first (cloudLogin).
+
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
-	"strings"
-	"time"
-
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 )
 
-// The password login with a TOTP step that the cloud-native backup family shares (Backup for
-// Microsoft Azure, Google Cloud; Backup for AWS has the same steps): the password grant answers
-// tokens, or an mfa_token when the user has MFA on; grant_type=mfa trades the mfa_token and a
-// code (computed from totp_secret, or the one-shot mfa_code) for tokens. What differs between the
-// products is a value: the token path, the grant names and extra form fields.
+// grantNames are a token endpoint's spellings of grant_type.
+type grantNames struct{ password, mfa, refresh string }
+
+// oauthGrants are the grant names as OAuth 2.0 spells them (every product but Backup for
+// Microsoft Azure).
+var oauthGrants = grantNames{password: "password", mfa: "mfa", refresh: "refresh_token"}
 
 // mfaLogin is one product's password-plus-TOTP login.
 type mfaLogin struct {
 	path           string // the token endpoint
-	password, mfa  string // the grant_type values: "password"/"mfa", or Azure's "Password"/"Mfa"
+	grants         grantNames
+	codeField      string // the mfa grant's field for the code: "mfa_code", or VRO's "mfa_passcode"
 	shortLivedFlag string // the form field that asks for a short-lived refresh token; "": none
+	// codeRefused are the statuses of the mfa grant's answer that mean the code was refused.
+	codeRefused []int
+	// userNameRule, when set, makes a 400 or 401 to the password grant (OAuth 2.0's
+	// invalid_grant) a ConfigError on password that reminds of this rule; "": the server's
+	// answer as it is.
+	userNameRule string
 }
 
 // login logs in with username and password, answering the MFA step when the server asks. A
@@ -50,58 +59,68 @@ func (m mfaLogin) form(c Credentials, v url.Values) url.Values {
 }
 
 func (m mfaLogin) passwordLogin(ctx context.Context, s *Session, c Credentials) (*Token, error) {
-	tr, err := postForm(ctx, s, m.path, m.form(c, url.Values{"grant_type": {m.password}, "username": {c.Username}, "password": {c.Password}}))
+	form := m.form(c, url.Values{"grant_type": {m.grants.password}, "username": {c.Username}, "password": {c.Password}})
+	tr, err := postForm(ctx, s, m.path, form)
+	if err != nil && m.userNameRule != "" {
+		err = credentialsRejected(err, FieldPassword, m.userNameRule)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if tr.AccessToken != "" || tr.MFAToken == "" {
-		return tr.token(s.Now())
-	}
-	code, err := mfaCode(c, s.Now())
-	if err != nil {
-		return nil, err
-	}
-	tr2, err := postForm(ctx, s, m.path, m.form(c, url.Values{"grant_type": {m.mfa}, "mfa_token": {tr.MFAToken}, "mfa_code": {code}}))
-	if err != nil {
-		if hasStatus(err, http.StatusUnauthorized) {
+	if tr.AccessToken == "" && tr.MFAToken != "" {
+		code, err := mfaCode(c, s.Now())
+		if err != nil {
+			return nil, err
+		}
+		tr, err = postForm(ctx, s, m.path, m.form(c, url.Values{"grant_type": {m.grants.mfa}, "mfa_token": {tr.MFAToken}, m.codeField: {code}}))
+		if hasStatus(err, m.codeRefused...) {
 			return nil, fmt.Errorf("%w: %w", ErrMFACodeRejected, err)
 		}
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
 	}
-	t, err := tr2.token(s.Now())
-	if err == nil && t.Username == "" {
-		t.Username = c.Username
-	}
-	return t, err
+	return tr.token(s.Now(), c.Username)
 }
 
-// TOTPCode computes the RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret at t.
-func TOTPCode(secret string, t time.Time) (string, error) {
-	s := strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(secret), " ", ""))
-	code, err := totp.GenerateCodeCustom(s, t, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if err != nil {
-		return "", fmt.Errorf("is not a valid base32 TOTP secret: %v", err)
-	}
-	return code, nil
+// cloudLogin is the login of a cloud-native backup product (Backup for AWS, Microsoft Azure,
+// Google Cloud): with a single-use credential when one is set (an authorization code, or a
+// refresh token without a password), else with the password and the MFA step.
+type cloudLogin struct {
+	mfaLogin
+	// codeRule is the API's rule for an authorization code, said when the server refuses one;
+	// "": the product has no authorization_code grant.
+	codeRule string
+	// refreshLife is how long the API says a refresh token lives, said when the server refuses one.
+	refreshLife string
 }
 
-// ErrMFACodeRejected wraps the server's answer when the mfa grant refused the code.
-var ErrMFACodeRejected = errors.New("the MFA code was rejected")
-
-// waitNextTOTPStep waits, on the session's clock, until the next 30-second TOTP step begins.
-func (s *Session) waitNextTOTPStep(ctx context.Context) error {
-	now := s.Now()
-	return s.sleep(ctx, now.Truncate(30*time.Second).Add(30*time.Second).Sub(now)+100*time.Millisecond)
+// newCloudLogin is the family's login at path with the grant names and short-lived flag given.
+func newCloudLogin(path string, grants grantNames, shortLivedFlag, codeRule, refreshLife string) cloudLogin {
+	return cloudLogin{mfaLogin: mfaLogin{path: path, grants: grants, codeField: "mfa_code", shortLivedFlag: shortLivedFlag, codeRefused: []int{401}},
+		codeRule: codeRule, refreshLife: refreshLife}
 }
 
-// sleepRealTime waits d of real time, or until ctx ends.
-func sleepRealTime(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+func (l cloudLogin) login(ctx context.Context, s *Session) (*Token, error) {
+	c := s.cfg.Credentials
+	switch {
+	case c.AuthorizationCode != "" && l.codeRule != "":
+		return singleUseLogin(ctx, s, l.path, FieldAuthorizationCode, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}},
+			"the server refused the authorization code: a code is single-use and "+l.codeRule)
+	case c.RefreshToken != "" && c.Password == "":
+		return singleUseLogin(ctx, s, l.path, FieldRefreshToken, url.Values{"grant_type": {l.grants.refresh}, "refresh_token": {c.RefreshToken}},
+			"the server refused the refresh token: a refresh token works once, since each refresh returns a new one, and expires "+l.refreshLife+" after it was issued")
 	}
+	return l.mfaLogin.login(ctx, s)
+}
+
+// flavor completes f (the product's own values; Login when the product has logins of its own
+// before l's) with the family's login, refresh grant and logout (DELETE on the token path), and
+// registers it under title.
+func (l cloudLogin) flavor(f Flavor, title string) *Flavor {
+	if f.Login == nil {
+		f.Login = l.login
+	}
+	f.Refresh, f.Logout = refreshGrantNamed(l.path, l.grants.refresh), deleteLogout(l.path)
+	return registered(oauthFlavor(f, l.path), title)
 }

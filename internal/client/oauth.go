@@ -47,12 +47,16 @@ func postForm(ctx context.Context, s *Session, path string, form url.Values) (*t
 }
 
 // token turns a token response into a Token, trusting expires_in first, then ".expires"
-// (with or without a UTC offset), then the JWT's exp claim.
-func (tr *tokenResponse) token(now time.Time) (*Token, error) {
+// (with or without a UTC offset), then the JWT's exp claim. user is the token's user when the
+// answer does not say.
+func (tr *tokenResponse) token(now time.Time, user string) (*Token, error) {
 	if tr.AccessToken == "" {
 		return nil, fmt.Errorf("the token response has no access_token")
 	}
 	t := &Token{AccessToken: tr.AccessToken, RefreshToken: tr.RefreshToken, Username: tr.Username}
+	if t.Username == "" {
+		t.Username = user
+	}
 	if n, err := tr.ExpiresIn.Int64(); err == nil && n > 0 {
 		t.Expiry = now.Add(time.Duration(n) * time.Second)
 	} else if exp, ok := parseVeeamTime(tr.Expires); ok {
@@ -120,53 +124,8 @@ func refreshGrantNamed(path, grant string) func(context.Context, *Session, *Toke
 		if err != nil {
 			return nil, err
 		}
-		nt, err := tr.token(s.Now())
-		if err != nil {
-			return nil, err
-		}
-		if nt.Username == "" {
-			nt.Username = t.Username
-		}
-		return nt, nil
+		return tr.token(s.Now(), t.Username)
 	}
-}
-
-// singleUseLogin logs in once with a single-use credential (field) by posting form to path. A
-// second login reports the value as spent; a 400 or 401 becomes a ConfigError (ReasonRejected)
-// on field that keeps the server's answer, since "401 InvalidToken" alone does not say that the
-// value was spent or expired. refused says so, with the API's rule for the value.
-func singleUseLogin(ctx context.Context, s *Session, path string, field Field, form url.Values, refused string) (*Token, error) {
-	if err := s.markSingleUseSpent(field); err != nil {
-		return nil, err
-	}
-	tr, err := postForm(ctx, s, path, form)
-	if err != nil {
-		if !versionRejected(s, err) && hasStatus(err, http.StatusBadRequest, http.StatusUnauthorized) {
-			return nil, &ConfigError{Field: field, Reason: ReasonRejected, Detail: refused, Err: err}
-		}
-		return nil, err
-	}
-	return tr.token(s.Now())
-}
-
-// authorizationCode asks the token service at path for a single-use code that logs in as the
-// session's user. Not retried after a lost connection: each answer is a new code, and a lost
-// one simply expires.
-func authorizationCode(ctx context.Context, s *Session, path string) (string, error) {
-	resp, err := s.Do(ctx, Request{Method: http.MethodPost, Path: path})
-	if err != nil {
-		return "", err
-	}
-	var r struct {
-		Code string `json:"code"`
-	}
-	if err := resp.Decode(&r); err != nil {
-		return "", err
-	}
-	if r.Code == "" {
-		return "", fmt.Errorf("%s: the authorization code answer has no code", s.Product().Title())
-	}
-	return r.Code, nil
 }
 
 // oauthFlavor completes f for a product with an OAuth-style token endpoint at tokenPath:
@@ -190,22 +149,6 @@ func checkSingleUseOrPassword(c Credentials) error {
 		return nil
 	}
 	return requirePassword(c)
-}
-
-// mfaCode is the code for the second step of an MFA login: mfa_code as given, or the TOTP code
-// of totp_secret now; a ConfigError when neither is set.
-func mfaCode(c Credentials, now time.Time) (string, error) {
-	switch {
-	case c.MFACode != "":
-		return c.MFACode, nil
-	case c.TOTPSecret != "":
-		code, err := TOTPCode(c.TOTPSecret, now)
-		if err != nil {
-			return "", &ConfigError{Field: FieldTOTPSecret, Detail: err.Error()}
-		}
-		return code, nil
-	}
-	return "", &ConfigError{Field: FieldTOTPSecret, Reason: ReasonMissing, Detail: fmt.Sprintf("user %q has MFA enabled", c.Username)}
 }
 
 // requirePassword checks that a password login has what it needs, naming the fields.

@@ -20,9 +20,7 @@ var ONEFlavor = registered(oauthFlavor(Flavor{
 	Product:     ONE,
 	DefaultPort: 1239,
 	Login: func(ctx context.Context, s *Session) (*Token, error) {
-		c := s.cfg.Credentials
-		return orchestratorGrant(ctx, s, oneTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username,
-			FieldPassword, `the user name is DOMAIN\USERNAME or USERNAME of a Veeam ONE user`)
+		return passwordGrant(ctx, s, oneTokenPath, `the user name is DOMAIN\USERNAME or USERNAME of a Veeam ONE user`)
 	},
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		_, err := s.Send(ctx, Request{Method: http.MethodPost, Path: "/api/revoke", Form: url.Values{"token": {t.AccessToken}}}, t)
@@ -35,9 +33,5 @@ type ONEClient struct{ *Session }
 
 // NewONE opens (lazily) a Veeam ONE session.
 func NewONE(cfg Config) (*ONEClient, error) {
-	s, err := NewSession(ONEFlavor, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &ONEClient{s}, nil
+	return newClient[ONEClient](ONEFlavor, cfg)
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -30,6 +31,17 @@ func (s *Session) secrets(tok *Token) []string {
 	}
 	s.mu.Unlock()
 	return out
+}
+
+// pathVersion is the configured API version as a path segment ("/v8.1"), "v" added when it is
+// missing: the products whose resource paths carry the version (Backup for Microsoft Azure and
+// Microsoft 365, Recovery Orchestrator).
+func (s *Session) pathVersion() string {
+	v := strings.Trim(s.cfg.APIVersion, "/ ")
+	if !strings.HasPrefix(strings.ToLower(v), "v") {
+		v = "v" + v
+	}
+	return "/" + url.PathEscape(v)
 }
 
 // Request is one API call.

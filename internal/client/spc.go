@@ -29,9 +29,7 @@ var SPCFlavor = registered(oauthFlavor(Flavor{
 	VersionHeader:  "X-Client-Version",
 	DefaultVersion: SPCDefaultVersion,
 	Login: func(ctx context.Context, s *Session) (*Token, error) {
-		c := s.cfg.Credentials
-		return orchestratorGrant(ctx, s, spcTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username,
-			FieldPassword, `the user name is DOMAIN\USERNAME or USERNAME`)
+		return passwordGrant(ctx, s, spcTokenPath, `the user name is DOMAIN\USERNAME or USERNAME`)
 	},
 	Logout: spcLogout,
 }, spcTokenPath), "Veeam Service Provider Console")
@@ -62,9 +60,5 @@ type SPCClient struct{ *Session }
 
 // NewSPC opens (lazily) a Service Provider Console session.
 func NewSPC(cfg Config) (*SPCClient, error) {
-	s, err := NewSession(SPCFlavor, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &SPCClient{s}, nil
+	return newClient[SPCClient](SPCFlavor, cfg)
 }

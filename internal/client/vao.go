@@ -54,12 +54,12 @@ func vaoLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
 	switch {
 	case c.ClientID != "" || c.ClientSecret != "":
-		return orchestratorGrant(ctx, s, vaoTokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}, c.ClientID,
+		return grantLogin(ctx, s, vaoTokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}, c.ClientID,
 			FieldClientSecret, "a lost client secret cannot be recovered: create a new client account (POST api/v3/Clients)")
 	case c.RefreshToken != "" && c.Password == "":
-		return orchestratorRefreshLogin(ctx, s, vaoTokenPath)
+		return refreshTokenLogin(ctx, s, vaoTokenPath)
 	}
-	return orchestratorGrant(ctx, s, vaoTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username, FieldPassword, "")
+	return passwordGrant(ctx, s, vaoTokenPath, "")
 }
 
 // VAOClient is the typed Availability Orchestrator API over one Session.
@@ -73,9 +73,5 @@ func NewVAO(cfg Config) (*VAOClient, error) {
 			return nil, err
 		}
 	}
-	s, err := NewSession(VAOFlavor, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &VAOClient{s}, nil
+	return newClient[VAOClient](VAOFlavor, cfg)
 }

@@ -58,7 +58,7 @@ func vbrLogin(ctx context.Context, s *Session) (*Token, error) {
 		}
 		var tr *tokenResponse
 		if tr, err = postForm(ctx, s, vbrTokenPath, form); err == nil {
-			t, err = tr.token(s.Now())
+			t, err = tr.token(s.Now(), "")
 		}
 	}
 	if err != nil {
@@ -89,11 +89,7 @@ type VBRClient struct{ *Session }
 
 // NewVBR opens (lazily) a Backup & Replication session.
 func NewVBR(cfg Config) (*VBRClient, error) {
-	s, err := NewSession(VBRFlavor, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &VBRClient{s}, nil
+	return newClient[VBRClient](VBRFlavor, cfg)
 }
 
 // VBRAuthorizationCodeLifetime is the documented lifetime of an authorization code.

@@ -2,11 +2,8 @@ package client
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 )
 
 // VRO is Veeam Recovery Orchestrator.
@@ -52,114 +49,26 @@ func vroLogin(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
 	switch {
 	case c.ClientID != "" || c.ClientSecret != "":
-		return orchestratorGrant(ctx, s, vroTokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}, c.ClientID,
+		return grantLogin(ctx, s, vroTokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}, c.ClientID,
 			FieldClientSecret, "a lost client secret cannot be recovered: create a new client account")
 	case c.RefreshToken != "" && c.Password == "":
-		return orchestratorRefreshLogin(ctx, s, vroTokenPath)
+		return refreshTokenLogin(ctx, s, vroTokenPath)
 	}
-	tok, err := vroPasswordLogin(ctx, s, c)
-	if err != nil && c.TOTPSecret != "" && c.MFACode == "" && errors.Is(err, ErrMFACodeRejected) {
-		// As for Backup for AWS: the code may have been computed at the very end of its step,
-		// or refused as seen before; wait for the next step and try once more.
-		if err := s.waitNextTOTPStep(ctx); err != nil {
-			return nil, err
-		}
-		return vroPasswordLogin(ctx, s, c)
-	}
-	return tok, err
+	return vroPasswordLogin.login(ctx, s)
 }
 
-// vroPasswordLogin is the password grant, then for a user with MFA the mfa grant: the first
-// answer carries an mfa_token instead of an access token, the second exchanges it with a code
-// (mfa_passcode, the Recovery Orchestrator's spelling of Backup for AWS's mfa_code).
-func vroPasswordLogin(ctx context.Context, s *Session, c Credentials) (*Token, error) {
-	tr, err := orchestratorPost(ctx, s, vroTokenPath, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}},
-		FieldPassword, `the user name is DOMAIN\USERNAME or USERNAME`)
-	if err != nil {
-		return nil, err
-	}
-	if tr.AccessToken == "" && tr.MFAToken != "" {
-		code, err := mfaCode(c, s.Now())
-		if err != nil {
-			return nil, err
-		}
-		tr, err = postForm(ctx, s, vroTokenPath, url.Values{"grant_type": {"mfa"}, "mfa_token": {tr.MFAToken}, "mfa_passcode": {code}})
-		if hasStatus(err, http.StatusBadRequest, http.StatusUnauthorized) {
-			return nil, fmt.Errorf("%w: %w", ErrMFACodeRejected, err)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	t, err := tr.token(s.Now())
-	if err == nil && t.Username == "" {
-		t.Username = c.Username
-	}
-	return t, err
-}
-
-// checkClientAccount checks a client-account login (client_credentials): both halves, and no
-// password or MFA code beside them.
-func checkClientAccount(c Credentials) error {
-	switch {
-	case c.Username != "" || c.Password != "" || c.TOTPSecret != "" || c.MFACode != "":
-		return &ConfigError{Field: FieldClientID, Reason: ReasonConflict, Other: FieldPassword,
-			Detail: "conflicts with username/password: log in either as a user (username and password) or as a client account (client_id and client_secret)"}
-	case c.ClientID == "":
-		return &ConfigError{Field: FieldClientID, Reason: ReasonMissing, Detail: "client_secret needs the client_id of the same client account"}
-	case c.ClientSecret == "":
-		return &ConfigError{Field: FieldClientSecret, Reason: ReasonMissing, Detail: "client_id needs the client_secret of the same client account"}
-	}
-	return nil
-}
-
-// orchestratorPost posts a login grant to path. A 400 or 401 (the OAuth 2.0 invalid_grant and
-// invalid_client) becomes a ConfigError (ReasonRejected) on field, with hint, the API's advice;
-// the server's answer is kept.
-func orchestratorPost(ctx context.Context, s *Session, path string, form url.Values, field Field, hint string) (*tokenResponse, error) {
-	tr, err := postForm(ctx, s, path, form)
-	if hasStatus(err, http.StatusBadRequest, http.StatusUnauthorized) {
-		return nil, &ConfigError{Field: field, Reason: ReasonRejected, Detail: "the server rejected the credentials", Hint: hint, Err: err}
-	}
-	return tr, err
-}
-
-// orchestratorGrant is orchestratorPost of a grant that answers with tokens; name is the user
-// the tokens belong to when the answer does not say.
-func orchestratorGrant(ctx context.Context, s *Session, path string, form url.Values, name string, field Field, hint string) (*Token, error) {
-	tr, err := orchestratorPost(ctx, s, path, form, field, hint)
-	if err != nil {
-		return nil, err
-	}
-	t, err := tr.token(s.Now())
-	if err == nil && t.Username == "" {
-		t.Username = name
-	}
-	return t, err
-}
-
-// orchestratorRefreshLogin starts the session from Credentials.RefreshToken, once.
-func orchestratorRefreshLogin(ctx context.Context, s *Session, path string) (*Token, error) {
-	if err := s.markSingleUseSpent(FieldRefreshToken); err != nil {
-		return nil, err
-	}
-	tr, err := postForm(ctx, s, path, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {s.cfg.Credentials.RefreshToken}})
-	if err != nil {
-		return nil, err
-	}
-	return tr.token(s.Now())
-}
+// vroPasswordLogin is the password grant (DOMAIN\USERNAME or USERNAME), then for a user with MFA
+// the mfa grant with mfa_passcode, the Recovery Orchestrator's spelling of Backup for AWS's
+// mfa_code; a code it refuses is answered 400 or 401.
+var vroPasswordLogin = mfaLogin{path: vroTokenPath, grants: oauthGrants, codeField: "mfa_passcode",
+	codeRefused: []int{http.StatusBadRequest, http.StatusUnauthorized}, userNameRule: `the user name is DOMAIN\USERNAME or USERNAME`}
 
 // VROClient is the typed Recovery Orchestrator API over one Session.
 type VROClient struct{ *Session }
 
 // NewVRO opens (lazily) a Recovery Orchestrator session.
 func NewVRO(cfg Config) (*VROClient, error) {
-	s, err := NewSession(VROFlavor, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &VROClient{s}, nil
+	return newClient[VROClient](VROFlavor, cfg)
 }
 
 // VROClientAccount is a client account as GET /api/{version}/Clients lists it.
@@ -167,14 +76,8 @@ type VROClientAccount struct {
 	ClientID string `json:"clientId"`
 }
 
-// versionPath is "/api/<version>" with the configured version, "v" added when missing.
-func (c *VROClient) versionPath() string {
-	v := strings.Trim(c.Config().APIVersion, "/ ")
-	if !strings.HasPrefix(strings.ToLower(v), "v") {
-		v = "v" + v
-	}
-	return "/api/" + url.PathEscape(v)
-}
+// versionPath is "/api/<version>".
+func (c *VROClient) versionPath() string { return "/api" + c.pathVersion() }
 
 // ListClients lists the client accounts the session may see: a user sees the clients it
 // created, a client only itself.
