@@ -17,22 +17,29 @@ const AWS Product = "aws"
 // is unset (versions.go): 1.8-rev0 (Backup for AWS 10) down to 1.0-rev0.
 const awsTokenPath = "/api/v1/token"
 
-var awsLogin = newCloudLogin(awsTokenPath, oauthGrants, "", "expires 60 s (by default)", "2 h (by default)")
-
-// AWSFlavor describes Backup for AWS to the lifecycle: a SAML response logs in at
-// identityProvider/token; everything else is the family's login.
-var AWSFlavor = awsLogin.flavor(Flavor{
+// AWSFlavor describes Backup for AWS to the lifecycle.
+var AWSFlavor = oauthFlavor(Flavor{
 	Product:       AWS,
+	Title:         "Veeam Backup for AWS",
 	DefaultPort:   11005,
+	TokenPath:     awsTokenPath,
 	VersionHeader: "x-api-version",
-	Login: func(ctx context.Context, s *Session) (*Token, error) {
-		if r := s.cfg.Credentials.SAMLResponse; r != "" {
-			return singleUseLogin(ctx, s, "/api/v1/identityProvider/token", FieldSAMLResponse, url.Values{"SamlResponse": {r}},
-				"the server refused the SAML response: a SAML response is single-use and expires minutes after the identity provider issued it")
-		}
-		return awsLogin.login(ctx, s)
-	},
-}, "Veeam Backup for AWS")
+	Login:         awsLogin,
+	Logout:        deleteLogout,
+})
+
+// awsLogin logs in with a SAML response at identityProvider/token when one is set, else as the
+// rest of the family does.
+func awsLogin(ctx context.Context, s *Session) (*Token, error) {
+	if r := s.cfg.Credentials.SAMLResponse; r != "" {
+		return singleUseLogin(ctx, s, "/api/v1/identityProvider/token", FieldSAMLResponse, url.Values{"SamlResponse": {r}},
+			"the server refused the SAML response: a SAML response is single-use and expires minutes after the identity provider issued it")
+	}
+	return awsFamilyLogin.login(ctx, s)
+}
+
+// awsFamilyLogin is the family's login with Backup for AWS's rules for codes and refresh tokens.
+var awsFamilyLogin = cloudLogin{mfaLogin: mfaLogin{grants: oauthGrants}, codeRule: "expires 60 s (by default)", refreshLife: "2 h (by default)"}
 
 // AWSClient is the typed Backup for AWS API over one Session.
 type AWSClient struct{ *Session }

@@ -20,15 +20,26 @@ const AZURE Product = "azure"
 // the version of the published specification.
 const AzureDefaultVersion = "v8.1"
 
-// AzureFlavor describes Backup for Microsoft Azure to the lifecycle. It has no authorization_code
-// grant.
-var AzureFlavor = newCloudLogin("/api/oauth2/token", grantNames{password: "Password", mfa: "Mfa", refresh: "Refresh_token"},
-	"short_lived_refresh_token", "", "14 days (15 minutes when short-lived)").flavor(Flavor{
+// AzureFlavor describes Backup for Microsoft Azure to the lifecycle.
+var AzureFlavor = oauthFlavor(Flavor{
 	Product:          AZURE,
+	Title:            "Veeam Backup for Microsoft Azure",
 	DefaultPort:      443,
+	TokenPath:        "/api/oauth2/token",
 	DefaultVersion:   AzureDefaultVersion,
 	CheckCredentials: checkRefreshOrPassword,
-}, "Veeam Backup for Microsoft Azure")
+	Login:            azureLogin.login,
+	Refresh:          refreshGrant(azureGrants.refresh),
+	Logout:           deleteLogout,
+})
+
+// azureGrants are Backup for Microsoft Azure's capitalised grant names.
+var azureGrants = grantNames{password: "Password", mfa: "Mfa", refresh: "Refresh_token"}
+
+// azureLogin is the family's login without an authorization_code grant, which Backup for
+// Microsoft Azure does not have.
+var azureLogin = cloudLogin{mfaLogin: mfaLogin{grants: azureGrants, shortLivedFlag: "short_lived_refresh_token"},
+	refreshLife: "14 days (15 minutes when short-lived)"}
 
 // checkRefreshOrPassword: an initial refresh token logs in alone; anything else needs username
 // and password.

@@ -33,7 +33,9 @@ type Token struct {
 // transport, logging) is Session's.
 type Flavor struct {
 	Product          Product
+	Title            string // the product's name as Veeam writes it (Product.Title)
 	DefaultPort      int
+	TokenPath        string // the OAuth-style token endpoint; "": none, or one per API version (M365)
 	VersionHeader    string // "x-api-version", or "" when the version travels another way
 	DefaultVersion   string
 	CredentialHeader string // "Authorization" or "X-RestSvcSessionId"

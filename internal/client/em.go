@@ -50,6 +50,7 @@ var EMKnownVersions = []string{"v1_5", "v1_6", "v1_7"}
 // EMFlavor describes Enterprise Manager to the lifecycle.
 var EMFlavor = registered(&Flavor{
 	Product:          EM,
+	Title:            "Veeam Backup Enterprise Manager",
 	DefaultPort:      9398,
 	VersionHeader:    "", // the version is the ?v= of the logon
 	DefaultVersion:   "", // "": the newest version both sides know
@@ -60,7 +61,7 @@ var EMFlavor = registered(&Flavor{
 	Login:            emLogin,
 	Refresh:          nil,
 	Logout:           emLogout,
-}, "Veeam Backup Enterprise Manager")
+})
 
 // emLogonSession is the LogonSession document (XML; JSON uses the same names).
 type emLogonSession struct {

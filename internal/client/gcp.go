@@ -7,19 +7,24 @@ const GCP Product = "gcp"
 // authorization_code; use_short_term_refresh), the family's MFA step (step one answers 202 with
 // mfa_token). Its per-user MFA endpoints are not published, so this client has none.
 
-const (
-	gcpTokenPath = "/api/v1/token"
-	// GCPDefaultVersion is the x-api-version sent when api_version is not set.
-	GCPDefaultVersion = "1.4-rev0"
-)
+// GCPDefaultVersion is the x-api-version sent when api_version is not set.
+const GCPDefaultVersion = "1.4-rev0"
 
 // GCPFlavor describes Backup for Google Cloud to the lifecycle.
-var GCPFlavor = newCloudLogin(gcpTokenPath, oauthGrants, "use_short_term_refresh", "short-lived", "2 weeks (60 minutes when short-term)").flavor(Flavor{
+var GCPFlavor = oauthFlavor(Flavor{
 	Product:        GCP,
+	Title:          "Veeam Backup for Google Cloud",
 	DefaultPort:    13140,
+	TokenPath:      "/api/v1/token",
 	VersionHeader:  "x-api-version",
 	DefaultVersion: GCPDefaultVersion,
-}, "Veeam Backup for Google Cloud")
+	Login:          gcpLogin.login,
+	Logout:         deleteLogout,
+})
+
+// gcpLogin is the family's login with Google Cloud's short-term flag.
+var gcpLogin = cloudLogin{mfaLogin: mfaLogin{grants: oauthGrants, shortLivedFlag: "use_short_term_refresh"},
+	codeRule: "short-lived", refreshLife: "2 weeks (60 minutes when short-term)"}
 
 // GCPClient is the Backup for Google Cloud API over one Session.
 type GCPClient struct{ *Session }

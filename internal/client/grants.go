@@ -57,16 +57,58 @@ func passwordGrant(ctx context.Context, s *Session, path, hint string) (*Token, 
 	return grantLogin(ctx, s, path, url.Values{"grant_type": {"password"}, "username": {c.Username}, "password": {c.Password}}, c.Username, FieldPassword, hint)
 }
 
-// refreshTokenLogin starts the session from Credentials.RefreshToken, once.
-func refreshTokenLogin(ctx context.Context, s *Session, path string) (*Token, error) {
+// passwordLogin is the Login of a product that logs in with the password grant at its token
+// path; a refusal is credentialsRejected on password with hint.
+func passwordLogin(hint string) func(context.Context, *Session) (*Token, error) {
+	return func(ctx context.Context, s *Session) (*Token, error) {
+		return passwordGrant(ctx, s, s.flavor.TokenPath, hint)
+	}
+}
+
+// refreshTokenLogin starts the session from Credentials.RefreshToken at the token path, once.
+func refreshTokenLogin(ctx context.Context, s *Session) (*Token, error) {
 	if err := s.markSingleUseSpent(FieldRefreshToken); err != nil {
 		return nil, err
 	}
-	tr, err := postForm(ctx, s, path, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {s.cfg.Credentials.RefreshToken}})
+	tr, err := postForm(ctx, s, s.flavor.TokenPath, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {s.cfg.Credentials.RefreshToken}})
 	if err != nil {
 		return nil, err
 	}
 	return tr.token(s.Now(), "")
+}
+
+// orchestratorLogin is how the orchestrators (Recovery and Availability Orchestrator) log in:
+// with the client account when client_id or client_secret is set (client_credentials), else
+// with an initial refresh token when only that is set, else with the product's password login.
+type orchestratorLogin struct {
+	password func(context.Context, *Session) (*Token, error)
+	// newClientAccount says how a new client account is made, for a rejected client secret.
+	newClientAccount string
+	// checkUsername checks the form of a password login's user name; nil: any.
+	checkUsername func(string) error
+}
+
+func (l orchestratorLogin) login(ctx context.Context, s *Session) (*Token, error) {
+	c := s.cfg.Credentials
+	switch {
+	case c.ClientID != "" || c.ClientSecret != "":
+		return grantLogin(ctx, s, s.flavor.TokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}, c.ClientID,
+			FieldClientSecret, "a lost client secret cannot be recovered: "+l.newClientAccount)
+	case c.RefreshToken != "" && c.Password == "":
+		return refreshTokenLogin(ctx, s)
+	}
+	return l.password(ctx, s)
+}
+
+// check is the CheckCredentials of the orchestrator's logins.
+func (l orchestratorLogin) check(c Credentials) error {
+	if c.ClientID != "" || c.ClientSecret != "" {
+		return checkClientAccount(c)
+	}
+	if err := checkSingleUseOrPassword(c); err != nil || c.Password == "" || l.checkUsername == nil {
+		return err
+	}
+	return l.checkUsername(c.Username)
 }
 
 // clientLogin is a login with client_id and a second credential instead of a user's password:

@@ -48,7 +48,7 @@ func tokenProducts(srv *emulatortest.Servers) map[emulator.Product]struct {
 		emulator.VBR: {VBRFlavor, vbrConfig(srv, "administrator", "Password1"), vbrTokenPath},
 		emulator.VRO: {VROFlavor, orchConfig(srv, emulator.VRO, Credentials{Username: "administrator", Password: "Password1"}), vroTokenPath},
 		emulator.VAO: {VAOFlavor, orchConfig(srv, emulator.VAO, Credentials{Username: `VEEAM\administrator`, Password: "Password1"}), vaoTokenPath},
-		emulator.GCP: {GCPFlavor, cloudConfig(srv, emulator.GCP, "administrator", "Password1"), gcpTokenPath},
+		emulator.GCP: {GCPFlavor, cloudConfig(srv, emulator.GCP, "administrator", "Password1"), GCPFlavor.TokenPath},
 	}
 }
 

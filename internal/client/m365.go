@@ -34,20 +34,21 @@ const (
 var M365AssertionGrants = []string{"operator", "jwt-bearer"}
 
 // M365Flavor describes Backup for Microsoft 365 to the lifecycle.
-var M365Flavor = registered(oauthFlavor(Flavor{
+var M365Flavor = oauthFlavor(Flavor{
 	Product:          M365,
+	Title:            "Veeam Backup for Microsoft 365",
 	DefaultPort:      4443,
 	DefaultVersion:   M365DefaultVersion,
 	CheckCredentials: m365CheckCredentials,
 	Login:            m365Login,
 	Refresh: func(ctx context.Context, s *Session, t *Token) (*Token, error) {
-		return refreshGrant(m365Path(s, "/token"))(ctx, s, t)
+		return refreshAt(ctx, s, t, m365Path(s, "/token"), oauthGrants.refresh)
 	},
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		_, err := s.Send(ctx, Request{Method: http.MethodPost, Path: m365Path(s, "/token/logout")}, t)
 		return err
 	},
-}, ""), "Veeam Backup for Microsoft 365")
+})
 
 // m365Path is rest under the configured version: /v8/token.
 func m365Path(s *Session, rest string) string { return s.pathVersion() + rest }

@@ -8,9 +8,11 @@ package client
 // The cloud-native products also log in with single-use credentials first (cloudLogin).
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 )
 
@@ -21,13 +23,13 @@ type grantNames struct{ password, mfa, refresh string }
 // Microsoft Azure).
 var oauthGrants = grantNames{password: "password", mfa: "mfa", refresh: "refresh_token"}
 
-// mfaLogin is one product's password-plus-TOTP login.
+// mfaLogin is one product's password-plus-TOTP login at its token endpoint (Flavor.TokenPath).
 type mfaLogin struct {
-	path           string // the token endpoint
 	grants         grantNames
-	codeField      string // the mfa grant's field for the code: "mfa_code", or VRO's "mfa_passcode"
+	codeField      string // the mfa grant's field for the code; "": mfa_code (VRO: mfa_passcode)
 	shortLivedFlag string // the form field that asks for a short-lived refresh token; "": none
-	// codeRefused are the statuses of the mfa grant's answer that mean the code was refused.
+	// codeRefused are the statuses of the mfa grant's answer that mean the code was refused;
+	// nil: 401 (VRO: 400 too).
 	codeRefused []int
 	// userNameRule, when set, makes a 400 or 401 to the password grant (OAuth 2.0's
 	// invalid_grant) a ConfigError on password that reminds of this rule; "": the server's
@@ -59,8 +61,12 @@ func (m mfaLogin) form(c Credentials, v url.Values) url.Values {
 }
 
 func (m mfaLogin) passwordLogin(ctx context.Context, s *Session, c Credentials) (*Token, error) {
+	path, codeField, codeRefused := s.flavor.TokenPath, cmp.Or(m.codeField, "mfa_code"), m.codeRefused
+	if codeRefused == nil {
+		codeRefused = []int{http.StatusUnauthorized}
+	}
 	form := m.form(c, url.Values{"grant_type": {m.grants.password}, "username": {c.Username}, "password": {c.Password}})
-	tr, err := postForm(ctx, s, m.path, form)
+	tr, err := postForm(ctx, s, path, form)
 	if err != nil && m.userNameRule != "" {
 		err = credentialsRejected(err, FieldPassword, m.userNameRule)
 	}
@@ -72,8 +78,8 @@ func (m mfaLogin) passwordLogin(ctx context.Context, s *Session, c Credentials) 
 		if err != nil {
 			return nil, err
 		}
-		tr, err = postForm(ctx, s, m.path, m.form(c, url.Values{"grant_type": {m.grants.mfa}, "mfa_token": {tr.MFAToken}, m.codeField: {code}}))
-		if hasStatus(err, m.codeRefused...) {
+		tr, err = postForm(ctx, s, path, m.form(c, url.Values{"grant_type": {m.grants.mfa}, "mfa_token": {tr.MFAToken}, codeField: {code}}))
+		if hasStatus(err, codeRefused...) {
 			return nil, fmt.Errorf("%w: %w", ErrMFACodeRejected, err)
 		}
 		if err != nil {
@@ -95,32 +101,15 @@ type cloudLogin struct {
 	refreshLife string
 }
 
-// newCloudLogin is the family's login at path with the grant names and short-lived flag given.
-func newCloudLogin(path string, grants grantNames, shortLivedFlag, codeRule, refreshLife string) cloudLogin {
-	return cloudLogin{mfaLogin: mfaLogin{path: path, grants: grants, codeField: "mfa_code", shortLivedFlag: shortLivedFlag, codeRefused: []int{401}},
-		codeRule: codeRule, refreshLife: refreshLife}
-}
-
 func (l cloudLogin) login(ctx context.Context, s *Session) (*Token, error) {
 	c := s.cfg.Credentials
 	switch {
 	case c.AuthorizationCode != "" && l.codeRule != "":
-		return singleUseLogin(ctx, s, l.path, FieldAuthorizationCode, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}},
+		return singleUseLogin(ctx, s, s.flavor.TokenPath, FieldAuthorizationCode, url.Values{"grant_type": {"authorization_code"}, "code": {c.AuthorizationCode}},
 			"the server refused the authorization code: a code is single-use and "+l.codeRule)
 	case c.RefreshToken != "" && c.Password == "":
-		return singleUseLogin(ctx, s, l.path, FieldRefreshToken, url.Values{"grant_type": {l.grants.refresh}, "refresh_token": {c.RefreshToken}},
+		return singleUseLogin(ctx, s, s.flavor.TokenPath, FieldRefreshToken, url.Values{"grant_type": {l.grants.refresh}, "refresh_token": {c.RefreshToken}},
 			"the server refused the refresh token: a refresh token works once, since each refresh returns a new one, and expires "+l.refreshLife+" after it was issued")
 	}
 	return l.mfaLogin.login(ctx, s)
-}
-
-// flavor completes f (the product's own values; Login when the product has logins of its own
-// before l's) with the family's login, refresh grant and logout (DELETE on the token path), and
-// registers it under title.
-func (l cloudLogin) flavor(f Flavor, title string) *Flavor {
-	if f.Login == nil {
-		f.Login = l.login
-	}
-	f.Refresh, f.Logout = refreshGrantNamed(l.path, l.grants.refresh), deleteLogout(l.path)
-	return registered(oauthFlavor(f, l.path), title)
 }

@@ -13,8 +13,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// The four OAuth-style products (AWS, VBR, VRO, VAO) share this token exchange; each names its
-// token path and grant spelling and adds its own login choices.
+// Every product but Enterprise Manager has an OAuth-style token endpoint and shares this token
+// exchange: its Flavor names the token path (TokenPath), and its logins are picked from
+// mfa_login.go and grants.go.
 
 // tokenResponse is the union of the token endpoints' answers.
 type tokenResponse struct {
@@ -101,45 +102,44 @@ func jwtExpiry(tok string) (time.Time, bool) {
 	return exp.Time, true
 }
 
-// refreshGrant returns the Refresh func of a product whose token endpoint at path takes
-// grant_type=refresh_token&refresh_token=<token> (every OAuth-style product spells it so).
-func refreshGrant(path string) func(context.Context, *Session, *Token) (*Token, error) {
-	return refreshGrantNamed(path, "refresh_token")
+// refreshGrant returns the Refresh of a product whose token endpoint takes
+// grant_type=<grant>&refresh_token=<token>: "refresh_token" (OAuth 2.0's spelling), or Backup
+// for Microsoft Azure's "Refresh_token".
+func refreshGrant(grant string) func(context.Context, *Session, *Token) (*Token, error) {
+	return func(ctx context.Context, s *Session, t *Token) (*Token, error) {
+		return refreshAt(ctx, s, t, s.flavor.TokenPath, grant)
+	}
+}
+
+// refreshAt refreshes t with the refresh grant (spelled grant) at path.
+func refreshAt(ctx context.Context, s *Session, t *Token, path, grant string) (*Token, error) {
+	tr, err := postForm(ctx, s, path, url.Values{"grant_type": {grant}, "refresh_token": {t.RefreshToken}})
+	if err != nil {
+		return nil, err
+	}
+	return tr.token(s.Now(), t.Username)
 }
 
 // deleteLogout is the Logout of a product that logs out with DELETE on its token path (Backup
 // for AWS, Microsoft Azure, Google Cloud).
-func deleteLogout(path string) func(context.Context, *Session, *Token) error {
-	return func(ctx context.Context, s *Session, t *Token) error {
-		_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: path}, t)
-		return err
-	}
+func deleteLogout(ctx context.Context, s *Session, t *Token) error {
+	_, err := s.Send(ctx, Request{Method: http.MethodDelete, Path: s.flavor.TokenPath}, t)
+	return err
 }
 
-// refreshGrantNamed is refreshGrant with the grant's own spelling (Backup for Microsoft Azure:
-// Refresh_token).
-func refreshGrantNamed(path, grant string) func(context.Context, *Session, *Token) (*Token, error) {
-	return func(ctx context.Context, s *Session, t *Token) (*Token, error) {
-		tr, err := postForm(ctx, s, path, url.Values{"grant_type": {grant}, "refresh_token": {t.RefreshToken}})
-		if err != nil {
-			return nil, err
-		}
-		return tr.token(s.Now(), t.Username)
-	}
-}
-
-// oauthFlavor completes f for a product with an OAuth-style token endpoint at tokenPath:
-// bearer tokens, JSON errors, and the refresh_token grant unless f has its own Refresh.
-func oauthFlavor(f Flavor, tokenPath string) *Flavor {
+// oauthFlavor completes f, a product with an OAuth-style token endpoint, and registers it:
+// bearer tokens, JSON errors, the refresh_token grant unless f has its own Refresh, and the
+// single-use-or-password check unless f has its own.
+func oauthFlavor(f Flavor) *Flavor {
 	f.CredentialHeader, f.CredentialPrefix = "Authorization", "Bearer "
 	f.DecodeError = decodeJSONError
 	if f.Refresh == nil {
-		f.Refresh = refreshGrant(tokenPath)
+		f.Refresh = refreshGrant(oauthGrants.refresh)
 	}
 	if f.CheckCredentials == nil {
 		f.CheckCredentials = checkSingleUseOrPassword
 	}
-	return &f
+	return registered(&f)
 }
 
 // checkSingleUseOrPassword: a single-use credential (SAML response, authorization code,

@@ -13,20 +13,18 @@ const ONE Product = "one"
 // DOMAIN\USERNAME or USERNAME) and refresh_token; POST /api/revoke with the token logs out.
 // The token endpoints carry no version.
 
-const oneTokenPath = "/api/token"
-
 // ONEFlavor describes Veeam ONE to the lifecycle.
-var ONEFlavor = registered(oauthFlavor(Flavor{
+var ONEFlavor = oauthFlavor(Flavor{
 	Product:     ONE,
+	Title:       "Veeam ONE",
 	DefaultPort: 1239,
-	Login: func(ctx context.Context, s *Session) (*Token, error) {
-		return passwordGrant(ctx, s, oneTokenPath, `the user name is DOMAIN\USERNAME or USERNAME of a Veeam ONE user`)
-	},
+	TokenPath:   "/api/token",
+	Login:       passwordLogin(`the user name is DOMAIN\USERNAME or USERNAME of a Veeam ONE user`),
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
 		_, err := s.Send(ctx, Request{Method: http.MethodPost, Path: "/api/revoke", Form: url.Values{"token": {t.AccessToken}}}, t)
 		return err
 	},
-}, oneTokenPath), "Veeam ONE")
+})
 
 // ONEClient is the Veeam ONE API over one Session.
 type ONEClient struct{ *Session }

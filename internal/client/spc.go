@@ -16,23 +16,21 @@ const SPC Product = "spc"
 // the userId. Every request carries X-Client-Version, the REST API version the client is
 // written for, so that the server answers enum values the client knows.
 
-const spcTokenPath = "/api/v3/token"
-
 // SPCDefaultVersion is X-Client-Version when api_version is not set: 3.6, the REST API of
 // Service Provider Console 9.
 const SPCDefaultVersion = "3.6"
 
 // SPCFlavor describes Service Provider Console to the lifecycle.
-var SPCFlavor = registered(oauthFlavor(Flavor{
+var SPCFlavor = oauthFlavor(Flavor{
 	Product:        SPC,
+	Title:          "Veeam Service Provider Console",
 	DefaultPort:    1280,
+	TokenPath:      "/api/v3/token",
 	VersionHeader:  "X-Client-Version",
 	DefaultVersion: SPCDefaultVersion,
-	Login: func(ctx context.Context, s *Session) (*Token, error) {
-		return passwordGrant(ctx, s, spcTokenPath, `the user name is DOMAIN\USERNAME or USERNAME`)
-	},
-	Logout: spcLogout,
-}, spcTokenPath), "Veeam Service Provider Console")
+	Login:          passwordLogin(`the user name is DOMAIN\USERNAME or USERNAME`),
+	Logout:         spcLogout,
+})
 
 // spcLogout asks the server who the token's user is and revokes the user's tokens.
 func spcLogout(ctx context.Context, s *Session, t *Token) error {

@@ -1,9 +1,7 @@
 package client
 
 import (
-	"context"
 	"fmt"
-	"net/url"
 	"regexp"
 )
 
@@ -23,21 +21,18 @@ var VAOUsernamePattern = regexp.MustCompile(`^[^\\\s]+\\[^\\\s][^\\]*$`)
 
 // VAOFlavor describes Availability Orchestrator to the lifecycle. The default port is the
 // emulator's choice: the reference documents name none.
-var VAOFlavor = registered(oauthFlavor(Flavor{
-	Product:     VAO,
-	DefaultPort: 9899,
-	CheckCredentials: func(c Credentials) error {
-		if c.ClientID != "" || c.ClientSecret != "" {
-			return checkClientAccount(c)
-		}
-		if err := checkSingleUseOrPassword(c); err != nil || c.Password == "" {
-			return err
-		}
-		return CheckVAOUsername(c.Username)
-	},
-	Login:  vaoLogin,
-	Logout: orchestratorLogout,
-}, vaoTokenPath), "Veeam Availability Orchestrator")
+var VAOFlavor = oauthFlavor(Flavor{
+	Product:          VAO,
+	Title:            "Veeam Availability Orchestrator",
+	DefaultPort:      9899,
+	TokenPath:        vaoTokenPath,
+	CheckCredentials: vaoLogin.check,
+	Login:            vaoLogin.login,
+	Logout:           orchestratorLogout,
+})
+
+// vaoLogin's user name must be DOMAIN\USERNAME, checked before anything is sent.
+var vaoLogin = orchestratorLogin{password: passwordLogin(""), newClientAccount: "create a new client account (POST api/v3/Clients)", checkUsername: CheckVAOUsername}
 
 // CheckVAOUsername returns a ConfigError on FieldUsername unless name is DOMAIN\USERNAME.
 func CheckVAOUsername(name string) error {
@@ -45,21 +40,6 @@ func CheckVAOUsername(name string) error {
 		return nil
 	}
 	return &ConfigError{Field: FieldUsername, Detail: fmt.Sprintf(`%q is not in the DOMAIN\USERNAME format the Availability Orchestrator requires: write the domain, a backslash and the user name, for example VEEAM\administrator`, name)}
-}
-
-// vaoLogin logs in with the client account when client_id or client_secret is set, else with
-// an initial refresh token when only that is set, else with username and password; the
-// username's form is checked before anything is sent.
-func vaoLogin(ctx context.Context, s *Session) (*Token, error) {
-	c := s.cfg.Credentials
-	switch {
-	case c.ClientID != "" || c.ClientSecret != "":
-		return grantLogin(ctx, s, vaoTokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}, c.ClientID,
-			FieldClientSecret, "a lost client secret cannot be recovered: create a new client account (POST api/v3/Clients)")
-	case c.RefreshToken != "" && c.Password == "":
-		return refreshTokenLogin(ctx, s, vaoTokenPath)
-	}
-	return passwordGrant(ctx, s, vaoTokenPath, "")
 }
 
 // VAOClient is the typed Availability Orchestrator API over one Session.

@@ -23,9 +23,11 @@ const vbrTokenPath = "/api/oauth2/token"
 // VBRFlavor describes Backup & Replication to the lifecycle.
 // The reference spells the refresh grant in lower case; newer appliances also accept
 // "Refresh_token" (the emulator matches case-insensitively).
-var VBRFlavor = registered(oauthFlavor(Flavor{
+var VBRFlavor = oauthFlavor(Flavor{
 	Product:       VBR,
+	Title:         "Veeam Backup & Replication",
 	DefaultPort:   9419,
+	TokenPath:     vbrTokenPath,
 	VersionHeader: "x-api-version",
 	Login:         vbrLogin,
 	Logout: func(ctx context.Context, s *Session, t *Token) error {
@@ -33,7 +35,7 @@ var VBRFlavor = registered(oauthFlavor(Flavor{
 		_, err := s.Send(ctx, Request{Method: http.MethodPost, Path: "/api/oauth2/logout"}, t)
 		return err
 	},
-}, vbrTokenPath), "Veeam Backup & Replication")
+})
 
 // vbrLogin logs in with, in this order, an authorization code, an initial refresh token or a
 // password. The provider makes sure exactly one is configured.

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"net/http"
-	"net/url"
 )
 
 // VRO is Veeam Recovery Orchestrator.
@@ -22,19 +21,16 @@ const (
 )
 
 // VROFlavor describes Recovery Orchestrator to the lifecycle.
-var VROFlavor = registered(oauthFlavor(Flavor{
-	Product:        VRO,
-	DefaultPort:    9898,
-	DefaultVersion: VRODefaultVersion,
-	CheckCredentials: func(c Credentials) error {
-		if c.ClientID != "" || c.ClientSecret != "" {
-			return checkClientAccount(c)
-		}
-		return checkSingleUseOrPassword(c)
-	},
-	Login:  vroLogin,
-	Logout: orchestratorLogout,
-}, vroTokenPath), "Veeam Recovery Orchestrator")
+var VROFlavor = oauthFlavor(Flavor{
+	Product:          VRO,
+	Title:            "Veeam Recovery Orchestrator",
+	DefaultPort:      9898,
+	TokenPath:        vroTokenPath,
+	DefaultVersion:   VRODefaultVersion,
+	CheckCredentials: vroLogin.check,
+	Login:            vroLogin.login,
+	Logout:           orchestratorLogout,
+})
 
 // orchestratorLogout is DELETE /api/token, for both orchestrators (the Availability
 // Orchestrator's reference says api/token too, although it logs in at /token).
@@ -43,24 +39,12 @@ func orchestratorLogout(ctx context.Context, s *Session, t *Token) error {
 	return err
 }
 
-// vroLogin logs in with the client account when client_id or client_secret is set, else with an
-// initial refresh token when only that is set, else with username and password.
-func vroLogin(ctx context.Context, s *Session) (*Token, error) {
-	c := s.cfg.Credentials
-	switch {
-	case c.ClientID != "" || c.ClientSecret != "":
-		return grantLogin(ctx, s, vroTokenPath, url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}, c.ClientID,
-			FieldClientSecret, "a lost client secret cannot be recovered: create a new client account")
-	case c.RefreshToken != "" && c.Password == "":
-		return refreshTokenLogin(ctx, s, vroTokenPath)
-	}
-	return vroPasswordLogin.login(ctx, s)
-}
+var vroLogin = orchestratorLogin{password: vroPasswordLogin.login, newClientAccount: "create a new client account"}
 
 // vroPasswordLogin is the password grant (DOMAIN\USERNAME or USERNAME), then for a user with MFA
 // the mfa grant with mfa_passcode, the Recovery Orchestrator's spelling of Backup for AWS's
 // mfa_code; a code it refuses is answered 400 or 401.
-var vroPasswordLogin = mfaLogin{path: vroTokenPath, grants: oauthGrants, codeField: "mfa_passcode",
+var vroPasswordLogin = mfaLogin{grants: oauthGrants, codeField: "mfa_passcode",
 	codeRefused: []int{http.StatusBadRequest, http.StatusUnauthorized}, userNameRule: `the user name is DOMAIN\USERNAME or USERNAME`}
 
 // VROClient is the typed Recovery Orchestrator API over one Session.
