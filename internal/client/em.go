@@ -239,6 +239,18 @@ func NewEM(cfg Config) (*EMClient, error) {
 	return newClient[EMClient](EMFlavor, cfg)
 }
 
+// get reads the document at path (GET, XML asked for) into doc.
+func (c *EMClient) get(ctx context.Context, path string, doc any) error {
+	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: path, Accept: emXML})
+	if err != nil {
+		return err
+	}
+	if err := decodeEMBody(resp, doc); err != nil {
+		return fmt.Errorf("%s: GET %s: %w", EM.Title(), path, err)
+	}
+	return nil
+}
+
 // EMAPIInfo is what GET /api/ says about the server.
 type EMAPIInfo struct {
 	// SupportedVersions are the API versions the server offers, in its order.
@@ -321,15 +333,11 @@ type EMLogonSession struct {
 // LogonSessions lists the logon sessions this session may see (all of them for an
 // administrator, its own for a tenant).
 func (c *EMClient) LogonSessions(ctx context.Context) ([]EMLogonSession, error) {
-	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: "/api/logonSessions", Accept: emXML})
-	if err != nil {
-		return nil, err
-	}
 	var doc struct {
 		Sessions []emLogonSession `xml:"LogonSession" json:"LogonSessions"`
 	}
-	if err := decodeEMBody(resp, &doc); err != nil {
-		return nil, fmt.Errorf("%s: GET /api/logonSessions: %w", EM.Title(), err)
+	if err := c.get(ctx, "/api/logonSessions", &doc); err != nil {
+		return nil, err
 	}
 	out := make([]EMLogonSession, 0, len(doc.Sessions))
 	for _, s := range doc.Sessions {
@@ -347,15 +355,11 @@ type EMBackupServer struct {
 
 // BackupServers lists the backup servers Enterprise Manager manages (GET /api/backupServers).
 func (c *EMClient) BackupServers(ctx context.Context) ([]EMBackupServer, error) {
-	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: "/api/backupServers", Accept: emXML})
-	if err != nil {
-		return nil, err
-	}
 	var doc struct {
 		Refs []EMBackupServer `xml:"Ref" json:"Refs"`
 	}
-	if err := decodeEMBody(resp, &doc); err != nil {
-		return nil, fmt.Errorf("%s: GET /api/backupServers: %w", EM.Title(), err)
+	if err := c.get(ctx, "/api/backupServers", &doc); err != nil {
+		return nil, err
 	}
 	if doc.Refs == nil {
 		doc.Refs = []EMBackupServer{}
