@@ -151,6 +151,41 @@ func TestInsecureWarns(t *testing.T) {
 	}
 }
 
+// The provider New builds is on the real clock. The test provider's clients are on the
+// emulator's: the second MFA login of a user in one TOTP step (the emulator refuses the replayed
+// code) waits for the next step by moving that clock forward, not by sleeping.
+func TestTestProviderWaitsOnTheEmulatorClock(t *testing.T) {
+	if p, ok := New("v")().(*veeamProvider); !ok || p.now != nil || p.sleep != nil {
+		t.Fatalf("New must build a provider on the real clock, got %#v", p)
+	}
+	srv := testEmulator(t)
+	clearAWSEnv(t)
+	const secret = "JBSWY3DPEHPK3PXP"
+	if err := srv.Emulator.AddUser(emulator.AWS, emulator.SeedUser{Name: "alice", Password: "Alice-Pass1", Role: "Portal Operator", MFASecret: secret}); err != nil {
+		t.Fatal(err)
+	}
+	block := &awsBlockModel{
+		connectionModel: connectionModel{Host: types.StringValue(srv.URL[emulator.AWS]), CACertPEM: types.StringValue(srv.CACertPEM)},
+		Username:        types.StringValue("alice"),
+		Password:        types.StringValue("Alice-Pass1"),
+		TOTPSecret:      types.StringValue(secret),
+	}
+	clock := srv.Emulator.Clock()
+	// 10 s into a step: both logins fall in it, and the second waits 20 s for the next one.
+	clock.Advance(clock.Now().Truncate(30 * time.Second).Add(40 * time.Second).Sub(clock.Now()))
+	ahead := func() time.Duration { return clock.Now().Sub(time.Now()) }
+	ahead0, start := ahead(), time.Now()
+	for i := range 2 {
+		var diags diag.Diagnostics
+		if c := configureProduct(context.Background(), testProvider(srv), productOf(client.AWS), block, &diags); c == nil || diags.HasError() {
+			t.Fatalf("MFA login %d: %v", i+1, diags)
+		}
+	}
+	if moved, took := ahead()-ahead0, time.Since(start); moved < 15*time.Second || took > 15*time.Second {
+		t.Fatalf("the emulator's clock moved %v ahead of real time while the two logins took %v: want the wait for the next step (about 20 s) on the emulator's clock", moved, took)
+	}
+}
+
 // Every resource and data source gets the provider's data (productResource, productDataSource).
 func TestEveryResourceAndDataSourceIsConfigured(t *testing.T) {
 	p := &veeamProvider{}
