@@ -3,9 +3,10 @@ package client
 // The password login with a TOTP step that the cloud-native backup products (Backup for AWS,
 // Microsoft Azure, Google Cloud) and Recovery Orchestrator share: the password grant answers
 // tokens, or an mfa_token when the user has MFA on; grant_type=mfa trades the mfa_token and a
-// code (computed from totp_secret, or the one-shot mfa_code) for tokens. What differs between the
-// products is a value: the token path, the grant names, the code's field and extra form fields.
-// The cloud-native products also log in with single-use credentials first (cloudLogin).
+// code (computed from totp_secret, or the one-shot mfa_code) for tokens, at the flavor's token
+// path. What differs between the products is a value: the grant names, the code's field, the
+// statuses that refuse a code and extra form fields. The cloud-native products also log in with
+// single-use credentials first (cloudLogin).
 
 import (
 	"cmp"
