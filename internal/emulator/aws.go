@@ -16,9 +16,8 @@ import (
 
 // awsWire is Backup for AWS as the emulator serves it.
 var awsWire = productWire{name: "Backup for AWS (aws)", routes: (*Emulator).awsRoutes, errorBody: awsErrorBody,
-	bearer: true, lifetimes: lifetimes(time.Hour, 2*time.Hour),
-	accountFlags: []string{"mfaSecret", "identityProvider"}, versionRefusal: awsVersionRefusal,
-	port: 11005, portDoc: "Veeam Backup for AWS (its documented port is 11005)"}
+	lifetimes: lifetimes(time.Hour, 2*time.Hour), accountFlags: []string{"mfaSecret", "identityProvider"},
+	versionRefusal: awsVersionRefusal}
 
 // awsRevisionSyntax is the shape of an x-api-version value: 1.8-rev0.
 var awsRevisionSyntax = regexp.MustCompile(`^[0-9]+\.[0-9]+-rev[0-9]+$`)

@@ -19,9 +19,8 @@ import (
 
 // azureWire is Backup for Microsoft Azure as the emulator serves it.
 var azureWire = productWire{name: "Backup for Microsoft Azure (azure)", routes: (*Emulator).azureRoutes,
-	errorBody: problemDetailsBody, bearer: true, lifetimes: lifetimes(time.Hour, 14*24*time.Hour),
-	accountFlags: []string{"mfaSecret"},
-	port:         11443, portDoc: "Veeam Backup for Microsoft Azure (documented port 443, which needs privileges: 11443 by default)"}
+	errorBody: problemDetailsBody, lifetimes: lifetimes(time.Hour, 14*24*time.Hour),
+	accountFlags: []string{"mfaSecret"}}
 
 // azureShortLivedRefresh is the refresh-token lifetime of a login with
 // short_lived_refresh_token=true.

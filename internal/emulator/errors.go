@@ -155,7 +155,7 @@ func writeError(w http.ResponseWriter, r *http.Request, p Product, err *apiError
 	if !ok {
 		wire = wires[VBR]
 	}
-	if wire.bearer && err.Status == http.StatusUnauthorized && (err.Code == CodeInvalidToken || err.Code == CodeExpiredToken) {
+	if !wire.sessionIDs && err.Status == http.StatusUnauthorized && (err.Code == CodeInvalidToken || err.Code == CodeExpiredToken) {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 	}
 	wire.errorBody(w, r, err)

@@ -23,26 +23,43 @@ type productWire struct {
 	routes func(e *Emulator, mux *http.ServeMux)
 	// errorBody writes err as the product's error answer.
 	errorBody func(w http.ResponseWriter, r *http.Request, err *apiError)
-	// bearer: the product's sessions are bearer tokens, so a refused one is
-	// answered with an RFC 6750 challenge.
-	bearer    bool
-	lifetimes Lifetimes // the documented defaults (DefaultLifetimes)
+	// sessionIDs: the product's sessions are session ids, not bearer tokens
+	// (Enterprise Manager); otherwise a refused token is answered with an
+	// RFC 6750 challenge.
+	sessionIDs bool
+	lifetimes  Lifetimes // the documented defaults (DefaultLifetimes)
 	// accountFlags are the SeedUser flags the product's accounts may carry
 	// (JSON names: mfaSecret, identityProvider, serviceAccount, client, tenant).
 	accountFlags []string
-	// port is the default port of the product's listener in veeam-emulator,
-	// and portDoc names the product and says where the port comes from
-	// ("Veeam Backup & Replication (documented port 9419)").
-	port    int
-	portDoc string
 	// versionRefusal is the answer to a request whose revision (x-api-version)
 	// is missing ("") or not one the build accepts (supported).
 	versionRefusal func(got string, supported []string) *apiError
 }
 
 // ListenerDefault is product p's default listener port in veeam-emulator
-// and a sentence naming the product and the port's source, from its wire.
-func ListenerDefault(p Product) (port int, doc string) { return wires[p].port, wires[p].portDoc }
+// and a sentence naming the product and the port's source.
+func ListenerDefault(p Product) (port int, doc string) {
+	return listenerDefaults[p].port, listenerDefaults[p].doc
+}
+
+// listenerDefaults are veeam-emulator's default listener ports, in one
+// table so that they can be seen not to collide, each with the sentence
+// that names the product and says where its port comes from.
+var listenerDefaults = map[Product]struct {
+	port int
+	doc  string
+}{
+	AWS:   {11005, "Veeam Backup for AWS (its documented port is 11005)"},
+	VBR:   {9419, "Veeam Backup & Replication (documented port 9419)"},
+	VRO:   {9898, "Veeam Recovery Orchestrator (documented port 9898)"},
+	VAO:   {9899, "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)"},
+	EM:    {9398, "Veeam Backup Enterprise Manager (documented port 9398)"},
+	M365:  {4443, "Veeam Backup for Microsoft 365 (documented port 4443)"},
+	ONE:   {1239, "Veeam ONE (documented port 1239)"},
+	SPC:   {1280, "Veeam Service Provider Console (documented default port 1280)"},
+	AZURE: {11443, "Veeam Backup for Microsoft Azure (documented port 443, which needs privileges: 11443 by default)"},
+	GCP:   {13140, "Veeam Backup for Google Cloud (documented port 13140)"},
+}
 
 // wires are the products' wire files. It is filled by init, not by its
 // declaration: the wires' handlers refer back to it (writeError).
