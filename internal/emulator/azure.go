@@ -72,11 +72,8 @@ type AzureUserPage struct {
 
 // AzureMFAData is UserMfaData, the answer of POST users/{id}/enableMfa.
 type AzureMFAData struct {
-	UserID       string   `json:"userId"`
-	QRString     string   `json:"qrString"`
-	SecretKey    string   `json:"secretKey"`
-	ScratchCodes []string `json:"scratchCodes"`
-	Token        string   `json:"token"`
+	UserID string `json:"userId"`
+	MFASetup
 }
 
 func (e *Emulator) azureRoutes(mux *http.ServeMux) {
@@ -90,8 +87,8 @@ func (e *Emulator) azureRoutes(mux *http.ServeMux) {
 	rt.handle("GET", "/api/{version}/users/{id}", e.azureGetUser)
 	mfa := userMFA{product: AZURE, target: e.azureMFATarget, accepted: http.StatusNoContent,
 		disabled: func(*http.Request) int { return http.StatusNoContent },
-		enabled: func(_ *http.Request, en core.Enrollment, qr string) any {
-			return AzureMFAData{UserID: azureUserID(en.UserName), QRString: qr, SecretKey: en.Secret, ScratchCodes: en.ScratchCodes, Token: en.Token}
+		enabled: func(userName string, setup MFASetup) any {
+			return AzureMFAData{UserID: azureUserID(userName), MFASetup: setup}
 		}}
 	mfa.routes(e, rt, "/api/{version}/users/{id}")
 	rt.finish()
