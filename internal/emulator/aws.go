@@ -57,9 +57,7 @@ func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 	rt.handle("GET", "/api/v1/users/{userId}", e.awsGetUser)
 	rt.handle("PUT", "/api/v1/users/{userId}", e.awsUpdateUser)
 	rt.handle("DELETE", "/api/v1/users/{userId}", e.awsDeleteUser)
-	mfa := awsUserMFA
-	mfa.target = e.awsMFATarget
-	mfa.routes(e, rt, "/api/v1/users/{userId}")
+	awsUserMFA.routes(e, rt, "/api/v1/users/{userId}")
 	rt.finish()
 
 	// The identity provider's sign-on page: a separate service in real

@@ -262,6 +262,7 @@ func (e *Emulator) awsDeleteUser(w http.ResponseWriter, r *http.Request) {
 // awsUserMFA is enableMfa, acceptMfa (201) and disableMfa of Backup for AWS.
 var awsUserMFA = userMFA{
 	product: AWS,
+	target:  (*Emulator).awsMFATarget,
 	enabled: func(userName string, setup MFASetup) any {
 		return AWSEnableMFA{UserName: userName, MFASetup: setup}
 	},

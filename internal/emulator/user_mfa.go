@@ -21,7 +21,7 @@ type userMFA struct {
 	product Product
 	// target authenticates the request and returns the account {id} names,
 	// or false when it has answered.
-	target func(w http.ResponseWriter, r *http.Request) (string, bool)
+	target func(e *Emulator, w http.ResponseWriter, r *http.Request) (string, bool)
 	// enabled is the answer of enableMfa: the enrolled user's identity and
 	// the enrollment's MFASetup.
 	enabled func(userName string, setup MFASetup) any
@@ -58,8 +58,8 @@ func userError(w http.ResponseWriter, r *http.Request, p Product, name string, e
 
 // request authenticates a request about the MFA of a user and reads its
 // JSON body into body (emptyOK: an empty body is fine).
-func (m userMFA) request(w http.ResponseWriter, r *http.Request, body any, emptyOK bool) (string, bool) {
-	name, ok := m.target(w, r)
+func (m userMFA) request(e *Emulator, w http.ResponseWriter, r *http.Request, body any, emptyOK bool) (string, bool) {
+	name, ok := m.target(e, w, r)
 	if !ok {
 		return "", false
 	}
@@ -75,7 +75,7 @@ func (m userMFA) enable(e *Emulator) http.HandlerFunc {
 		var body struct {
 			Recreate json.RawMessage `json:"recreate"`
 		}
-		name, ok := m.request(w, r, &body, true)
+		name, ok := m.request(e, w, r, &body, true)
 		if !ok {
 			return
 		}
@@ -102,7 +102,7 @@ func (m userMFA) accept(e *Emulator) http.HandlerFunc {
 			Code  json.RawMessage `json:"code"`
 			Token string          `json:"token"`
 		}
-		name, ok := m.request(w, r, &body, false)
+		name, ok := m.request(e, w, r, &body, false)
 		if !ok {
 			return
 		}
@@ -120,7 +120,7 @@ func (m userMFA) accept(e *Emulator) http.HandlerFunc {
 
 func (m userMFA) disable(e *Emulator) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		name, ok := m.target(w, r)
+		name, ok := m.target(e, w, r)
 		if !ok {
 			return
 		}
