@@ -13,9 +13,8 @@ import (
 )
 
 // awsWire is Backup for AWS as the emulator serves it.
-var awsWire = productWire{name: "Backup for AWS (aws)", routes: (*Emulator).awsRoutes, errorBody: awsErrorBody,
-	lifetimes: lifetimes(time.Hour, 2*time.Hour), accountFlags: []string{"mfaSecret", "identityProvider"},
-	versionRefusal: awsVersionRefusal}
+var awsWire = productWire{routes: (*Emulator).awsRoutes, errorBody: awsErrorBody, lifetimes: lifetimes(time.Hour, 2*time.Hour),
+	accountFlags: []string{"mfaSecret", "identityProvider"}, versionRefusal: awsVersionRefusal}
 
 // secondsTimeLayout is the layout of ".issued" and ".expires" in the Backup for
 // AWS document: no fractional seconds, no UTC offset (the emulator writes UTC).

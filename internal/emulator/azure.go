@@ -17,9 +17,8 @@ import (
 )
 
 // azureWire is Backup for Microsoft Azure as the emulator serves it.
-var azureWire = productWire{name: "Backup for Microsoft Azure (azure)", routes: (*Emulator).azureRoutes,
-	errorBody: problemDetailsBody, lifetimes: lifetimes(time.Hour, 14*24*time.Hour),
-	accountFlags: []string{"mfaSecret"}}
+var azureWire = productWire{routes: (*Emulator).azureRoutes, errorBody: problemDetailsBody,
+	lifetimes: lifetimes(time.Hour, 14*24*time.Hour), accountFlags: []string{"mfaSecret"}}
 
 // azureShortLivedRefresh is the refresh-token lifetime of a login with
 // short_lived_refresh_token=true.

@@ -21,7 +21,7 @@ import (
 
 // emWire is Enterprise Manager as the emulator serves it: its sessions are
 // logon session ids, not bearer tokens, and have no refresh.
-var emWire = productWire{name: "Enterprise Manager (em)", routes: (*Emulator).emRoutes, errorBody: emErrorBody,
+var emWire = productWire{routes: (*Emulator).emRoutes, errorBody: emErrorBody,
 	sessionIDs: true, lifetimes: lifetimes(15*time.Minute, 0), accountFlags: []string{"tenant"}}
 
 // EMNamespace is the XML namespace of every Enterprise Manager document.

@@ -33,8 +33,7 @@ const (
 
 // m365Wire is Backup for Microsoft 365 as the emulator serves it. Access
 // tokens: 60 minutes (documented); refresh tokens: chosen.
-var m365Wire = productWire{name: "Backup for Microsoft 365 (m365)", routes: (*Emulator).m365Routes,
-	errorBody: m365ErrorBody, lifetimes: lifetimes(time.Hour, 24*time.Hour)}
+var m365Wire = productWire{routes: (*Emulator).m365Routes, errorBody: m365ErrorBody, lifetimes: lifetimes(time.Hour, 24*time.Hour)}
 
 // M365Token is OAuthTokenResponse, the answer of POST /v8/token.
 type M365Token struct {

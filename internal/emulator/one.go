@@ -16,8 +16,7 @@ import (
 // oneWire is Veeam ONE as the emulator serves it. Access tokens: 15
 // minutes (the reference's sample answers expires_in 899); refresh tokens:
 // chosen.
-var oneWire = productWire{name: "Veeam ONE (one)", routes: (*Emulator).oneRoutes, errorBody: oneErrorBody,
-	lifetimes: lifetimes(15*time.Minute, 24*time.Hour)}
+var oneWire = productWire{routes: (*Emulator).oneRoutes, errorBody: oneErrorBody, lifetimes: lifetimes(15*time.Minute, 24*time.Hour)}
 
 // OneToken is the answer of POST /api/token.
 type OneToken struct {

@@ -12,14 +12,14 @@ import (
 // productWire is what the emulator knows of one product outside the core,
 // written in the product's wire file: its routes (token endpoint, logout,
 // resources, registered on the product's mux), its error body and its
-// documented lifetimes, and which account flags it knows. Adding a product is one wire file that defines its
-// productWire, and one entry in wires.
+// documented lifetimes, and which account flags it knows. Adding a product
+// is one wire file that defines its productWire, an entry in wires and one
+// in namesAndPorts.
 //
 // Which revisions a product accepts is its build's (builds.go); a wire's
 // routes ask the request's revision (revisionAtLeast) where endpoints or
 // shapes differ between revisions.
 type productWire struct {
-	name   string // for messages: "Backup for AWS (aws)"
 	routes func(e *Emulator, mux *http.ServeMux)
 	// errorBody writes err as the product's error answer.
 	errorBody func(w http.ResponseWriter, r *http.Request, err *apiError)
@@ -39,26 +39,28 @@ type productWire struct {
 // ListenerDefault is product p's default listener port in veeam-emulator
 // and a sentence naming the product and the port's source.
 func ListenerDefault(p Product) (port int, doc string) {
-	return listenerDefaults[p].port, listenerDefaults[p].doc
+	return namesAndPorts[p].port, namesAndPorts[p].portDoc
 }
 
-// listenerDefaults are veeam-emulator's default listener ports, in one
-// table so that they can be seen not to collide, each with the sentence
-// that names the product and says where its port comes from.
-var listenerDefaults = map[Product]struct {
-	port int
-	doc  string
+// namesAndPorts are what the emulator says of each product outside its wire:
+// the name messages call it by, and veeam-emulator's default port for its
+// listener with the sentence that names the product and says where the port
+// comes from (one table, so that the ports can be seen not to collide).
+var namesAndPorts = map[Product]struct {
+	name    string
+	port    int
+	portDoc string
 }{
-	AWS:   {11005, "Veeam Backup for AWS (its documented port is 11005)"},
-	VBR:   {9419, "Veeam Backup & Replication (documented port 9419)"},
-	VRO:   {9898, "Veeam Recovery Orchestrator (documented port 9898)"},
-	VAO:   {9899, "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)"},
-	EM:    {9398, "Veeam Backup Enterprise Manager (documented port 9398)"},
-	M365:  {4443, "Veeam Backup for Microsoft 365 (documented port 4443)"},
-	ONE:   {1239, "Veeam ONE (documented port 1239)"},
-	SPC:   {1280, "Veeam Service Provider Console (documented default port 1280)"},
-	AZURE: {11443, "Veeam Backup for Microsoft Azure (documented port 443, which needs privileges: 11443 by default)"},
-	GCP:   {13140, "Veeam Backup for Google Cloud (documented port 13140)"},
+	AWS:   {"Backup for AWS (aws)", 11005, "Veeam Backup for AWS (its documented port is 11005)"},
+	VBR:   {"Backup & Replication (vbr)", 9419, "Veeam Backup & Replication (documented port 9419)"},
+	VRO:   {"Recovery Orchestrator (vro)", 9898, "Veeam Recovery Orchestrator (documented port 9898)"},
+	VAO:   {"Availability Orchestrator (vao)", 9899, "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)"},
+	EM:    {"Enterprise Manager (em)", 9398, "Veeam Backup Enterprise Manager (documented port 9398)"},
+	M365:  {"Backup for Microsoft 365 (m365)", 4443, "Veeam Backup for Microsoft 365 (documented port 4443)"},
+	ONE:   {"Veeam ONE (one)", 1239, "Veeam ONE (documented port 1239)"},
+	SPC:   {"Service Provider Console (spc)", 1280, "Veeam Service Provider Console (documented default port 1280)"},
+	AZURE: {"Backup for Microsoft Azure (azure)", 11443, "Veeam Backup for Microsoft Azure (documented port 443, which needs privileges: 11443 by default)"},
+	GCP:   {"Backup for Google Cloud (gcp)", 13140, "Veeam Backup for Google Cloud (documented port 13140)"},
 }
 
 // wires are the products' wire files. It is filled by init, not by its

@@ -21,8 +21,7 @@ import (
 
 // spcWire is Service Provider Console as the emulator serves it. Access
 // tokens: 1 hour (documented); refresh tokens: chosen.
-var spcWire = productWire{name: "Service Provider Console (spc)", routes: (*Emulator).spcRoutes,
-	errorBody: spcErrorBody, lifetimes: lifetimes(time.Hour, 24*time.Hour)}
+var spcWire = productWire{routes: (*Emulator).spcRoutes, errorBody: spcErrorBody, lifetimes: lifetimes(time.Hour, 24*time.Hour)}
 
 // SPCToken is OAuth2Result, the answer of POST /api/v3/token.
 type SPCToken struct {

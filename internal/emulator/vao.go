@@ -14,8 +14,7 @@ import (
 // vaoWire is Availability Orchestrator as the emulator serves it. Its
 // build 3.0 registers client accounts (POST api/v3/Clients) that log in
 // with client_credentials.
-var vaoWire = productWire{name: "Availability Orchestrator (vao)", routes: (*Emulator).vaoRoutes,
-	errorBody: orchestratorErrorBody, lifetimes: orchestratorLifetimes,
+var vaoWire = productWire{routes: (*Emulator).vaoRoutes, errorBody: orchestratorErrorBody, lifetimes: orchestratorLifetimes,
 	accountFlags: []string{"client"}}
 
 func (e *Emulator) vaoRoutes(mux *http.ServeMux) {

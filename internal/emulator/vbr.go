@@ -16,8 +16,7 @@ import (
 )
 
 // vbrWire is Backup & Replication as the emulator serves it.
-var vbrWire = productWire{name: "Backup & Replication (vbr)", routes: (*Emulator).vbrRoutes,
-	errorBody: vbrErrorBody, lifetimes: lifetimes(time.Hour, 14*24*time.Hour),
+var vbrWire = productWire{routes: (*Emulator).vbrRoutes, errorBody: vbrErrorBody, lifetimes: lifetimes(time.Hour, 14*24*time.Hour),
 	accountFlags: []string{"mfaSecret", "serviceAccount"}, versionRefusal: vbrVersionRefusal}
 
 // vbrTimeLayout is the layout of ".issued" and ".expires": the document

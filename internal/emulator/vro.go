@@ -15,8 +15,7 @@ import (
 )
 
 // vroWire is Recovery Orchestrator as the emulator serves it.
-var vroWire = productWire{name: "Recovery Orchestrator (vro)", routes: (*Emulator).vroRoutes,
-	errorBody: orchestratorErrorBody, lifetimes: orchestratorLifetimes,
+var vroWire = productWire{routes: (*Emulator).vroRoutes, errorBody: orchestratorErrorBody, lifetimes: orchestratorLifetimes,
 	accountFlags: []string{"client", "mfaSecret"}}
 
 // VROClientAccount is one entry of GET /api/{version}/Clients.
