@@ -94,9 +94,10 @@ func oneTokenErrors(w http.ResponseWriter, r *http.Request, p Product, _ failure
 	writeError(w, r, p, &apiError{Status: http.StatusBadRequest, Code: err.Code, Detail: err.Detail})
 }
 
-// oneErrorBody renders err as problem details.
+// oneErrorBody renders err as problem details; a status without a
+// problemTypes URI keeps an empty type (not about:blank).
 func oneErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
-	writeJSONType(w, "application/problem+json; charset=utf-8", err.Status, OneProblem{
+	writeProblem(w, err.Status, OneProblem{
 		Type: problemTypes[err.Status], Title: http.StatusText(err.Status), Status: err.Status,
 		Detail: err.Detail, Instance: r.URL.Path,
 	})
