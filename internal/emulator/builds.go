@@ -47,9 +47,9 @@ var productRevisions = map[Product][]string{
 	GCP:   {"1.4-rev0"},
 }
 
-// productBuilds are each product's published builds, oldest first, a line
-// per release family; the last is the default (the newest). Only VBR 13.1
-// and VRO 13.1 stopped accepting their product's oldest revisions.
+// productBuilds are each product's published builds, oldest first (several
+// to a line); the last is the default (the newest). Only VBR 13.1 and VRO
+// 13.1 stopped accepting their product's oldest revisions.
 var productBuilds = map[Product][]productBuild{
 	VBR: {
 		{name: "12.0", last: "1.1-rev0", access: vbr12Access}, {name: "12.1", last: "1.1-rev1", access: vbr12Access},
