@@ -173,7 +173,7 @@ func TestTestProviderWaitsOnTheEmulatorClock(t *testing.T) {
 	clock := srv.Emulator.Clock()
 	// 10 s into a step: both logins fall in it, and the second waits 20 s for the next one.
 	clock.Advance(clock.Now().Truncate(30 * time.Second).Add(40 * time.Second).Sub(clock.Now()))
-	ahead := func() time.Duration { return clock.Now().Sub(time.Now()) }
+	ahead := func() time.Duration { return time.Until(clock.Now()) }
 	ahead0, start := ahead(), time.Now()
 	for i := range 2 {
 		var diags diag.Diagnostics
