@@ -54,6 +54,14 @@ type totpLoginModel struct {
 	MFACode    types.String `tfsdk:"mfa_code"`
 }
 
+// codeLoginModel is the login with an authorization code or a refresh token, and the flag that
+// asks for short-term refresh tokens (vbr, gcp).
+type codeLoginModel struct {
+	AuthorizationCode   types.String `tfsdk:"authorization_code"`
+	RefreshToken        types.String `tfsdk:"refresh_token"`
+	UseShortTermRefresh types.Bool   `tfsdk:"use_short_term_refresh"`
+}
+
 // name is the block's name: "azure".
 func (s blockSpec) name() string { return string(s.flavor.Product) }
 

@@ -1,18 +1,12 @@
 package provider
 
-import (
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/tfveeam/terraform-provider-veeam/internal/client"
-)
+import "github.com/tfveeam/terraform-provider-veeam/internal/client"
 
 // gcpBlockModel is the provider's `gcp` block: Veeam Backup for Google Cloud.
 type gcpBlockModel struct {
 	connectionModel
 	totpLoginModel
-	AuthorizationCode   types.String `tfsdk:"authorization_code"`
-	RefreshToken        types.String `tfsdk:"refresh_token"`
-	UseShortTermRefresh types.Bool   `tfsdk:"use_short_term_refresh"`
+	codeLoginModel
 }
 
 // gcpBlockSpec is the schema of the gcp block.
