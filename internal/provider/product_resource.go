@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
@@ -75,6 +76,18 @@ func (d *productDataSource[C]) Configure(_ context.Context, req datasource.Confi
 	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// productEphemeral is embedded by a product's ephemeral resources: it gives Metadata and
+// Configure; the ephemeral resource adds Schema and Open.
+type productEphemeral[C session] struct{ productAPI[C] }
+
+func (e *productEphemeral[C]) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + e.typeName
+}
+
+func (e *productEphemeral[C]) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
 // resourceOf is the productResource of the type veeam_<typeName> of product.
 func resourceOf[C session](product client.Product, typeName string) productResource[C] {
 	return productResource[C]{productAPI[C]{product: product, typeName: typeName}}
@@ -83,4 +96,9 @@ func resourceOf[C session](product client.Product, typeName string) productResou
 // dataSourceOf is the productDataSource of the type veeam_<typeName> of product.
 func dataSourceOf[C session](product client.Product, typeName string) productDataSource[C] {
 	return productDataSource[C]{productAPI[C]{product: product, typeName: typeName}}
+}
+
+// ephemeralOf is the productEphemeral of the type veeam_<typeName> of product.
+func ephemeralOf[C session](product client.Product, typeName string) productEphemeral[C] {
+	return productEphemeral[C]{productAPI[C]{product: product, typeName: typeName}}
 }
