@@ -42,13 +42,9 @@ type vbrServiceAccountModel struct {
 	Type     types.String `tfsdk:"type"`
 }
 
-// vbrServiceAccountPrivate is what Create remembers: whether the user already was a service
-// account, so that destroy leaves such a user as it found it.
-type vbrServiceAccountPrivate struct {
-	WasServiceAccount bool `json:"was_service_account"`
-}
-
-const vbrServiceAccountPrivateKey = "before"
+// wasServiceAccount is what Create remembers: whether the user already was a service account,
+// so that destroy leaves such a user as it found it.
+const wasServiceAccount settingBefore = "was_service_account"
 
 // uuidPattern is the form of Backup & Replication ids.
 var uuidPattern = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -69,11 +65,7 @@ func (r *vbrServiceAccountResource) Schema(_ context.Context, _ resource.SchemaR
 			"account while MFA is on, because switching it back would lock the provider out.\n\n" +
 			"Needs a provider `vbr` user with the Backup Administrator role.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The user's id (a UUID).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": setByProvider("The user's id (a UUID)."),
 			"user_id": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The user's id (a UUID), as `data.veeam_vbr_users` lists it. Conflicts with `user_name`; changing it replaces the resource.",
@@ -84,11 +76,7 @@ func (r *vbrServiceAccountResource) Schema(_ context.Context, _ resource.SchemaR
 				MarkdownDescription: "The user's name, e.g. `DOMAIN\\svc-terraform` (compared case-insensitively; in HCL a backslash is written `\\\\`). Conflicts with `user_id`; changing it replaces the resource.",
 				PlanModifiers:       replace,
 			},
-			"type": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The account type: `InternalUser` or `ExternalUser`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"type": setByProvider("The account type: `InternalUser` or `ExternalUser`."),
 		},
 	}
 }
@@ -158,7 +146,7 @@ func (r *vbrServiceAccountResource) Create(ctx context.Context, req resource.Cre
 			return
 		}
 	}
-	resp.Diagnostics.Append(rememberPrivate(ctx, resp.Private, vbrServiceAccountPrivateKey, vbrServiceAccountPrivate{WasServiceAccount: before})...)
+	resp.Diagnostics.Append(wasServiceAccount.remember(ctx, resp.Private, before)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, vbrServiceAccountState(u, plan))...)
 }
 
@@ -208,7 +196,7 @@ func (r *vbrServiceAccountResource) Delete(ctx context.Context, req resource.Del
 		return
 	}
 	name := state.UserName.ValueString()
-	if p, ok := recallPrivate[vbrServiceAccountPrivate](ctx, req.Private, vbrServiceAccountPrivateKey); ok && p.WasServiceAccount {
+	if was, ok := wasServiceAccount.recall(ctx, req.Private); ok && was {
 		resp.Diagnostics.AddWarning("Service account left as it was",
 			fmt.Sprintf("%q already was a service account before Terraform managed it, so it stays one.", name))
 		return
