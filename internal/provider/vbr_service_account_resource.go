@@ -187,21 +187,11 @@ func (r *vbrServiceAccountResource) Update(ctx context.Context, req resource.Upd
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// Delete makes the user an ordinary account again, except when it was a service account before
-// Terraform managed it, or when it is the provider's own login account while MFA is on.
+// Delete makes the user an ordinary account again, unless destroy leaves it as it was.
 func (r *vbrServiceAccountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state vbrServiceAccountModel
 	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	name := state.UserName.ValueString()
-	if was, ok := wasServiceAccount.recall(ctx, req.Private); ok && was {
-		resp.Diagnostics.AddWarning("Service account left as it was",
-			fmt.Sprintf("%q already was a service account before Terraform managed it, so it stays one.", name))
-		return
-	}
-	if r.wouldLockOutProvider(ctx, c, state, &resp.Diagnostics) {
+	if !ok || r.leftAsItWas(ctx, c, state, req.Private, &resp.Diagnostics) {
 		return
 	}
 	if _, err := c.ChangeServiceAccountMode(ctx, state.ID.ValueString(), false); err != nil && !client.IsNotFound(err) {
@@ -209,11 +199,18 @@ func (r *vbrServiceAccountResource) Delete(ctx context.Context, req resource.Del
 	}
 }
 
-// wouldLockOutProvider reports (and warns) when the user is the provider's own login account
-// and MFA is on: as an ordinary account it could no longer log in to the REST API.
-func (r *vbrServiceAccountResource) wouldLockOutProvider(ctx context.Context, c *client.VBRClient, state vbrServiceAccountModel, diags *diag.Diagnostics) bool {
+// leftAsItWas reports, with a warning, when destroy leaves the user a service account: it was
+// one before Terraform managed it, or it is the provider's own login account and MFA is on (as
+// an ordinary account it could no longer log in to the REST API).
+func (r *vbrServiceAccountResource) leftAsItWas(ctx context.Context, c *client.VBRClient, state vbrServiceAccountModel, private privateReader, diags *diag.Diagnostics) bool {
+	name := state.UserName.ValueString()
+	if was, ok := wasServiceAccount.recall(ctx, private); ok && was {
+		diags.AddWarning("Service account left as it was",
+			fmt.Sprintf("%q already was a service account before Terraform managed it, so it stays one.", name))
+		return true
+	}
 	tok, err := c.Credential(ctx)
-	if err != nil || !strings.EqualFold(tok.Username, state.UserName.ValueString()) {
+	if err != nil || !strings.EqualFold(tok.Username, name) {
 		return false
 	}
 	s, err := c.GetSecuritySettings(ctx)
@@ -223,7 +220,7 @@ func (r *vbrServiceAccountResource) wouldLockOutProvider(ctx context.Context, c 
 	diags.AddWarning("Service account left as it was",
 		fmt.Sprintf("%q is the account the provider's \"vbr\" block logs in with, and MFA is on: as an ordinary account it could no longer log in "+
 			"to the REST API, so it stays a service account. Switch MFA off first (veeam_vbr_mfa_settings), or log the provider in with another "+
-			"service account, to make it an ordinary account.", state.UserName.ValueString()))
+			"service account, to make it an ordinary account.", name))
 	return true
 }
 
