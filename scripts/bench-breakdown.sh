@@ -3,7 +3,7 @@
 # noop_item and the schema-matched floors (cmd/noop-provider built with -tags benchfloor:
 # floor_user_mfa and floor_user have the real schemas, store values of the real sizes, and call
 # nothing). Each plugin binary in the filesystem mirror is a small bash wrapper that runs the real
-# binary and appends its CPU seconds (bash `times`, children) to a file, so a command's CPU splits
+# binary under GNU time (/usr/bin/time), which appends its CPU seconds to a file, so a command's CPU splits
 # into the provider process, terraform itself and the emulator. Interleaved like
 # bench-terraform.sh: each phase runs for every configuration back to back, the first rotating per
 # round. Prints medians; writes nothing into docs/ (design/state-size.md holds what it found).
@@ -37,13 +37,7 @@ wrap() {
   dir=$out/mirror/$source/$version/$platform
   mkdir -p "$dir"
   go build -trimpath -o "$out/bin/$name" "$@"
-  cat >"$dir/${name}_v$version" <<W
-#!/usr/bin/env bash
-"$out/bin/$name" "\$@"
-rc=\$?
-times | tail -n1 | sed 's/m/ /g; s/s//g' | awk '{ print \$1 * 60 + \$2 + \$3 * 60 + \$4 }' >>"$out/cpu/$name"
-exit \$rc
-W
+  printf '#!/bin/sh\nexec /usr/bin/time -f "%%U %%S" -a -o "%s" "%s" "$@"\n' "$out/cpu/$name" "$out/bin/$name" >"$dir/${name}_v$version"
   chmod +x "$dir/${name}_v$version"
 }
 bench_step "Building the provider, the no-op provider, the floors (wrapped) and the emulator"
@@ -89,7 +83,7 @@ done
 TIMEFORMAT='%U %S'
 clk_tck=$(getconf CLK_TCK)
 emu_ticks() { awk '{ print $14 + $15 }' "/proc/$LIB_EMU_PID/stat"; }
-plugin_cpu() { awk '{ s += $1 } END { printf "%.3f", s + 0 }' "$out/cpu/$1" 2>/dev/null || echo 0; }
+plugin_cpu() { awk '{ s += $1 + $2 } END { printf "%.3f", s + 0 }' "$out/cpu/$1" 2>/dev/null || echo 0; }
 # run KIND PHASE: appends "PHASE wall cpu plugin-cpu emulator-cpu" to out/KIND.times.
 run() {
   local k=$1 phase=$2 args=() t0 t1 e0 e1 p0 p1 bin
