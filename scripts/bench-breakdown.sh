@@ -9,7 +9,8 @@
 # round. Prints medians; writes nothing into docs/ (design/state-size.md holds what it found).
 #
 #   BENCH_N (200), BENCH_ROUNDS (3), BENCH_PARALLELISM (10)
-#   BENCH_KINDS   configurations (default "mfa floor_mfa user floor_user noop")
+#   BENCH_KINDS   configurations (default "mfa floor_mfa user floor_user noop"); what-ifs (cmd/noop-provider/floor.go):
+#                 floor_mfa_not_sensitive, floor_mfa_one_sensitive, floor_user_without_is_default, floor_user_wo_not_sensitive
 #   BENCH_KEEP    1: keep each configuration's state after apply as DIR/KIND.tfstate (bytes per instance)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +64,10 @@ declare -A body=(
   [floor_mfa]='resource "floor_user_mfa" "bench" {\n  count     = %s\n  user_name = format("bench%%05d", count.index + 1)\n}\n'
   [user]='resource "veeam_aws_user" "bench" {\n  count               = %s\n  name                = format("benchnew%%05d", count.index + 1)\n  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n  password_wo_version = 1\n}\n'
   [floor_user]='resource "floor_user" "bench" {\n  count               = %s\n  name                = format("benchnew%%05d", count.index + 1)\n  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n  password_wo_version = 1\n}\n'
+  [floor_mfa_not_sensitive]='resource "floor_user_mfa_not_sensitive" "bench" {\n  count     = %s\n  user_name = format("bench%%05d", count.index + 1)\n}\n'
+  [floor_mfa_one_sensitive]='resource "floor_user_mfa_one_sensitive" "bench" {\n  count     = %s\n  user_name = format("bench%%05d", count.index + 1)\n}\n'
+  [floor_user_without_is_default]='resource "floor_user_without_is_default" "bench" {\n  count               = %s\n  name                = format("benchnew%%05d", count.index + 1)\n  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n  password_wo_version = 1\n}\n'
+  [floor_user_wo_not_sensitive]='resource "floor_user_wo_not_sensitive" "bench" {\n  count               = %s\n  name                = format("benchnew%%05d", count.index + 1)\n  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n  password_wo_version = 1\n}\n'
   [noop]='resource "noop_item" "bench" {\n  count = %s\n  name  = format("bench%%05d", count.index + 1)\n}\n'
 )
 declare -A head=(
@@ -72,6 +77,7 @@ declare -A head=(
   [floor_user]='terraform {\n  required_providers {\n    floor = { source = "tfveeam/floor" }\n  }\n}\n'
   [noop]='terraform {\n  required_providers {\n    noop = { source = "tfveeam/noop" }\n  }\n}\n'
 )
+for k in floor_mfa_not_sensitive floor_mfa_one_sensitive floor_user_without_is_default floor_user_wo_not_sensitive; do head[$k]=${head[floor_mfa]}; done
 binary_of() { case $1 in mfa | user) echo terraform-provider-veeam ;; floor_*) echo terraform-provider-floor ;; noop) echo terraform-provider-noop ;; esac; }
 for k in "${kinds[@]}"; do
   mkdir -p "$out/$k"

@@ -13,9 +13,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/provider"
@@ -26,12 +28,54 @@ func init() {
 	floorResources = []func() resource.Resource{
 		func() resource.Resource { return floor{typeName: "user_mfa", real: provider.NewAWSUserMFAResource()} },
 		func() resource.Resource { return floor{typeName: "user", real: provider.NewAWSUserResource()} },
+		// What-ifs (design/state-size.md): the same schemas with one thing taken away.
+		func() resource.Resource {
+			return floor{typeName: "user_mfa_not_sensitive", real: provider.NewAWSUserMFAResource(), edit: notSensitive()}
+		},
+		func() resource.Resource {
+			return floor{typeName: "user_mfa_one_sensitive", real: provider.NewAWSUserMFAResource(), edit: notSensitive("otpauth_uri", "scratch_codes")}
+		},
+		func() resource.Resource {
+			return floor{typeName: "user_without_is_default", real: provider.NewAWSUserResource(), edit: without("is_default")}
+		},
+		func() resource.Resource {
+			return floor{typeName: "user_wo_not_sensitive", real: provider.NewAWSUserResource(), edit: notSensitive("password_wo")}
+		},
 	}
 }
 
 type floor struct {
 	typeName string
 	real     resource.Resource
+	edit     func(*schema.Schema) // a what-if: the real schema changed
+}
+
+// without removes attributes from a schema.
+func without(names ...string) func(*schema.Schema) {
+	return func(s *schema.Schema) {
+		for _, n := range names {
+			delete(s.Attributes, n)
+		}
+	}
+}
+
+// notSensitive makes the named string attributes (all, when none is named) not sensitive.
+func notSensitive(names ...string) func(*schema.Schema) {
+	return func(s *schema.Schema) {
+		for n, a := range s.Attributes {
+			if len(names) > 0 && !slices.Contains(names, n) {
+				continue
+			}
+			switch a := a.(type) {
+			case schema.StringAttribute:
+				a.Sensitive = false
+				s.Attributes[n] = a
+			case schema.ListAttribute:
+				a.Sensitive = false
+				s.Attributes[n] = a
+			}
+		}
+	}
 }
 
 func (f floor) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -40,6 +84,14 @@ func (f floor) Metadata(_ context.Context, req resource.MetadataRequest, resp *r
 
 func (f floor) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
 	f.real.Schema(ctx, req, resp)
+	if f.edit != nil {
+		attrs := make(map[string]schema.Attribute, len(resp.Schema.Attributes))
+		for k, v := range resp.Schema.Attributes {
+			attrs[k] = v
+		}
+		resp.Schema.Attributes = attrs
+		f.edit(&resp.Schema)
+	}
 }
 
 func (f floor) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
@@ -182,12 +184,11 @@ func (r *userMFAResource[C]) errorDetail(user string, err error) string {
 
 // Read only checks MFA is still on: the secrets (plain or encrypted) stay as they were stored.
 func (r *userMFAResource[C]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state userMFAModel
-	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	c, user, ok := r.userOf(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	on, err := c.UserMFAEnabled(ctx, state.UserName.ValueString())
+	on, err := c.UserMFAEnabled(ctx, user)
 	if client.IsNotFound(err) || (err == nil && !on) {
 		// Disabled (or the user deleted) behind Terraform's back: plan a create.
 		resp.State.RemoveResource(ctx)
@@ -196,6 +197,20 @@ func (r *userMFAResource[C]) Read(ctx context.Context, req resource.ReadRequest,
 	if err != nil {
 		resp.Diagnostics.AddError("Reading the user failed", err.Error())
 	}
+}
+
+// userOf is the client and the state's user_name: all that Read and Delete need. Reading one
+// attribute instead of the whole model spares the framework a conversion per attribute, paid for
+// every instance on every refresh.
+func (r *userMFAResource[C]) userOf(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) (C, string, bool) {
+	var user types.String
+	diags.Append(state.GetAttribute(ctx, path.Root("user_name"), &user)...)
+	if diags.HasError() {
+		var zero C
+		return zero, "", false
+	}
+	c, ok := r.client(diags)
+	return c, user.ValueString(), ok
 }
 
 func (r *userMFAResource[C]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -231,13 +246,12 @@ func (r *userMFAResource[C]) Update(ctx context.Context, req resource.UpdateRequ
 }
 
 func (r *userMFAResource[C]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userMFAModel
-	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	c, user, ok := r.userOf(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	if err := c.DisableMFA(ctx, state.UserName.ValueString()); err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Disabling MFA failed", r.errorDetail(state.UserName.ValueString(), err))
+	if err := c.DisableMFA(ctx, user); err != nil && !client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Disabling MFA failed", r.errorDetail(user, err))
 	}
 }
 
