@@ -141,13 +141,13 @@ func filled(plan tftypes.Value) (tftypes.Value, error) {
 	return tftypes.NewValue(plan.Type(), attrs), nil
 }
 
-// secret is a 32-character base32 TOTP secret, the emulator's size.
-const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+// secret is a 26-character base32 TOTP secret, the emulator's size.
+const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEH"
 
 var sizes = map[string]func(user string) tftypes.Value{
 	"secret_key": func(string) tftypes.Value { return tftypes.NewValue(tftypes.String, secret) },
 	"otpauth_uri": func(user string) tftypes.Value {
-		host := "127.0.0.1%3A43303"
+		host := "127.0.0.1"
 		return tftypes.NewValue(tftypes.String, fmt.Sprintf("otpauth://totp/%s&40%s?secret=%s&issuer=%s", user, host, secret, host))
 	},
 	"scratch_codes": func(string) tftypes.Value {
