@@ -325,6 +325,8 @@ growth() {
   echo "Each round runs validate, then apply, then a refresh-plan that must find no changes, then destroy; each phase"
   echo "for all four configurations back to back, the first of them rotating per round, so noise on the shared machine"
   echo "falls on all alike. A ratio is the median over the rounds of the ratio within one round."
+  echo "Where the distance to the no-op comes from (the provider's CPU against Terraform's, and a no-op resource"
+  echo "with the real schema): design/state-size.md, measured with scripts/bench-breakdown.sh."
   echo
   echo '```'
   printf '%-68s # %s\n' "terraform validate" "validate" \
