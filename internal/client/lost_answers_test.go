@@ -32,23 +32,49 @@ func mustLoseOne(t *testing.T, tr *faultproxy.Transport) {
 	}
 }
 
-// tokenProducts are the products with an OAuth token endpoint: config and token path.
-func tokenProducts(srv *emulatortest.Servers) map[emulator.Product]struct {
-	flavor *Flavor
-	cfg    Config
-	path   string
-} {
-	type tp = struct {
-		flavor *Flavor
-		cfg    Config
-		path   string
+// tokenProduct is one product with an OAuth token endpoint, as the lost-answer tests see it:
+// its flavor and configuration, the token path, how its password and refresh grants are spelled
+// in the form (Azure capitalises them), and the request that logs out.
+type tokenProduct struct {
+	flavor               *Flavor
+	cfg                  Config
+	path                 string
+	password, refresh    string // form fragments that pick the grant's request
+	logoutMethod, logout string // the logout request: method and path
+	// logoutEndsAll: logging out ends every session of the user (SPC revokes all the user's
+	// tokens), so a lost login answer leaves no orphan once the user logs out.
+	logoutEndsAll bool
+}
+
+// tokenProducts are the products with an OAuth token endpoint, every one the client speaks to.
+func tokenProducts(srv *emulatortest.Servers) map[emulator.Product]tokenProduct {
+	admin := Credentials{Username: "administrator", Password: "Password1"}
+	oauth := func(flavor *Flavor, cfg Config, path string) tokenProduct {
+		return tokenProduct{flavor: flavor, cfg: cfg, path: path, password: "grant_type=password", refresh: "grant_type=refresh_token", logoutMethod: http.MethodDelete, logout: path}
 	}
-	return map[emulator.Product]tp{
-		emulator.AWS: {AWSFlavor, awsConfig(srv, "administrator", "Password1"), awsTokenPath},
-		emulator.VBR: {VBRFlavor, vbrConfig(srv, "administrator", "Password1"), vbrTokenPath},
-		emulator.VRO: {VROFlavor, orchConfig(srv, emulator.VRO, Credentials{Username: "administrator", Password: "Password1"}), vroTokenPath},
-		emulator.VAO: {VAOFlavor, orchConfig(srv, emulator.VAO, Credentials{Username: `VEEAM\administrator`, Password: "Password1"}), vaoTokenPath},
-		emulator.GCP: {GCPFlavor, cloudConfig(srv, emulator.GCP, "administrator", "Password1"), gcpTokenPath},
+	vbr := oauth(VBRFlavor, vbrConfig(srv, "administrator", "Password1"), vbrTokenPath)
+	vbr.logoutMethod, vbr.logout = http.MethodPost, "/api/oauth2/logout"
+	vao := oauth(VAOFlavor, orchConfig(srv, emulator.VAO, Credentials{Username: `VEEAM\administrator`, Password: "Password1"}), vaoTokenPath)
+	vao.logout = vroTokenPath // both orchestrators log out at /api/token
+	azure := oauth(AzureFlavor, cloudConfig(srv, emulator.AZURE, "administrator", "Password1"), azureTokenPath)
+	azure.password, azure.refresh = "grant_type=Password", "grant_type=Refresh_token"
+	m365 := oauth(M365Flavor, orchConfig(srv, emulator.M365, admin), "/"+M365DefaultVersion+"/token")
+	m365.logoutMethod, m365.logout = http.MethodPost, m365.path+"/logout"
+	one := oauth(ONEFlavor, orchConfig(srv, emulator.ONE, admin), oneTokenPath)
+	one.logoutMethod, one.logout = http.MethodPost, "/api/revoke"
+	spc := oauth(SPCFlavor, orchConfig(srv, emulator.SPC, admin), spcTokenPath)
+	spc.logout = "/api/v3/users/*" // DELETE /api/v3/users/{id}/tokens
+	spc.logoutEndsAll = true
+	return map[emulator.Product]tokenProduct{
+		emulator.AWS:   oauth(AWSFlavor, awsConfig(srv, "administrator", "Password1"), awsTokenPath),
+		emulator.VBR:   vbr,
+		emulator.VRO:   oauth(VROFlavor, orchConfig(srv, emulator.VRO, admin), vroTokenPath),
+		emulator.VAO:   vao,
+		emulator.GCP:   oauth(GCPFlavor, cloudConfig(srv, emulator.GCP, "administrator", "Password1"), gcpTokenPath),
+		emulator.AZURE: azure,
+		emulator.M365:  m365,
+		emulator.ONE:   one,
+		emulator.SPC:   spc,
 	}
 }
 
@@ -59,7 +85,7 @@ func TestLostPasswordGrantAnswer(t *testing.T) {
 		srv := startEmulator(t)
 		for p, tp := range tokenProducts(srv) {
 			t.Run(string(p)+"/"+lost.String(), func(t *testing.T) {
-				tr := losing(&tp.cfg, faultproxy.Rule{Method: http.MethodPost, Path: tp.path, BodyContains: "grant_type=password", Nth: 1, Outcome: lost})
+				tr := losing(&tp.cfg, faultproxy.Rule{Method: http.MethodPost, Path: tp.path, BodyContains: tp.password, Nth: 1, Outcome: lost})
 				s, err := NewSession(tp.flavor, tp.cfg)
 				if err != nil {
 					t.Fatal(err)
@@ -75,8 +101,12 @@ func TestLostPasswordGrantAnswer(t *testing.T) {
 				if err := s.Logout(ctx); err != nil {
 					t.Fatal(err)
 				}
-				if live := srv.Emulator.Sessions(p); len(live) != 1 {
-					t.Fatalf("%d sessions open after Logout, want exactly the orphan of the lost answer", len(live))
+				want := 1 // the orphan of the lost answer
+				if tp.logoutEndsAll {
+					want = 0
+				}
+				if live := srv.Emulator.Sessions(p); len(live) != want {
+					t.Fatalf("%d sessions open after Logout, want %d (the lost answer's session: %d)", len(live), want, want)
 				}
 			})
 		}
@@ -90,7 +120,7 @@ func TestLostRefreshAnswerLogsInAgain(t *testing.T) {
 		srv := startEmulator(t)
 		for p, tp := range tokenProducts(srv) {
 			t.Run(string(p)+"/"+lost.String(), func(t *testing.T) {
-				tr := losing(&tp.cfg, faultproxy.Rule{Method: http.MethodPost, Path: tp.path, BodyContains: "grant_type=refresh_token", Nth: 1, Outcome: lost})
+				tr := losing(&tp.cfg, faultproxy.Rule{Method: http.MethodPost, Path: tp.path, BodyContains: tp.refresh, Nth: 1, Outcome: lost})
 				s, err := NewSession(tp.flavor, tp.cfg)
 				if err != nil {
 					t.Fatal(err)
@@ -142,15 +172,7 @@ func TestLostLogoutAnswer(t *testing.T) {
 		srv := startEmulator(t)
 		for p, tp := range tokenProducts(srv) {
 			t.Run(string(p)+"/"+lost.String(), func(t *testing.T) {
-				method := http.MethodDelete
-				path := tp.path
-				switch p {
-				case emulator.VBR:
-					method, path = http.MethodPost, "/api/oauth2/logout"
-				case emulator.VAO:
-					path = vroTokenPath // both orchestrators log out at /api/token
-				}
-				tr := losing(&tp.cfg, faultproxy.Rule{Method: method, Path: path, Nth: 1, Outcome: lost})
+				tr := losing(&tp.cfg, faultproxy.Rule{Method: tp.logoutMethod, Path: tp.logout, Nth: 1, Outcome: lost})
 				s, err := NewSession(tp.flavor, tp.cfg)
 				if err != nil {
 					t.Fatal(err)

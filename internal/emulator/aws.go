@@ -1,46 +1,20 @@
 package emulator
 
-// Veeam Backup for AWS: routes, wire formats and the token endpoint's
+// Veeam Backup for AWS: routes, token wire formats and the token endpoint's
 // description (awsTokens). Users and MFA are in aws_users.go, single
-// sign-on in aws_sso.go; the domain (sessions, tokens, MFA) is package core.
+// sign-on in aws_sso.go, revisions in aws_revisions.go; the domain
+// (sessions, tokens, MFA) is package core.
 
 import (
-	"fmt"
 	"net/http"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
 // awsWire is Backup for AWS as the emulator serves it.
-var awsWire = productWire{name: "Backup for AWS (aws)", routes: (*Emulator).awsRoutes, errorBody: awsErrorBody,
-	bearer: true, lifetimes: lifetimes(time.Hour, 2*time.Hour),
-	accountFlags: []string{"mfaSecret", "identityProvider"}, versionRefusal: awsVersionRefusal,
-	port: 11005, portDoc: "Veeam Backup for AWS (its documented port is 11005)"}
-
-// awsRevisionSyntax is the shape of an x-api-version value: 1.8-rev0.
-var awsRevisionSyntax = regexp.MustCompile(`^[0-9]+\.[0-9]+-rev[0-9]+$`)
-
-// awsVersionRefusal answers a missing, malformed or unsupported
-// x-api-version with the problem type the 1.0-rev0 specification names for
-// it (apiVersionUnspecified, invalidApiVersion, unsupportedApiVersion);
-// the status (400) and the list are the emulator's (DECISIONS.md).
-func awsVersionRefusal(got string, supported []string) *apiError {
-	list := strings.Join(supported, ", ")
-	e := errBadRequest(fmt.Sprintf("unsupported x-api-version %q; supported versions: %s", got, list))
-	switch {
-	case got == "":
-		e.ProblemType, e.Detail = "apiVersionUnspecified", "the x-api-version header is required; supported versions: "+list
-	case !awsRevisionSyntax.MatchString(got):
-		e.ProblemType = "invalidApiVersion"
-	default:
-		e.ProblemType = "unsupportedApiVersion"
-	}
-	e.Supported = supported
-	return e
-}
+var awsWire = productWire{routes: (*Emulator).awsRoutes, errorBody: awsErrorBody, lifetimes: lifetimes(time.Hour, 2*time.Hour),
+	accountFlags: []string{"mfaSecret", "identityProvider"}, versionRefusal: awsVersionRefusal}
 
 // secondsTimeLayout is the layout of ".issued" and ".expires" in the Backup for
 // AWS document: no fractional seconds, no UTC offset (the emulator writes UTC).
@@ -68,38 +42,6 @@ type AWSMFARequired struct {
 	MFAToken   string `json:"mfa_token"`
 }
 
-// AWSLink is one entry of a "_links" array.
-type AWSLink struct {
-	Method string `json:"method"`
-	Rel    string `json:"rel"`
-	Href   string `json:"href"`
-}
-
-// AWSUser is the User resource.
-type AWSUser struct {
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	MFAEnabled  bool      `json:"mfaEnabled"`
-	IsDefault   bool      `json:"isDefault"`
-	Links       []AWSLink `json:"_links"`
-}
-
-// AWSUserPage is the answer of GET /api/v1/users.
-type AWSUserPage struct {
-	TotalCount int       `json:"totalCount"`
-	Results    []AWSUser `json:"results"`
-	Links      []AWSLink `json:"_links"`
-}
-
-// AWSEnableMFA is the answer of POST /api/v1/users/{userId}/enableMfa.
-type AWSEnableMFA struct {
-	UserName     string   `json:"userName"`
-	QRString     string   `json:"qrString"`
-	SecretKey    string   `json:"secretKey"`
-	ScratchCodes []string `json:"scratchCodes"`
-	Token        string   `json:"token"`
-}
-
 func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, AWS, e.awsVersioned)
 	rt.handle("POST", "/api/v1/token", e.tokenHandler(awsTokens))
@@ -114,9 +56,7 @@ func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 	rt.handle("GET", "/api/v1/users/{userId}", e.awsGetUser)
 	rt.handle("PUT", "/api/v1/users/{userId}", e.awsUpdateUser)
 	rt.handle("DELETE", "/api/v1/users/{userId}", e.awsDeleteUser)
-	mfa := awsUserMFA
-	mfa.target = e.awsMFATarget
-	mfa.routes(e, rt, "/api/v1/users/{userId}")
+	awsUserMFA.routes(e, rt, "/api/v1/users/{userId}")
 	rt.finish()
 
 	// The identity provider's sign-on page: a separate service in real
@@ -127,42 +67,6 @@ func (e *Emulator) awsRoutes(mux *http.ServeMux) {
 	idp.finish()
 
 	mux.HandleFunc("/", e.awsVersioned(notFound(AWS)))
-}
-
-// awsVersioned rejects requests without a supported x-api-version.
-func (e *Emulator) awsVersioned(h http.HandlerFunc) http.HandlerFunc {
-	return e.versioned(AWS, h)
-}
-
-// awsRenamedRevision is the first revision with the 1.7 document's
-// spellings (token/authorization_code; disableMfa 204), awsSSORevision the
-// first with identity-provider sign-on (external users appear in 1.2-rev0).
-// Both are inferred: no spec between 1.0-rev0 and 1.7-rev0 is public
-// (DECISIONS.md).
-const (
-	awsRenamedRevision = "1.1-rev0"
-	awsSSORevision     = "1.2-rev0"
-)
-
-// awsSince serves h to requests of revision first or later, awsUntil to
-// requests of revision last or earlier; others get a 404 naming the revision.
-func awsSince(first string, h http.HandlerFunc) http.HandlerFunc {
-	return awsIf(func(r *http.Request) bool { return revisionAtLeast(r, first) }, h)
-}
-
-func awsUntil(last string, h http.HandlerFunc) http.HandlerFunc {
-	return awsIf(func(r *http.Request) bool { return compareRevisions(revision(r), last) <= 0 }, h)
-}
-
-func awsIf(has func(*http.Request) bool, h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if !has(r) {
-			drain(r)
-			writeError(w, r, AWS, errNotFound(fmt.Sprintf("%s %s is not part of REST API revision %s", r.Method, r.URL.Path, revision(r))))
-			return
-		}
-		h(w, r)
-	}
 }
 
 // awsAuthScheme is how Backup for AWS requests carry their session.

@@ -16,6 +16,35 @@ import (
 
 // ---- users ----
 
+// AWSLink is one entry of a "_links" array.
+type AWSLink struct {
+	Method string `json:"method"`
+	Rel    string `json:"rel"`
+	Href   string `json:"href"`
+}
+
+// AWSUser is the User resource.
+type AWSUser struct {
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	MFAEnabled  bool      `json:"mfaEnabled"`
+	IsDefault   bool      `json:"isDefault"`
+	Links       []AWSLink `json:"_links"`
+}
+
+// AWSUserPage is the answer of GET /api/v1/users.
+type AWSUserPage struct {
+	TotalCount int       `json:"totalCount"`
+	Results    []AWSUser `json:"results"`
+	Links      []AWSLink `json:"_links"`
+}
+
+// AWSEnableMFA is the answer of POST /api/v1/users/{userId}/enableMfa.
+type AWSEnableMFA struct {
+	UserName string `json:"userName"`
+	MFASetup
+}
+
 // awsAdmin authenticates a request only a Portal Administrator may make
 // (what it does, for the error).
 func (e *Emulator) awsAdmin(w http.ResponseWriter, r *http.Request, what string) (Principal, bool) {
@@ -233,8 +262,9 @@ func (e *Emulator) awsDeleteUser(w http.ResponseWriter, r *http.Request) {
 // awsUserMFA is enableMfa, acceptMfa (201) and disableMfa of Backup for AWS.
 var awsUserMFA = userMFA{
 	product: AWS,
-	enabled: func(_ *http.Request, en core.Enrollment, qr string) any {
-		return AWSEnableMFA{UserName: en.UserName, QRString: qr, SecretKey: en.Secret, ScratchCodes: en.ScratchCodes, Token: en.Token}
+	target:  (*Emulator).awsMFATarget,
+	enabled: func(userName string, setup MFASetup) any {
+		return AWSEnableMFA{UserName: userName, MFASetup: setup}
 	},
 	accepted: http.StatusCreated,
 	// 1.0-rev0 answers 200 (its specification), the 1.7 document 204; the

@@ -17,14 +17,19 @@ import (
 )
 
 // productBuild is one published build: its name as users know it and the
-// revisions it accepts, oldest first (a subrange of productRevisions).
+// revisions it accepts, oldest first: from first (""; the product's oldest
+// revision) to last, a subrange of productRevisions.
 type productBuild struct {
 	name        string
 	first, last string
 	// access, when set, is the build's access-token lifetime where it
-	// differs from the product's default (VBR 12.0–12.2: 15 minutes).
+	// differs from the product's default.
 	access time.Duration
 }
+
+// vbr12Access is the access-token lifetime of Backup & Replication 12.0 to
+// 12.2.
+const vbr12Access = 15 * time.Minute
 
 // productRevisions are every API revision (AWS, VBR: x-api-version; VRO:
 // the /api/<version>/ path segment; EM: ?v=) a product has published,
@@ -42,37 +47,27 @@ var productRevisions = map[Product][]string{
 	GCP:   {"1.4-rev0"},
 }
 
-// productBuilds are each product's published builds, oldest first; the
-// last is the default (the newest).
+// productBuilds are each product's published builds, oldest first (several
+// to a line); the last is the default (the newest). Only VBR 13.1 and VRO
+// 13.1 stopped accepting their product's oldest revisions.
 var productBuilds = map[Product][]productBuild{
 	VBR: {
-		{name: "12.0", first: "1.0-rev1", last: "1.1-rev0", access: 15 * time.Minute},
-		{name: "12.1", first: "1.0-rev1", last: "1.1-rev1", access: 15 * time.Minute},
-		{name: "12.2", first: "1.0-rev1", last: "1.1-rev2", access: 15 * time.Minute},
-		{name: "12.3", first: "1.0-rev1", last: "1.2-rev0"},
-		{name: "12.3.1", first: "1.0-rev1", last: "1.2-rev1"},
-		{name: "13.0", first: "1.0-rev1", last: "1.3-rev0"},
-		{name: "13.0.1", first: "1.0-rev1", last: "1.3-rev1"},
-		{name: "13.1", first: "1.1-rev0", last: "1.3-rev2"},
+		{name: "12.0", last: "1.1-rev0", access: vbr12Access}, {name: "12.1", last: "1.1-rev1", access: vbr12Access},
+		{name: "12.2", last: "1.1-rev2", access: vbr12Access}, {name: "12.3", last: "1.2-rev0"}, {name: "12.3.1", last: "1.2-rev1"},
+		{name: "13.0", last: "1.3-rev0"}, {name: "13.0.1", last: "1.3-rev1"}, {name: "13.1", first: "1.1-rev0", last: "1.3-rev2"},
 	},
 	AWS: {
-		{name: "1.0", first: "1.0-rev0", last: "1.0-rev0"},
-		{name: "4.0", first: "1.0-rev0", last: "1.2-rev0"},
-		{name: "7.0", first: "1.0-rev0", last: "1.5-rev0"},
-		{name: "8.0", first: "1.0-rev0", last: "1.6-rev0"},
-		{name: "9", first: "1.0-rev0", last: "1.7-rev0"},
-		{name: "10", first: "1.0-rev0", last: "1.8-rev0"},
+		{name: "1.0", last: "1.0-rev0"}, {name: "4.0", last: "1.2-rev0"}, {name: "7.0", last: "1.5-rev0"},
+		{name: "8.0", last: "1.6-rev0"}, {name: "9", last: "1.7-rev0"}, {name: "10", last: "1.8-rev0"},
 	},
 	VRO: {
-		{name: "7.2", first: "v7.2", last: "v7.2"},
-		{name: "7.21", first: "v7.2", last: "v7.21"},
-		{name: "13", first: "v7.2", last: "v13"},
-		{name: "13.1", first: "v7.21", last: "v13.1"},
+		{name: "7.2", last: "v7.2"}, {name: "7.21", last: "v7.21"},
+		{name: "13", last: "v13"}, {name: "13.1", first: "v7.21", last: "v13.1"},
 	},
-	VAO:   {{name: "3.0", first: "v3", last: "v3"}},
-	EM:    {{name: "13.0.1", first: "v1_5", last: "v1_7"}},
-	AZURE: {{name: "8.1", first: "v8.1", last: "v8.1"}},
-	GCP:   {{name: "1.4-rev0", first: "1.4-rev0", last: "1.4-rev0"}}, // no release is tied to it in the documents
+	VAO:   {{name: "3.0", last: "v3"}},
+	EM:    {{name: "13.0.1", last: "v1_7"}},
+	AZURE: {{name: "8.1", last: "v8.1"}},
+	GCP:   {{name: "1.4-rev0", last: "1.4-rev0"}}, // no release is tied to it in the documents
 }
 
 // KnownBuilds returns the builds of p the emulator can play, oldest first;
@@ -113,7 +108,10 @@ func BuildRevisions(p Product, build string) ([]string, bool) {
 		return nil, false
 	}
 	all := productRevisions[p]
-	i, j := slices.Index(all, b.first), slices.Index(all, b.last)
+	i, j := 0, slices.Index(all, b.last)
+	if b.first != "" {
+		i = slices.Index(all, b.first)
+	}
 	return slices.Clone(all[i : j+1]), true
 }
 

@@ -1,7 +1,9 @@
 // Package emulator is an in-memory stand-in for the REST authentication and
-// multi-factor authentication surfaces of five Veeam products: Backup for
+// multi-factor authentication surfaces of ten Veeam products: Backup for
 // AWS, Backup & Replication, Recovery Orchestrator, Availability
-// Orchestrator and Backup Enterprise Manager.
+// Orchestrator, Backup Enterprise Manager, Backup for Microsoft 365, Veeam
+// ONE, Service Provider Console, Backup for Microsoft Azure and Backup for
+// Google Cloud.
 //
 // One Emulator holds one core.Store (accounts, sessions, single-use
 // secrets, counters) guarded by one mutex, one Clock that every expiry
@@ -20,9 +22,10 @@
 // state machine, counters, the clock) lives in package core, which knows no
 // HTTP. Each product's routes and wire formats live in its own files (aws*.go,
 // vbr*.go, vro.go, vao.go, orchestrator.go for what the two orchestrators
-// share, em*.go); each describes itself as a productWire (routes, error
-// body, lifetimes, account flags), listed once in the wires table of
-// routing.go. Every token
+// share, em*.go, m365.go, one.go, spc.go, azure*.go, gcp.go); each describes
+// itself as a productWire (routes, error body, lifetimes, account flags),
+// listed once in the wires table of routing.go, beside namesAndPorts (each
+// product's name in messages and veeam-emulator's default port). Every token
 // endpoint, bearer check and logout runs through token_endpoint.go and
 // grants.go: a product describes its endpoint as a tokenEndpoint value and
 // its session as an authScheme. builds.go holds the published builds of

@@ -21,9 +21,8 @@ import (
 
 // emWire is Enterprise Manager as the emulator serves it: its sessions are
 // logon session ids, not bearer tokens, and have no refresh.
-var emWire = productWire{name: "Enterprise Manager (em)", routes: (*Emulator).emRoutes, errorBody: emErrorBody,
-	lifetimes: lifetimes(15*time.Minute, 0), accountFlags: []string{"tenant"},
-	port: 9398, portDoc: "Veeam Backup Enterprise Manager (documented port 9398)"}
+var emWire = productWire{routes: (*Emulator).emRoutes, errorBody: emErrorBody,
+	sessionIDs: true, lifetimes: lifetimes(15*time.Minute, 0), accountFlags: []string{"tenant"}}
 
 // EMNamespace is the XML namespace of every Enterprise Manager document.
 const EMNamespace = "http://www.veeam.com/ent/v1.0"

@@ -103,6 +103,22 @@ var problemTypes = map[int]string{
 	503: "https://tools.ietf.org/html/rfc7231#section-6.6.4",
 }
 
+// problemType is the "type" of an RFC 7807 problem of status: its
+// problemTypes URI, or about:blank.
+func problemType(status int) string {
+	if t, ok := problemTypes[status]; ok {
+		return t
+	}
+	return "about:blank"
+}
+
+// writeProblem answers status with body, an RFC 7807 problem, as
+// application/problem+json (Backup for AWS, Backup for Microsoft Azure,
+// Backup for Google Cloud, Veeam ONE).
+func writeProblem(w http.ResponseWriter, status int, body any) {
+	writeJSONType(w, "application/problem+json; charset=utf-8", status, body)
+}
+
 // AWSProblem is the Backup for AWS error body (RFC 7807 style).
 type AWSProblem struct {
 	Type      string         `json:"type"`
@@ -155,7 +171,7 @@ func writeError(w http.ResponseWriter, r *http.Request, p Product, err *apiError
 	if !ok {
 		wire = wires[VBR]
 	}
-	if wire.bearer && err.Status == http.StatusUnauthorized && (err.Code == CodeInvalidToken || err.Code == CodeExpiredToken) {
+	if !wire.sessionIDs && err.Status == http.StatusUnauthorized && (err.Code == CodeInvalidToken || err.Code == CodeExpiredToken) {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 	}
 	wire.errorBody(w, r, err)
@@ -163,14 +179,11 @@ func writeError(w http.ResponseWriter, r *http.Request, p Product, err *apiError
 
 // awsErrorBody is the Backup for AWS error body: problem+json.
 func awsErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
-	typ := problemTypes[err.Status]
+	typ := problemType(err.Status)
 	if err.ProblemType != "" {
 		typ = requestBase(r) + "/api/v1/problems/" + err.ProblemType
 	}
-	if typ == "" {
-		typ = "about:blank"
-	}
-	writeJSONType(w, "application/problem+json; charset=utf-8", err.Status, AWSProblem{
+	writeProblem(w, err.Status, AWSProblem{
 		Type:      typ,
 		Title:     http.StatusText(err.Status),
 		Status:    err.Status,
@@ -243,12 +256,8 @@ type ProblemDetails struct {
 
 // problemDetailsBody writes err as application/problem+json.
 func problemDetailsBody(w http.ResponseWriter, r *http.Request, err *apiError) {
-	typ := problemTypes[err.Status]
-	if typ == "" {
-		typ = "about:blank"
-	}
-	writeJSONType(w, "application/problem+json; charset=utf-8", err.Status, ProblemDetails{
-		Type: typ, Title: http.StatusText(err.Status), Status: err.Status, Detail: err.Detail,
+	writeProblem(w, err.Status, ProblemDetails{
+		Type: problemType(err.Status), Title: http.StatusText(err.Status), Status: err.Status, Detail: err.Detail,
 		Instance: r.URL.Path, TraceID: "00-" + core.RandomHex(16) + "-" + core.RandomHex(8) + "-00",
 	})
 }

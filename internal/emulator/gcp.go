@@ -16,10 +16,8 @@ import (
 )
 
 // gcpWire is Backup for Google Cloud as the emulator serves it.
-var gcpWire = productWire{name: "Backup for Google Cloud (gcp)", routes: (*Emulator).gcpRoutes,
-	errorBody: problemDetailsBody, bearer: true, lifetimes: lifetimes(15*time.Minute, 14*24*time.Hour),
-	accountFlags: []string{"mfaSecret"}, versionRefusal: gcpVersionRefusal,
-	port: 13140, portDoc: "Veeam Backup for Google Cloud (documented port 13140)"}
+var gcpWire = productWire{routes: (*Emulator).gcpRoutes, errorBody: problemDetailsBody,
+	lifetimes: lifetimes(15*time.Minute, 14*24*time.Hour), accountFlags: []string{"mfaSecret"}, versionRefusal: gcpVersionRefusal}
 
 // gcpShortTermRefresh is the refresh-token lifetime of a login with
 // use_short_term_refresh=true.

@@ -59,6 +59,12 @@ func passwordGrant(rules passwordRules) grant {
 	}}
 }
 
+// passwordAndRefresh are the grants every password-based token endpoint
+// starts with: password (checked as rules say) and refresh_token.
+func passwordAndRefresh(rules passwordRules) []grant {
+	return []grant{passwordGrant(rules), refreshGrant()}
+}
+
 // refreshGrant is grant_type=refresh_token; the refresh token is spent (rotation).
 func refreshGrant() grant {
 	return grant{name: "refresh_token", run: func(c *tokenCall) {

@@ -31,17 +31,9 @@ const (
 	m365JWTBearer       = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 )
 
-// m365Wire is Backup for Microsoft 365 as the emulator serves it.
-var m365Wire = productWire{
-	name:      "Backup for Microsoft 365 (m365)",
-	routes:    (*Emulator).m365Routes,
-	errorBody: m365ErrorBody,
-	bearer:    true,
-	// Access tokens: 60 minutes (documented); refresh tokens: chosen.
-	lifetimes: lifetimes(time.Hour, 24*time.Hour),
-	port:      4443,
-	portDoc:   "Veeam Backup for Microsoft 365 (documented port 4443)",
-}
+// m365Wire is Backup for Microsoft 365 as the emulator serves it. Access
+// tokens: 60 minutes (documented); refresh tokens: chosen.
+var m365Wire = productWire{routes: (*Emulator).m365Routes, errorBody: m365ErrorBody, lifetimes: lifetimes(time.Hour, 24*time.Hour)}
 
 // M365Token is OAuthTokenResponse, the answer of POST /v8/token.
 type M365Token struct {
@@ -67,10 +59,8 @@ func (e *Emulator) m365Routes(mux *http.ServeMux) {
 	rt := newRouter(mux, M365, nil)
 	rt.handle("POST", "/v8/token", e.tokenHandler(tokenEndpoint{
 		product: M365,
-		grants: []grant{
-			passwordGrant(passwordRules{then: m365VeeamUser}), refreshGrant(),
-			m365AssertionGrant(m365JWTBearer, M365RoleApplication), m365AssertionGrant("operator", M365RoleRestoreOperator),
-		},
+		grants: append(passwordAndRefresh(passwordRules{then: m365VeeamUser}),
+			m365AssertionGrant(m365JWTBearer, M365RoleApplication), m365AssertionGrant("operator", M365RoleRestoreOperator)),
 		readForm: m365Form,
 		fail:     productErrors,
 		write:    writeM365Token,

@@ -13,18 +13,10 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
-// oneWire is Veeam ONE as the emulator serves it.
-var oneWire = productWire{
-	name:      "Veeam ONE (one)",
-	routes:    (*Emulator).oneRoutes,
-	errorBody: oneErrorBody,
-	bearer:    true,
-	// Access tokens: 15 minutes (the reference's sample answers expires_in
-	// 899); refresh tokens: chosen.
-	lifetimes: lifetimes(15*time.Minute, 24*time.Hour),
-	port:      1239,
-	portDoc:   "Veeam ONE (documented port 1239)",
-}
+// oneWire is Veeam ONE as the emulator serves it. Access tokens: 15
+// minutes (the reference's sample answers expires_in 899); refresh tokens:
+// chosen.
+var oneWire = productWire{routes: (*Emulator).oneRoutes, errorBody: oneErrorBody, lifetimes: lifetimes(15*time.Minute, 24*time.Hour)}
 
 // OneToken is the answer of POST /api/token.
 type OneToken struct {
@@ -47,16 +39,16 @@ type OneProblem struct {
 
 func (e *Emulator) oneRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, ONE, nil)
-	rt.handle("POST", "/api/token", e.tokenHandler(tokenEndpoint{
-		product: ONE,
-		grants:  []grant{passwordGrant(passwordRules{}), refreshGrant()},
-		fail:    oneTokenErrors,
-		write:   e.writeOneToken,
-	}))
+	rt.handle("POST", "/api/token", e.tokenHandler(oneTokens))
 	rt.handle("POST", "/api/revoke", e.oneRevoke)
 	rt.finish()
 	mux.HandleFunc("/", notFound(ONE))
 }
+
+// oneTokens is POST /api/token: the password and refresh_token grants;
+// every failure is answered 400 (oneTokenErrors).
+var oneTokens = tokenEndpoint{product: ONE, grants: passwordAndRefresh(passwordRules{}), fail: oneTokenErrors,
+	write: writeOneToken}
 
 // oneRevoke serves POST /api/revoke: the form's token (any access token of
 // a session) is logged out; without one, the caller's own session. UserSid,
@@ -88,7 +80,7 @@ func (e *Emulator) oneRevoke(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-func (e *Emulator) writeOneToken(w http.ResponseWriter, _ *http.Request, tp core.Tokens) {
+func writeOneToken(w http.ResponseWriter, _ *http.Request, tp core.Tokens) {
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, OneToken{
 		AccessToken: tp.Access, RefreshToken: tp.Refresh, TokenType: "Bearer", ExpiresIn: expiresIn(tp),
@@ -102,9 +94,10 @@ func oneTokenErrors(w http.ResponseWriter, r *http.Request, p Product, _ failure
 	writeError(w, r, p, &apiError{Status: http.StatusBadRequest, Code: err.Code, Detail: err.Detail})
 }
 
-// oneErrorBody renders err as problem details.
+// oneErrorBody renders err as problem details; a status without a
+// problemTypes URI keeps an empty type (not about:blank).
 func oneErrorBody(w http.ResponseWriter, r *http.Request, err *apiError) {
-	writeJSONType(w, "application/problem+json; charset=utf-8", err.Status, OneProblem{
+	writeProblem(w, err.Status, OneProblem{
 		Type: problemTypes[err.Status], Title: http.StatusText(err.Status), Status: err.Status,
 		Detail: err.Detail, Instance: r.URL.Path,
 	})

@@ -49,7 +49,7 @@ func (e *Emulator) orchestratorTokens(p Product, rules passwordRules, extra ...g
 	rules.account = func(login string) string { return e.orchestratorAccount(p, login) }
 	return tokenEndpoint{
 		product:  p,
-		grants:   append([]grant{passwordGrant(rules), refreshGrant()}, extra...),
+		grants:   append(passwordAndRefresh(rules), extra...),
 		readForm: orchestratorForm,
 		fail:     oauthErrors,
 		write:    writeOrchestratorToken,

@@ -12,37 +12,56 @@ import (
 // productWire is what the emulator knows of one product outside the core,
 // written in the product's wire file: its routes (token endpoint, logout,
 // resources, registered on the product's mux), its error body and its
-// documented lifetimes, and which account flags it knows. Adding a product is one wire file that defines its
-// productWire, and one entry in wires.
+// documented lifetimes, and which account flags it knows. Adding a product
+// is one wire file that defines its productWire, an entry in wires and one
+// in namesAndPorts.
 //
 // Which revisions a product accepts is its build's (builds.go); a wire's
 // routes ask the request's revision (revisionAtLeast) where endpoints or
 // shapes differ between revisions.
 type productWire struct {
-	name   string // for messages: "Backup for AWS (aws)"
 	routes func(e *Emulator, mux *http.ServeMux)
 	// errorBody writes err as the product's error answer.
 	errorBody func(w http.ResponseWriter, r *http.Request, err *apiError)
-	// bearer: the product's sessions are bearer tokens, so a refused one is
-	// answered with an RFC 6750 challenge.
-	bearer    bool
-	lifetimes Lifetimes // the documented defaults (DefaultLifetimes)
+	// sessionIDs: the product's sessions are session ids, not bearer tokens
+	// (Enterprise Manager); otherwise a refused token is answered with an
+	// RFC 6750 challenge.
+	sessionIDs bool
+	lifetimes  Lifetimes // the documented defaults (DefaultLifetimes)
 	// accountFlags are the SeedUser flags the product's accounts may carry
 	// (JSON names: mfaSecret, identityProvider, serviceAccount, client, tenant).
 	accountFlags []string
-	// port is the default port of the product's listener in veeam-emulator,
-	// and portDoc names the product and says where the port comes from
-	// ("Veeam Backup & Replication (documented port 9419)").
-	port    int
-	portDoc string
 	// versionRefusal is the answer to a request whose revision (x-api-version)
 	// is missing ("") or not one the build accepts (supported).
 	versionRefusal func(got string, supported []string) *apiError
 }
 
 // ListenerDefault is product p's default listener port in veeam-emulator
-// and a sentence naming the product and the port's source, from its wire.
-func ListenerDefault(p Product) (port int, doc string) { return wires[p].port, wires[p].portDoc }
+// and a sentence naming the product and the port's source.
+func ListenerDefault(p Product) (port int, doc string) {
+	return namesAndPorts[p].port, namesAndPorts[p].portDoc
+}
+
+// namesAndPorts are what the emulator says of each product outside its wire:
+// the name messages call it by, and veeam-emulator's default port for its
+// listener with the sentence that names the product and says where the port
+// comes from (one table, so that the ports can be seen not to collide).
+var namesAndPorts = map[Product]struct {
+	name    string
+	port    int
+	portDoc string
+}{
+	AWS:   {"Backup for AWS (aws)", 11005, "Veeam Backup for AWS (its documented port is 11005)"},
+	VBR:   {"Backup & Replication (vbr)", 9419, "Veeam Backup & Replication (documented port 9419)"},
+	VRO:   {"Recovery Orchestrator (vro)", 9898, "Veeam Recovery Orchestrator (documented port 9898)"},
+	VAO:   {"Availability Orchestrator (vao)", 9899, "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)"},
+	EM:    {"Enterprise Manager (em)", 9398, "Veeam Backup Enterprise Manager (documented port 9398)"},
+	M365:  {"Backup for Microsoft 365 (m365)", 4443, "Veeam Backup for Microsoft 365 (documented port 4443)"},
+	ONE:   {"Veeam ONE (one)", 1239, "Veeam ONE (documented port 1239)"},
+	SPC:   {"Service Provider Console (spc)", 1280, "Veeam Service Provider Console (documented default port 1280)"},
+	AZURE: {"Backup for Microsoft Azure (azure)", 11443, "Veeam Backup for Microsoft Azure (documented port 443, which needs privileges: 11443 by default)"},
+	GCP:   {"Backup for Google Cloud (gcp)", 13140, "Veeam Backup for Google Cloud (documented port 13140)"},
+}
 
 // wires are the products' wire files. It is filled by init, not by its
 // declaration: the wires' handlers refer back to it (writeError).

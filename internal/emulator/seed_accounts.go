@@ -16,7 +16,7 @@ func onlyIn(field string) string {
 	var names []string
 	for _, p := range AllProducts() {
 		if slices.Contains(wires[p].accountFlags, field) {
-			names = append(names, wires[p].name)
+			names = append(names, namesAndPorts[p].name)
 		}
 	}
 	return grantList(names)

@@ -19,17 +19,9 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/core"
 )
 
-// spcWire is Service Provider Console as the emulator serves it.
-var spcWire = productWire{
-	name:      "Service Provider Console (spc)",
-	routes:    (*Emulator).spcRoutes,
-	errorBody: spcErrorBody,
-	bearer:    true,
-	// Access tokens: 1 hour (documented); refresh tokens: chosen.
-	lifetimes: lifetimes(time.Hour, 24*time.Hour),
-	port:      1280,
-	portDoc:   "Veeam Service Provider Console (documented default port 1280)",
-}
+// spcWire is Service Provider Console as the emulator serves it. Access
+// tokens: 1 hour (documented); refresh tokens: chosen.
+var spcWire = productWire{routes: (*Emulator).spcRoutes, errorBody: spcErrorBody, lifetimes: lifetimes(time.Hour, 24*time.Hour)}
 
 // SPCToken is OAuth2Result, the answer of POST /api/v3/token.
 type SPCToken struct {
@@ -73,18 +65,17 @@ var spcClientVersion = regexp.MustCompile(`^[0-9]+\.[0-9]+(\.[0-9]+)?$`)
 
 func (e *Emulator) spcRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, SPC, spcClientVersioned)
-	rt.handle("POST", "/api/v3/token", e.tokenHandler(tokenEndpoint{
-		product:  SPC,
-		grants:   []grant{passwordGrant(passwordRules{}), refreshGrant()},
-		readForm: orchestratorForm,
-		fail:     oauthErrors,
-		write:    writeSPCToken,
-	}))
+	rt.handle("POST", "/api/v3/token", e.tokenHandler(spcTokens))
 	rt.handle("GET", "/api/v3/users/me", e.spcCurrentUser)
 	rt.handle("DELETE", "/api/v3/users/{userId}/tokens", e.spcRevokeTokens)
 	rt.finish()
 	mux.HandleFunc("/", notFound(SPC))
 }
+
+// spcTokens is POST /api/v3/token: the password and refresh_token grants,
+// the body a urlencoded or a multipart form; failures are OAuth2Error.
+var spcTokens = tokenEndpoint{product: SPC, grants: passwordAndRefresh(passwordRules{}), readForm: orchestratorForm,
+	fail: oauthErrors, write: writeSPCToken}
 
 // spcClientVersioned refuses a malformed X-Client-Version; an absent one is
 // fine (the header only asks for enum values the client knows).

@@ -21,14 +21,25 @@ type userMFA struct {
 	product Product
 	// target authenticates the request and returns the account {id} names,
 	// or false when it has answered.
-	target func(w http.ResponseWriter, r *http.Request) (string, bool)
-	// enabled is the answer of enableMfa for the enrollment; qr is the
-	// otpauth URI of its secret.
-	enabled func(r *http.Request, en core.Enrollment, qr string) any
+	target func(e *Emulator, w http.ResponseWriter, r *http.Request) (string, bool)
+	// enabled is the answer of enableMfa: the enrolled user's identity and
+	// the enrollment's MFASetup.
+	enabled func(userName string, setup MFASetup) any
 	// accepted and disabled are the success statuses of acceptMfa and
 	// disableMfa (disabled may depend on the request's revision).
 	accepted int
 	disabled func(r *http.Request) int
+}
+
+// MFASetup is what the enableMfa answers of Backup for AWS and Backup for
+// Microsoft Azure (UserMfaData) share after the user's identity: the
+// otpauth URI of the new secret, the secret, the recovery codes and the
+// token acceptMfa takes.
+type MFASetup struct {
+	QRString     string   `json:"qrString"`
+	SecretKey    string   `json:"secretKey"`
+	ScratchCodes []string `json:"scratchCodes"`
+	Token        string   `json:"token"`
 }
 
 // userError answers err (from a core account or MFA verb); it reports
@@ -47,8 +58,8 @@ func userError(w http.ResponseWriter, r *http.Request, p Product, name string, e
 
 // request authenticates a request about the MFA of a user and reads its
 // JSON body into body (emptyOK: an empty body is fine).
-func (m userMFA) request(w http.ResponseWriter, r *http.Request, body any, emptyOK bool) (string, bool) {
-	name, ok := m.target(w, r)
+func (m userMFA) request(e *Emulator, w http.ResponseWriter, r *http.Request, body any, emptyOK bool) (string, bool) {
+	name, ok := m.target(e, w, r)
 	if !ok {
 		return "", false
 	}
@@ -64,7 +75,7 @@ func (m userMFA) enable(e *Emulator) http.HandlerFunc {
 		var body struct {
 			Recreate json.RawMessage `json:"recreate"`
 		}
-		name, ok := m.request(w, r, &body, true)
+		name, ok := m.request(e, w, r, &body, true)
 		if !ok {
 			return
 		}
@@ -80,7 +91,8 @@ func (m userMFA) enable(e *Emulator) http.HandlerFunc {
 		}
 		qr := fmt.Sprintf("otpauth://totp/%s&40%s?secret=%s&issuer=%s",
 			url.PathEscape(en.UserName), url.PathEscape(host), en.Secret, url.QueryEscape(host))
-		writeJSON(w, http.StatusOK, m.enabled(r, en, qr))
+		setup := MFASetup{QRString: qr, SecretKey: en.Secret, ScratchCodes: en.ScratchCodes, Token: en.Token}
+		writeJSON(w, http.StatusOK, m.enabled(en.UserName, setup))
 	}
 }
 
@@ -90,7 +102,7 @@ func (m userMFA) accept(e *Emulator) http.HandlerFunc {
 			Code  json.RawMessage `json:"code"`
 			Token string          `json:"token"`
 		}
-		name, ok := m.request(w, r, &body, false)
+		name, ok := m.request(e, w, r, &body, false)
 		if !ok {
 			return
 		}
@@ -108,7 +120,7 @@ func (m userMFA) accept(e *Emulator) http.HandlerFunc {
 
 func (m userMFA) disable(e *Emulator) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		name, ok := m.target(w, r)
+		name, ok := m.target(e, w, r)
 		if !ok {
 			return
 		}

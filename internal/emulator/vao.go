@@ -14,10 +14,8 @@ import (
 // vaoWire is Availability Orchestrator as the emulator serves it. Its
 // build 3.0 registers client accounts (POST api/v3/Clients) that log in
 // with client_credentials.
-var vaoWire = productWire{name: "Availability Orchestrator (vao)", routes: (*Emulator).vaoRoutes,
-	errorBody: orchestratorErrorBody, bearer: true, lifetimes: orchestratorLifetimes,
-	accountFlags: []string{"client"},
-	port:         9899, portDoc: "Veeam Availability Orchestrator (no documented port: 9899, beside the Recovery Orchestrator's 9898)"}
+var vaoWire = productWire{routes: (*Emulator).vaoRoutes, errorBody: orchestratorErrorBody, lifetimes: orchestratorLifetimes,
+	accountFlags: []string{"client"}}
 
 func (e *Emulator) vaoRoutes(mux *http.ServeMux) {
 	rt := newRouter(mux, VAO, nil)

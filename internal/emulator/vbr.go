@@ -16,10 +16,8 @@ import (
 )
 
 // vbrWire is Backup & Replication as the emulator serves it.
-var vbrWire = productWire{name: "Backup & Replication (vbr)", routes: (*Emulator).vbrRoutes,
-	errorBody: vbrErrorBody, bearer: true, lifetimes: lifetimes(time.Hour, 14*24*time.Hour),
-	accountFlags: []string{"mfaSecret", "serviceAccount"}, versionRefusal: vbrVersionRefusal,
-	port: 9419, portDoc: "Veeam Backup & Replication (documented port 9419)"}
+var vbrWire = productWire{routes: (*Emulator).vbrRoutes, errorBody: vbrErrorBody, lifetimes: lifetimes(time.Hour, 14*24*time.Hour),
+	accountFlags: []string{"mfaSecret", "serviceAccount"}, versionRefusal: vbrVersionRefusal}
 
 // vbrTimeLayout is the layout of ".issued" and ".expires": the document
 // prints a UTC offset ("2022-04-24T14:24:18+01:00"); the emulator writes UTC

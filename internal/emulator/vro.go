@@ -15,10 +15,8 @@ import (
 )
 
 // vroWire is Recovery Orchestrator as the emulator serves it.
-var vroWire = productWire{name: "Recovery Orchestrator (vro)", routes: (*Emulator).vroRoutes,
-	errorBody: orchestratorErrorBody, bearer: true, lifetimes: orchestratorLifetimes,
-	accountFlags: []string{"client", "mfaSecret"},
-	port:         9898, portDoc: "Veeam Recovery Orchestrator (documented port 9898)"}
+var vroWire = productWire{routes: (*Emulator).vroRoutes, errorBody: orchestratorErrorBody, lifetimes: orchestratorLifetimes,
+	accountFlags: []string{"client", "mfaSecret"}}
 
 // VROClientAccount is one entry of GET /api/{version}/Clients.
 type VROClientAccount struct {
