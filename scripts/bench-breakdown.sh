@@ -59,30 +59,30 @@ for i in $(seq 1 "$n"); do
 done
 export VEEAM_AWS_HOST=$url VEEAM_AWS_CA_CERT_FILE=$out/ca.pem VEEAM_AWS_USERNAME=administrator VEEAM_AWS_PASSWORD=Password1
 
-declare -A body=(
-  [mfa]='resource "veeam_aws_user_mfa" "bench" {\n  count     = %s\n  user_name = format("bench%%05d", count.index + 1)\n}\n'
-  [floor_mfa]='resource "floor_user_mfa" "bench" {\n  count     = %s\n  user_name = format("bench%%05d", count.index + 1)\n}\n'
-  [user]='resource "veeam_aws_user" "bench" {\n  count               = %s\n  name                = format("benchnew%%05d", count.index + 1)\n  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n  password_wo_version = 1\n}\n'
-  [floor_user]='resource "floor_user" "bench" {\n  count               = %s\n  name                = format("benchnew%%05d", count.index + 1)\n  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n  password_wo_version = 1\n}\n'
-  [floor_mfa_not_sensitive]='resource "floor_user_mfa_not_sensitive" "bench" {\n  count     = %s\n  user_name = format("bench%%05d", count.index + 1)\n}\n'
-  [floor_mfa_one_sensitive]='resource "floor_user_mfa_one_sensitive" "bench" {\n  count     = %s\n  user_name = format("bench%%05d", count.index + 1)\n}\n'
-  [floor_user_without_is_default]='resource "floor_user_without_is_default" "bench" {\n  count               = %s\n  name                = format("benchnew%%05d", count.index + 1)\n  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n  password_wo_version = 1\n}\n'
-  [floor_user_wo_not_sensitive]='resource "floor_user_wo_not_sensitive" "bench" {\n  count               = %s\n  name                = format("benchnew%%05d", count.index + 1)\n  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n  password_wo_version = 1\n}\n'
-  [noop]='resource "noop_item" "bench" {\n  count = %s\n  name  = format("bench%%05d", count.index + 1)\n}\n'
-)
-declare -A head=(
-  [mfa]='terraform {\n  required_providers {\n    veeam = { source = "tfveeam/veeam" }\n  }\n}\nprovider "veeam" {\n  aws {}\n}\n'
-  [user]='terraform {\n  required_providers {\n    veeam = { source = "tfveeam/veeam" }\n  }\n}\nprovider "veeam" {\n  aws {}\n}\n'
-  [floor_mfa]='terraform {\n  required_providers {\n    floor = { source = "tfveeam/floor" }\n  }\n}\n'
-  [floor_user]='terraform {\n  required_providers {\n    floor = { source = "tfveeam/floor" }\n  }\n}\n'
-  [noop]='terraform {\n  required_providers {\n    noop = { source = "tfveeam/noop" }\n  }\n}\n'
-)
-for k in floor_mfa_not_sensitive floor_mfa_one_sensitive floor_user_without_is_default floor_user_wo_not_sensitive; do head[$k]=${head[floor_mfa]}; done
+# config KIND N: the configuration of N resources of KIND. The MFA-shaped kinds take existing
+# users, the user-shaped ones create users with a write-only password, as in bench-terraform.sh.
+config() {
+  local k=$1 count=$2 type source
+  case $k in
+    mfa) type=veeam_aws_user_mfa source=veeam ;;
+    user) type=veeam_aws_user source=veeam ;;
+    noop) type=noop_item source=noop ;;
+    floor_mfa*) type=floor_user_mfa${k#floor_mfa} source=floor ;;
+    floor_user*) type=$k source=floor ;;
+  esac
+  printf 'terraform {\n  required_providers {\n    %s = { source = "tfveeam/%s" }\n  }\n}\n' "$source" "$source"
+  [ "$source" = veeam ] && printf 'provider "veeam" {\n  aws {}\n}\n'
+  printf 'resource "%s" "bench" {\n  count = %s\n' "$type" "$count"
+  case $k in
+    *user*) printf '  name                = format("benchnew%%05d", count.index + 1)\n  password_wo         = format("Bench-New-Passw0rd-%%d", count.index + 1)\n  password_wo_version = 1\n}\n' ;;
+    noop) printf '  name = format("bench%%05d", count.index + 1)\n}\n' ;;
+    *) printf '  user_name = format("bench%%05d", count.index + 1)\n}\n' ;;
+  esac
+}
 binary_of() { case $1 in mfa | user) echo terraform-provider-veeam ;; floor_*) echo terraform-provider-floor ;; noop) echo terraform-provider-noop ;; esac; }
 for k in "${kinds[@]}"; do
   mkdir -p "$out/$k"
-  # shellcheck disable=SC2059
-  { printf "${head[$k]}"; printf "${body[$k]}" "$n"; } >"$out/$k/main.tf"
+  config "$k" "$n" >"$out/$k/main.tf"
   terraform -chdir="$out/$k" init -input=false -no-color >/dev/null
 done
 
@@ -93,12 +93,7 @@ plugin_cpu() { awk '{ s += $1 + $2 } END { printf "%.3f", s + 0 }' "$out/cpu/$1"
 # run KIND PHASE: appends "PHASE wall cpu plugin-cpu emulator-cpu" to out/KIND.times.
 run() {
   local k=$1 phase=$2 args=() t0 t1 e0 e1 p0 p1 bin
-  case $phase in
-    validate) args=(validate -no-color) ;;
-    apply) args=(apply -auto-approve -input=false -no-color -parallelism="$par") ;;
-    plan) args=(plan -detailed-exitcode -input=false -no-color -parallelism="$par") ;;
-    destroy) args=(destroy -auto-approve -input=false -no-color -parallelism="$par") ;;
-  esac
+  read -r -a args <<<"$(bench_phase_args "$phase" "$par")"
   bin=$(binary_of "$k")
   p0=$(plugin_cpu "$bin")
   e0=$(emu_ticks)
