@@ -77,6 +77,15 @@ func encryptedForKey(srv *emulatortest.Servers, key *pgpkeytest.KeyPair, user st
 			return fmt.Errorf("encrypted_secrets decrypts to something that is not the documented JSON object: %v", err)
 		}
 		secret, uri, codes := secrets.SecretKey, secrets.OTPAuthURI, secrets.ScratchCodes
+		for _, r := range s.RootModule().Resources {
+			for k, v := range r.Primary.Attributes {
+				for _, plain := range append([]string{secret, uri}, codes...) {
+					if plain != "" && strings.Contains(v, plain) {
+						return fmt.Errorf("state attribute %s holds a plaintext secret, otpauth URI or scratch code although pgp_key_wo is set", k)
+					}
+				}
+			}
+		}
 		st, _ := srv.Emulator.AWSUser(user)
 		switch {
 		case !strings.HasPrefix(uri, "otpauth://totp/") || !strings.Contains(uri, "secret="+secret):
