@@ -26,28 +26,28 @@ import (
 func init() {
 	providerName = "floor"
 	floorResources = []func() resource.Resource{
-		func() resource.Resource { return floor{typeName: "user_mfa", real: provider.NewAWSUserMFAResource()} },
-		func() resource.Resource { return floor{typeName: "user", real: provider.NewAWSUserResource()} },
+		func() resource.Resource { return floor{typeName: "user_mfa", shape: provider.NewAWSUserMFAResource()} },
+		func() resource.Resource { return floor{typeName: "user", shape: provider.NewAWSUserResource()} },
 		// What-ifs (design/state-size.md): the same schemas with one thing taken away.
 		func() resource.Resource {
-			return floor{typeName: "user_mfa_not_sensitive", real: provider.NewAWSUserMFAResource(), edit: notSensitive()}
+			return floor{typeName: "user_mfa_not_sensitive", shape: provider.NewAWSUserMFAResource(), edit: notSensitive()}
 		},
 		func() resource.Resource {
-			return floor{typeName: "user_mfa_one_sensitive", real: provider.NewAWSUserMFAResource(), edit: notSensitive("otpauth_uri", "scratch_codes")}
+			return floor{typeName: "user_mfa_one_sensitive", shape: provider.NewAWSUserMFAResource(), edit: notSensitive("otpauth_uri", "scratch_codes")}
 		},
 		func() resource.Resource {
-			return floor{typeName: "user_without_is_default", real: provider.NewAWSUserResource(), edit: without("is_default")}
+			return floor{typeName: "user_without_is_default", shape: provider.NewAWSUserResource(), edit: without("is_default")}
 		},
 		func() resource.Resource {
-			return floor{typeName: "user_wo_not_sensitive", real: provider.NewAWSUserResource(), edit: notSensitive("password_wo")}
+			return floor{typeName: "user_wo_not_sensitive", shape: provider.NewAWSUserResource(), edit: notSensitive("password_wo")}
 		},
 	}
 }
 
 type floor struct {
 	typeName string
-	real     resource.Resource
-	edit     func(*schema.Schema) // a what-if: the real schema changed
+	shape    resource.Resource
+	edit     func(*schema.Schema) // a what-if: the shape's schema changed
 }
 
 // without removes attributes from a schema.
@@ -83,7 +83,7 @@ func (f floor) Metadata(_ context.Context, req resource.MetadataRequest, resp *r
 }
 
 func (f floor) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
-	f.real.Schema(ctx, req, resp)
+	f.shape.Schema(ctx, req, resp)
 	if f.edit != nil {
 		attrs := make(map[string]schema.Attribute, len(resp.Schema.Attributes))
 		for k, v := range resp.Schema.Attributes {

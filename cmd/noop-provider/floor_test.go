@@ -16,13 +16,13 @@ import (
 // state holds values of the real sizes where the real resource's plan is unknown.
 func TestFloorHasTheRealSchemaAndSizes(t *testing.T) {
 	ctx := context.Background()
-	var real, fl resource.SchemaResponse
-	provider.NewAWSUserMFAResource().Schema(ctx, resource.SchemaRequest{}, &real)
-	floor{typeName: "user_mfa", real: provider.NewAWSUserMFAResource()}.Schema(ctx, resource.SchemaRequest{}, &fl)
-	if !real.Schema.Type().Equal(fl.Schema.Type()) || real.Schema.Version != fl.Schema.Version {
-		t.Fatalf("floor schema %v (v%d), real %v (v%d)", fl.Schema.Type(), fl.Schema.Version, real.Schema.Type(), real.Schema.Version)
+	var want, fl resource.SchemaResponse
+	provider.NewAWSUserMFAResource().Schema(ctx, resource.SchemaRequest{}, &want)
+	floor{typeName: "user_mfa", shape: provider.NewAWSUserMFAResource()}.Schema(ctx, resource.SchemaRequest{}, &fl)
+	if !want.Schema.Type().Equal(fl.Schema.Type()) || want.Schema.Version != fl.Schema.Version {
+		t.Fatalf("floor schema %v (v%d), real %v (v%d)", fl.Schema.Type(), fl.Schema.Version, want.Schema.Type(), want.Schema.Version)
 	}
-	typ := real.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	typ := want.Schema.Type().TerraformType(ctx).(tftypes.Object)
 	attrs := map[string]tftypes.Value{}
 	for name, at := range typ.AttributeTypes {
 		attrs[name] = tftypes.NewValue(at, tftypes.UnknownValue)
@@ -45,7 +45,7 @@ func TestFloorHasTheRealSchemaAndSizes(t *testing.T) {
 		t.Errorf("filled: secret %q, uri %q, %d codes, rotation_triggers %v", secret, uri, len(codes), got["rotation_triggers"])
 	}
 	var edited resource.SchemaResponse
-	floor{real: provider.NewAWSUserResource(), edit: without("is_default")}.Schema(ctx, resource.SchemaRequest{}, &edited)
+	floor{shape: provider.NewAWSUserResource(), edit: without("is_default")}.Schema(ctx, resource.SchemaRequest{}, &edited)
 	var again resource.SchemaResponse
 	provider.NewAWSUserResource().Schema(ctx, resource.SchemaRequest{}, &again)
 	if _, ok := edited.Schema.Attributes["is_default"]; ok {
