@@ -10,11 +10,11 @@ import (
 )
 
 // authorizationCodeDataSource is the one implementation behind veeam_aws_authorization_code and
-// veeam_vbr_authorization_code (data sources): the same spec as the ephemeral resources of the
-// same names, but the code lands in state.
+// the other products' authorization code data sources (authorization_code.go): the same spec as
+// the ephemeral resources of the same names, but the code lands in state.
 type authorizationCodeDataSource struct {
-	product *product
-	data    *providerData
+	productDataSource[codeIssuer]
+	spec *authorizationCodeSpec
 }
 
 var _ datasource.DataSourceWithConfigure = &authorizationCodeDataSource{}
@@ -25,34 +25,20 @@ type authorizationCodeDataModel struct {
 	authorizationCodeModel
 }
 
-// newAuthorizationCodeDataSource is the authorization code data source of p.
-func newAuthorizationCodeDataSource(p *product) func() datasource.DataSource {
-	return func() datasource.DataSource { return &authorizationCodeDataSource{product: p} }
-}
-
-func (d *authorizationCodeDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + string(d.product.id) + "_authorization_code"
-}
-
 func (d *authorizationCodeDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: d.product.authorizationCode.summary(d.product) + ". " + d.product.authorizationCode.useSentence(string(d.product.id)) + " " +
-			"The code is stored in state (sensitive) and expires quickly; prefer the ephemeral resource of the same name on Terraform 1.10+, " +
-			"which keeps it out of state." + d.product.authorizationCode.availability(),
+		MarkdownDescription: d.spec.description(d.product, ". ", " The code is stored in state (sensitive) and expires quickly; "+
+			"prefer the ephemeral resource of the same name on Terraform 1.10+, which keeps it out of state."),
 		Attributes: map[string]schema.Attribute{
 			"id":         schema.StringAttribute{Computed: true, MarkdownDescription: "When the code was issued (RFC 3339)."},
 			"code":       schema.StringAttribute{Computed: true, Sensitive: true, MarkdownDescription: codeDescription},
-			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: d.product.authorizationCode.expiresDescription()},
+			"expires_at": schema.StringAttribute{Computed: true, MarkdownDescription: d.spec.expiresDescription()},
 		},
 	}
 }
 
-func (d *authorizationCodeDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *authorizationCodeDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if code, issued, ok := issueAuthorizationCode(ctx, d.data, d.product, &resp.Diagnostics); ok {
+	if code, issued, ok := d.spec.issue(ctx, &d.productAPI, &resp.Diagnostics); ok {
 		m := authorizationCodeDataModel{ID: types.StringValue(issued.UTC().Format(time.RFC3339Nano)), authorizationCodeModel: code}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	}

@@ -15,15 +15,9 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var _ datasource.DataSourceWithConfigure = &awsSSOURLDataSource{}
-
 // NewAWSSSOURLDataSource is the data source veeam_aws_sso_url.
 func NewAWSSSOURLDataSource() datasource.DataSource {
-	return &awsSSOURLDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_sso_url")}
-}
-
-type awsSSOURLDataSource struct {
-	productDataSource[*client.AWSClient]
+	return dataSourceReading[awsSSOURLModel](dataSourceOf[*client.AWSClient](client.AWS, "aws_sso_url"), awsSSOURLSchema)
 }
 
 type awsSSOURLModel struct {
@@ -31,8 +25,8 @@ type awsSSOURLModel struct {
 	RedirectToURL types.String `tfsdk:"redirect_to_url"`
 }
 
-func (d *awsSSOURLDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func awsSSOURLSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "The identity provider's sign-on URL for a Veeam Backup for AWS single sign-on user " +
 			"(`GET /api/v1/identityProvider/signOnUrl`), step one of an SSO login: the user signs on there, and the " +
 			"identity provider's `SAMLResponse` goes into the `aws` block's `saml_response`. The call needs no login, so the " +
@@ -72,26 +66,23 @@ func unauthenticatedAWS(d *providerData) (*client.AWSClient, diag.Diagnostics) {
 	return c, diags
 }
 
-func (d *awsSSOURLDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m awsSSOURLModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	c, diags := unauthenticatedAWS(d.data)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	u, err := c.SignOnURL(ctx, m.UserName.ValueString())
+// connect gets a client that has not logged in: the sign-on URL needs no login.
+func (*awsSSOURLModel) connect(d *providerData, diags *diag.Diagnostics) (*client.AWSClient, bool) {
+	c, own := unauthenticatedAWS(d)
+	diags.Append(own...)
+	return c, !own.HasError()
+}
+
+// read fills m with the sign-on URL of its user.
+func (m *awsSSOURLModel) read(ctx context.Context, r dataSourceRead[*client.AWSClient]) {
+	u, err := r.client.SignOnURL(ctx, m.UserName.ValueString())
 	if err != nil {
-		resp.Diagnostics.AddError("Getting the sign-on URL failed", err.Error())
+		r.diags.AddError("Getting the sign-on URL failed", err.Error())
 		return
 	}
 	if u == "" {
-		resp.Diagnostics.AddError("Getting the sign-on URL failed", fmt.Sprintf("Veeam Backup for AWS answered without a redirectToUrl for %q: is single sign-on configured on the appliance?", m.UserName.ValueString()))
+		r.diags.AddError("Getting the sign-on URL failed", fmt.Sprintf("Veeam Backup for AWS answered without a redirectToUrl for %q: is single sign-on configured on the appliance?", m.UserName.ValueString()))
 		return
 	}
 	m.RedirectToURL = types.StringValue(u)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -12,15 +12,9 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var _ datasource.DataSourceWithConfigure = &awsUserDataSource{}
-
 // NewAWSUserDataSource is the data source veeam_aws_user.
 func NewAWSUserDataSource() datasource.DataSource {
-	return &awsUserDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_user")}
-}
-
-type awsUserDataSource struct {
-	productDataSource[*client.AWSClient]
+	return dataSourceReading[awsUserDataModel](dataSourceOf[*client.AWSClient](client.AWS, "aws_user"), awsUserSchema)
 }
 
 type awsUserDataModel struct {
@@ -31,8 +25,8 @@ type awsUserDataModel struct {
 	IsDefault   types.Bool   `tfsdk:"is_default"`
 }
 
-func (d *awsUserDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func awsUserSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "One Veeam Backup for AWS user, as the appliance reports it (`GET /api/v1/users/{userId}`).",
 		Attributes: map[string]schema.Attribute{
 			"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "The user name."},
@@ -44,19 +38,15 @@ func (d *awsUserDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 	}
 }
 
-func (d *awsUserDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m awsUserDataModel
-	c, ok := d.begin(ctx, req.Config, &m, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	u, err := c.GetUser(ctx, m.Name.ValueString())
+// read fills m with the user it names.
+func (m *awsUserDataModel) read(ctx context.Context, r dataSourceRead[*client.AWSClient]) {
+	u, err := r.client.GetUser(ctx, m.Name.ValueString())
 	if client.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "No such user", fmt.Sprintf("Veeam Backup for AWS has no user %q.", m.Name.ValueString()))
+		r.diags.AddAttributeError(path.Root("name"), "No such user", fmt.Sprintf("Veeam Backup for AWS has no user %q.", m.Name.ValueString()))
 		return
 	}
 	if err != nil {
-		d.callError(&resp.Diagnostics, "Reading the user failed", err)
+		r.fail("Reading the user failed", err)
 		return
 	}
 	m.ID = types.StringValue(u.Name)
@@ -64,5 +54,4 @@ func (d *awsUserDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	m.Description = types.StringValue(u.Description)
 	m.MFAEnabled = types.BoolValue(u.MFAEnabled)
 	m.IsDefault = types.BoolValue(u.IsDefault)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

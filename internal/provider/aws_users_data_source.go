@@ -13,15 +13,9 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var _ datasource.DataSourceWithConfigure = &awsUsersDataSource{}
-
 // NewAWSUsersDataSource is the data source veeam_aws_users.
 func NewAWSUsersDataSource() datasource.DataSource {
-	return &awsUsersDataSource{dataSourceOf[*client.AWSClient](client.AWS, "aws_users")}
-}
-
-type awsUsersDataSource struct {
-	productDataSource[*client.AWSClient]
+	return dataSourceReading[awsUsersDataModel](dataSourceOf[*client.AWSClient](client.AWS, "aws_users"), awsUsersSchema)
 }
 
 type awsUsersDataModel struct {
@@ -37,8 +31,8 @@ type awsUsersEntry struct {
 	IsDefault   types.Bool   `tfsdk:"is_default"`
 }
 
-func (d *awsUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func awsUsersSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Veeam Backup for AWS users (`GET /api/v1/users`), filtered and sorted by the appliance; the provider " +
 			"pages through all of them. Listing users needs a Portal Administrator in the provider's `aws` block.",
 		Attributes: map[string]schema.Attribute{
@@ -65,15 +59,11 @@ func (d *awsUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	}
 }
 
-func (d *awsUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m awsUsersDataModel
-	c, ok := d.begin(ctx, req.Config, &m, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	users, err := c.ListAllUsers(ctx, client.AWSUserQuery{SearchPattern: m.SearchPattern.ValueString(), Sort: m.Sort.ValueString()})
+// read fills m with the users that match its search pattern, in its order.
+func (m *awsUsersDataModel) read(ctx context.Context, r dataSourceRead[*client.AWSClient]) {
+	users, err := r.client.ListAllUsers(ctx, client.AWSUserQuery{SearchPattern: m.SearchPattern.ValueString(), Sort: m.Sort.ValueString()})
 	if err != nil {
-		d.callError(&resp.Diagnostics, "Listing users failed", err,
+		r.fail("Listing users failed", err,
 			whenForbidden("Listing users needs a Portal Administrator: log in as one in the provider's \"aws\" block."))
 		return
 	}
@@ -86,5 +76,4 @@ func (d *awsUsersDataSource) Read(ctx context.Context, req datasource.ReadReques
 			IsDefault:   types.BoolValue(u.IsDefault),
 		})
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -10,15 +10,9 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var _ datasource.DataSourceWithConfigure = &azureUsersDataSource{}
-
 // NewAzureUsersDataSource is the data source veeam_azure_users.
 func NewAzureUsersDataSource() datasource.DataSource {
-	return &azureUsersDataSource{dataSourceOf[*client.AzureClient](client.AZURE, "azure_users")}
-}
-
-type azureUsersDataSource struct {
-	productDataSource[*client.AzureClient]
+	return dataSourceReading[azureUsersDataModel](dataSourceOf[*client.AzureClient](client.AZURE, "azure_users"), azureUsersSchema)
 }
 
 type azureUsersDataModel struct {
@@ -35,8 +29,8 @@ type azureUsersEntry struct {
 	IsDefault   types.Bool   `tfsdk:"is_default"`
 }
 
-func (d *azureUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func azureUsersSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Veeam Backup for Microsoft Azure users (`GET /api/v8.1/users`). Listing users needs a PortalAdmin " +
 			"in the provider's `azure` block.",
 		Attributes: map[string]schema.Attribute{
@@ -60,15 +54,11 @@ func (d *azureUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 	}
 }
 
-func (d *azureUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m azureUsersDataModel
-	c, ok := d.begin(ctx, req.Config, &m, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	users, err := c.ListUsers(ctx, m.Name.ValueString())
+// read fills m with the users, those matching its name when set.
+func (m *azureUsersDataModel) read(ctx context.Context, r dataSourceRead[*client.AzureClient]) {
+	users, err := r.client.ListUsers(ctx, m.Name.ValueString())
 	if err != nil {
-		d.callError(&resp.Diagnostics, "Listing users failed", err,
+		r.fail("Listing users failed", err,
 			whenForbidden("Listing users needs a PortalAdmin: log in as one in the provider's \"azure\" block."))
 		return
 	}
@@ -79,5 +69,4 @@ func (d *azureUsersDataSource) Read(ctx context.Context, req datasource.ReadRequ
 			Role: types.StringValue(u.Role), MFAEnabled: types.BoolValue(u.MFAEnabled), IsDefault: types.BoolValue(u.IsDefault),
 		})
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

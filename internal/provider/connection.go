@@ -32,20 +32,6 @@ type connectionModel struct {
 	MaxRetries         types.Int64  `tfsdk:"max_retries"`
 }
 
-// passwordLoginModel is username and password, for blocks that embed it beside connectionModel.
-type passwordLoginModel struct {
-	Username types.String `tfsdk:"username"`
-	Password types.String `tfsdk:"password"`
-}
-
-// withPasswordLogin adds the schema of passwordLoginModel to a product's attributes: username,
-// described by usernameDoc, and password, sensitive.
-func withPasswordLogin(attrs map[string]schema.Attribute, product, usernameDoc string) map[string]schema.Attribute {
-	attrs["username"] = schema.StringAttribute{Optional: true, MarkdownDescription: usernameDoc + envNote(product, "username")}
-	attrs["password"] = schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: "Password of `username`." + envNote(product, "password")}
-	return attrs
-}
-
 func envNote(product, attr string) string {
 	return fmt.Sprintf(" Also read from `%s`.", envName(product, attr))
 }

@@ -10,15 +10,9 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var _ datasource.DataSourceWithConfigure = &emAPIDataSource{}
-
 // NewEMAPIDataSource is the data source veeam_em_api.
 func NewEMAPIDataSource() datasource.DataSource {
-	return &emAPIDataSource{dataSourceOf[*client.EMClient](client.EM, "em_api")}
-}
-
-type emAPIDataSource struct {
-	productDataSource[*client.EMClient]
+	return dataSourceReading[emAPIModel](dataSourceOf[*client.EMClient](client.EM, "em_api"), emAPISchema)
 }
 
 type emAPIModel struct {
@@ -26,8 +20,8 @@ type emAPIModel struct {
 	Latest            types.String   `tfsdk:"latest"`
 }
 
-func (d *emAPIDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func emAPISchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "The REST API versions a Veeam Backup Enterprise Manager server offers (`GET /api/`). Reading it needs no " +
 			"logon, so it works with an `em` block that has only `host` (and TLS settings): use it to check a server, or to choose " +
 			"`api_version`, before any credentials exist.",
@@ -45,19 +39,16 @@ func (d *emAPIDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 	}
 }
 
-func (d *emAPIDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	c, ok := d.client(&resp.Diagnostics)
-	if !ok {
-		return
-	}
-	info, err := c.APIInfo(ctx)
+// read fills m with the versions the server offers.
+func (m *emAPIModel) read(ctx context.Context, r dataSourceRead[*client.EMClient]) {
+	info, err := r.client.APIInfo(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Reading the Enterprise Manager API versions failed", err.Error())
+		r.diags.AddError("Reading the Enterprise Manager API versions failed", err.Error())
 		return
 	}
-	m := emAPIModel{Latest: types.StringValue(info.Latest), SupportedVersions: []types.String{}}
+	m.Latest = types.StringValue(info.Latest)
+	m.SupportedVersions = []types.String{}
 	for _, v := range info.SupportedVersions {
 		m.SupportedVersions = append(m.SupportedVersions, types.StringValue(v))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

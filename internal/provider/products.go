@@ -66,7 +66,7 @@ type attributeConflict struct{ first, second, advice string }
 // products are the product blocks.
 var products = []*product{
 	{
-		id: client.AWS, flavor: client.AWSFlavor, schema: awsBlockSchema, model: func() any { return &awsBlockModel{} }, open: opener(client.NewAWS),
+		id: client.AWS, flavor: client.AWSFlavor, schema: awsBlockSpec.schema, model: func() any { return &awsBlockModel{} }, open: opener(client.NewAWS),
 		logins: []loginMethod{
 			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
 			{attrs: []string{"authorization_code"}}, {attrs: []string{"refresh_token"}}, {attrs: []string{"saml_response"}},
@@ -152,7 +152,7 @@ var products = []*product{
 			"Enterprise Manager ends a session after %d minutes without requests, and it cannot be renewed.", int(client.EMIdleTimeout.Minutes()))},
 	},
 	{
-		id: client.M365, flavor: client.M365Flavor, schema: m365BlockSchema, model: func() any { return &m365BlockModel{} }, open: opener(client.NewM365),
+		id: client.M365, flavor: client.M365Flavor, schema: m365BlockSpec.schema, model: func() any { return &m365BlockModel{} }, open: opener(client.NewM365),
 		logins: []loginMethod{
 			{attrs: []string{"password"}, with: []string{"username"}},
 			{attrs: []string{"client_id", "assertion"}, with: []string{"assertion_grant"}, only: []string{"assertion_grant"}},
@@ -167,12 +167,12 @@ var products = []*product{
 				"endpoint takes no authorization-code grant.", lifetimeAssumed: true},
 	},
 	{
-		id: client.ONE, flavor: client.ONEFlavor, schema: oneBlockSchema, model: func() any { return &oneBlockModel{} }, open: opener(client.NewONE),
+		id: client.ONE, flavor: client.ONEFlavor, schema: oneBlockSpec.schema, model: func() any { return &passwordBlockModel{} }, open: opener(client.NewONE),
 		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
 		token:  &tokenSpec{typeName: "one_token", what: "access token", sessionsInterfere: true},
 	},
 	{
-		id: client.SPC, flavor: client.SPCFlavor, schema: spcBlockSchema, model: func() any { return &spcBlockModel{} }, open: opener(client.NewSPC),
+		id: client.SPC, flavor: client.SPCFlavor, schema: spcBlockSpec.schema, model: func() any { return &passwordBlockModel{} }, open: opener(client.NewSPC),
 		logins: []loginMethod{{attrs: []string{"password"}, with: []string{"username"}}},
 		// Logging out revokes every token of the user: an eager login would be one more session
 		// for the token's Close to end.
@@ -180,7 +180,7 @@ var products = []*product{
 		token: &tokenSpec{typeName: "spc_token", what: "access token", note: spcRevokesAll, sessionsInterfere: true},
 	},
 	{
-		id: client.AZURE, flavor: client.AzureFlavor, schema: azureBlockSchema, model: func() any { return &azureBlockModel{} }, open: opener(client.NewAzure),
+		id: client.AZURE, flavor: client.AzureFlavor, schema: azureBlockSpec.schema, model: func() any { return &azureBlockModel{} }, open: opener(client.NewAzure),
 		logins: []loginMethod{
 			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
 			{attrs: []string{"refresh_token"}},
@@ -198,7 +198,7 @@ var products = []*product{
 		token:           &tokenSpec{typeName: "azure_token", what: "access token"},
 	},
 	{
-		id: client.GCP, flavor: client.GCPFlavor, schema: gcpBlockSchema, model: func() any { return &gcpBlockModel{} }, open: opener(client.NewGCP),
+		id: client.GCP, flavor: client.GCPFlavor, schema: gcpBlockSpec.schema, model: func() any { return &gcpBlockModel{} }, open: opener(client.NewGCP),
 		logins: []loginMethod{
 			{attrs: []string{"password"}, with: []string{"username", "totp_secret", "mfa_code"}, only: []string{"totp_secret", "mfa_code"}},
 			{attrs: []string{"authorization_code"}}, {attrs: []string{"refresh_token"}},

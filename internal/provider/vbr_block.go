@@ -11,11 +11,9 @@ import (
 // vbrBlockModel is the provider's `vbr` block: Veeam Backup & Replication.
 type vbrBlockModel struct {
 	connectionModel
-	Username            types.String `tfsdk:"username"`
-	Password            types.String `tfsdk:"password"`
-	AuthorizationCode   types.String `tfsdk:"authorization_code"`
-	RefreshToken        types.String `tfsdk:"refresh_token"`
-	UseShortTermRefresh types.Bool   `tfsdk:"use_short_term_refresh"`
+	Username types.String `tfsdk:"username"`
+	Password types.String `tfsdk:"password"`
+	codeLoginModel
 }
 
 // vbrCredentialAttributes are the ways to log in; exactly one is used.

@@ -70,7 +70,7 @@ func TestVBRBlockResolve(t *testing.T) {
 		check     func(client.Credentials) bool
 	}{
 		"password": {
-			model: vbrBlockModel{Username: str("administrator"), Password: str("pw"), UseShortTermRefresh: types.BoolValue(true)},
+			model: vbrBlockModel{Username: str("administrator"), Password: str("pw"), codeLoginModel: codeLoginModel{UseShortTermRefresh: types.BoolValue(true)}},
 			check: func(c client.Credentials) bool { return c.Password == "pw" && c.UseShortTermRefresh },
 		},
 		"password from the environment": {
@@ -81,15 +81,15 @@ func TestVBRBlockResolve(t *testing.T) {
 		},
 		"a code in the block wins over a password in the environment": {
 			env:   map[string]string{"VEEAM_VBR_USERNAME": "u", "VEEAM_VBR_PASSWORD": "p"},
-			model: vbrBlockModel{AuthorizationCode: str("AAEAAcode")},
+			model: vbrBlockModel{codeLoginModel: codeLoginModel{AuthorizationCode: str("AAEAAcode")}},
 			check: func(c client.Credentials) bool { return c.AuthorizationCode == "AAEAAcode" && c.Password == "" },
 		},
 		"refresh token": {
-			model: vbrBlockModel{RefreshToken: str("r.e.f")},
+			model: vbrBlockModel{codeLoginModel: codeLoginModel{RefreshToken: str("r.e.f")}},
 			check: func(c client.Credentials) bool { return c.RefreshToken == "r.e.f" && c.Password == "" },
 		},
 		"nothing":             {attribute: "password", message: "VEEAM_VBR_PASSWORD"},
-		"two in the block":    {model: vbrBlockModel{Username: str("u"), Password: str("p"), RefreshToken: str("r")}, attribute: "refresh_token", message: "exactly one of password, authorization_code and refresh_token"},
+		"two in the block":    {model: vbrBlockModel{Username: str("u"), Password: str("p"), codeLoginModel: codeLoginModel{RefreshToken: str("r")}}, attribute: "refresh_token", message: "exactly one of password, authorization_code and refresh_token"},
 		"two in the env":      {env: map[string]string{"VEEAM_VBR_AUTHORIZATION_CODE": "c", "VEEAM_VBR_REFRESH_TOKEN": "r"}, attribute: "refresh_token", message: "VEEAM_VBR_AUTHORIZATION_CODE, VEEAM_VBR_REFRESH_TOKEN"},
 		"password, no user":   {model: vbrBlockModel{Password: str("p")}, attribute: "username", message: "needs username: set username in the \"vbr\" block or VEEAM_VBR_USERNAME"},
 		"bad short-term bool": {env: map[string]string{"VEEAM_VBR_USE_SHORT_TERM_REFRESH": "often"}, model: vbrBlockModel{Username: str("u"), Password: str("p")}, attribute: "use_short_term_refresh", message: "true or false"},
@@ -117,7 +117,7 @@ func TestVBRBlockResolve(t *testing.T) {
 
 func TestVBRBlockUnknownCredentialsDeferTheChecks(t *testing.T) {
 	clearVBREnv(t)
-	m := vbrBlockModel{connectionModel: connectionModel{Host: types.StringValue("h")}, Password: types.StringUnknown(), AuthorizationCode: types.StringValue("c")}
+	m := vbrBlockModel{connectionModel: connectionModel{Host: types.StringValue("h")}, Password: types.StringUnknown(), codeLoginModel: codeLoginModel{AuthorizationCode: types.StringValue("c")}}
 	r := &resolver{product: "vbr"}
 	if _, err := r.resolve(&m); err != nil {
 		t.Fatalf("unknown values must not be an error at plan time: %v", err)

@@ -8,8 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
@@ -24,13 +22,9 @@ var (
 // vbrMFASettingsID is the id of the one settings object.
 const vbrMFASettingsID = "settings"
 
-// vbrMFASettingsPrivate is what Create remembers about the setting before Terraform managed
-// it, for the warning at destroy. Kept in the resource's private state, not in the schema.
-type vbrMFASettingsPrivate struct {
-	Before bool `json:"before"`
-}
-
-const vbrMFASettingsPrivateKey = "before"
+// mfaEnabledBefore is what Create remembers about the setting before Terraform managed it, for
+// the warning at destroy. Kept in the resource's private state, not in the schema.
+const mfaEnabledBefore settingBefore = "before"
 
 // NewVBRMFASettingsResource is veeam_vbr_mfa_settings.
 func NewVBRMFASettingsResource() resource.Resource {
@@ -60,11 +54,7 @@ func (r *vbrMFASettingsResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"make it one first with `veeam_vbr_service_account`, and add that resource to this one's `depends_on` so the plan sees it.\n\n" +
 			"Needs a provider `vbr` user with the Veeam Backup Administrator role.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Always `" + vbrMFASettingsID + "`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": setByProvider("Always `" + vbrMFASettingsID + "`."),
 			"mfa_enabled": schema.BoolAttribute{
 				Required:            true,
 				MarkdownDescription: "Whether multi-factor authentication is required for users that are not service accounts.",
@@ -99,7 +89,7 @@ func (r *vbrMFASettingsResource) Create(ctx context.Context, req resource.Create
 	if !r.set(ctx, c, &plan, &resp.Diagnostics) {
 		return
 	}
-	resp.Diagnostics.Append(rememberPrivate(ctx, resp.Private, vbrMFASettingsPrivateKey, vbrMFASettingsPrivate{Before: before.MFAEnabled})...)
+	resp.Diagnostics.Append(mfaEnabledBefore.remember(ctx, resp.Private, before.MFAEnabled)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -205,8 +195,8 @@ func (r *vbrMFASettingsResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	detail := fmt.Sprintf("Terraform no longer manages the multi-factor authentication setting of Veeam Backup & Replication; it stays %s on the server.", enabledOrDisabled(state.MFAEnabled.ValueBool()))
-	if p, ok := recallPrivate[vbrMFASettingsPrivate](ctx, req.Private, vbrMFASettingsPrivateKey); ok && p.Before != state.MFAEnabled.ValueBool() {
-		detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", enabledOrDisabled(p.Before), p.Before)
+	if before, ok := mfaEnabledBefore.recall(ctx, req.Private); ok && before != state.MFAEnabled.ValueBool() {
+		detail += fmt.Sprintf(" Before Terraform managed it, it was %s: to restore that, apply mfa_enabled = %t before destroying, or change it in the console.", enabledOrDisabled(before), before)
 	}
 	resp.Diagnostics.AddWarning("MFA setting left unchanged", detail)
 }

@@ -42,13 +42,9 @@ type vbrServiceAccountModel struct {
 	Type     types.String `tfsdk:"type"`
 }
 
-// vbrServiceAccountPrivate is what Create remembers: whether the user already was a service
-// account, so that destroy leaves such a user as it found it.
-type vbrServiceAccountPrivate struct {
-	WasServiceAccount bool `json:"was_service_account"`
-}
-
-const vbrServiceAccountPrivateKey = "before"
+// wasServiceAccount is what Create remembers: whether the user already was a service account,
+// so that destroy leaves such a user as it found it.
+const wasServiceAccount settingBefore = "was_service_account"
 
 // uuidPattern is the form of Backup & Replication ids.
 var uuidPattern = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
@@ -69,11 +65,7 @@ func (r *vbrServiceAccountResource) Schema(_ context.Context, _ resource.SchemaR
 			"account while MFA is on, because switching it back would lock the provider out.\n\n" +
 			"Needs a provider `vbr` user with the Backup Administrator role.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The user's id (a UUID).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": setByProvider("The user's id (a UUID)."),
 			"user_id": schema.StringAttribute{
 				Optional: true, Computed: true,
 				MarkdownDescription: "The user's id (a UUID), as `data.veeam_vbr_users` lists it. Conflicts with `user_name`; changing it replaces the resource.",
@@ -84,11 +76,7 @@ func (r *vbrServiceAccountResource) Schema(_ context.Context, _ resource.SchemaR
 				MarkdownDescription: "The user's name, e.g. `DOMAIN\\svc-terraform` (compared case-insensitively; in HCL a backslash is written `\\\\`). Conflicts with `user_id`; changing it replaces the resource.",
 				PlanModifiers:       replace,
 			},
-			"type": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The account type: `InternalUser` or `ExternalUser`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"type": setByProvider("The account type: `InternalUser` or `ExternalUser`."),
 		},
 	}
 }
@@ -158,7 +146,7 @@ func (r *vbrServiceAccountResource) Create(ctx context.Context, req resource.Cre
 			return
 		}
 	}
-	resp.Diagnostics.Append(rememberPrivate(ctx, resp.Private, vbrServiceAccountPrivateKey, vbrServiceAccountPrivate{WasServiceAccount: before})...)
+	resp.Diagnostics.Append(wasServiceAccount.remember(ctx, resp.Private, before)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, vbrServiceAccountState(u, plan))...)
 }
 
@@ -199,21 +187,11 @@ func (r *vbrServiceAccountResource) Update(ctx context.Context, req resource.Upd
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// Delete makes the user an ordinary account again, except when it was a service account before
-// Terraform managed it, or when it is the provider's own login account while MFA is on.
+// Delete makes the user an ordinary account again, unless destroy leaves it as it was.
 func (r *vbrServiceAccountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state vbrServiceAccountModel
 	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	name := state.UserName.ValueString()
-	if p, ok := recallPrivate[vbrServiceAccountPrivate](ctx, req.Private, vbrServiceAccountPrivateKey); ok && p.WasServiceAccount {
-		resp.Diagnostics.AddWarning("Service account left as it was",
-			fmt.Sprintf("%q already was a service account before Terraform managed it, so it stays one.", name))
-		return
-	}
-	if r.wouldLockOutProvider(ctx, c, state, &resp.Diagnostics) {
+	if !ok || r.leftAsItWas(ctx, c, state, req.Private, &resp.Diagnostics) {
 		return
 	}
 	if _, err := c.ChangeServiceAccountMode(ctx, state.ID.ValueString(), false); err != nil && !client.IsNotFound(err) {
@@ -221,11 +199,18 @@ func (r *vbrServiceAccountResource) Delete(ctx context.Context, req resource.Del
 	}
 }
 
-// wouldLockOutProvider reports (and warns) when the user is the provider's own login account
-// and MFA is on: as an ordinary account it could no longer log in to the REST API.
-func (r *vbrServiceAccountResource) wouldLockOutProvider(ctx context.Context, c *client.VBRClient, state vbrServiceAccountModel, diags *diag.Diagnostics) bool {
+// leftAsItWas reports, with a warning, when destroy leaves the user a service account: it was
+// one before Terraform managed it, or it is the provider's own login account and MFA is on (as
+// an ordinary account it could no longer log in to the REST API).
+func (r *vbrServiceAccountResource) leftAsItWas(ctx context.Context, c *client.VBRClient, state vbrServiceAccountModel, private privateReader, diags *diag.Diagnostics) bool {
+	name := state.UserName.ValueString()
+	if was, ok := wasServiceAccount.recall(ctx, private); ok && was {
+		diags.AddWarning("Service account left as it was",
+			fmt.Sprintf("%q already was a service account before Terraform managed it, so it stays one.", name))
+		return true
+	}
 	tok, err := c.Credential(ctx)
-	if err != nil || !strings.EqualFold(tok.Username, state.UserName.ValueString()) {
+	if err != nil || !strings.EqualFold(tok.Username, name) {
 		return false
 	}
 	s, err := c.GetSecuritySettings(ctx)
@@ -235,7 +220,7 @@ func (r *vbrServiceAccountResource) wouldLockOutProvider(ctx context.Context, c 
 	diags.AddWarning("Service account left as it was",
 		fmt.Sprintf("%q is the account the provider's \"vbr\" block logs in with, and MFA is on: as an ordinary account it could no longer log in "+
 			"to the REST API, so it stays a service account. Switch MFA off first (veeam_vbr_mfa_settings), or log the provider in with another "+
-			"service account, to make it an ordinary account.", state.UserName.ValueString()))
+			"service account, to make it an ordinary account.", name))
 	return true
 }
 

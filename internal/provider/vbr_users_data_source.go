@@ -10,15 +10,9 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 )
 
-var _ datasource.DataSourceWithConfigure = &vbrUsersDataSource{}
-
 // NewVBRUsersDataSource is the data source veeam_vbr_users.
 func NewVBRUsersDataSource() datasource.DataSource {
-	return &vbrUsersDataSource{dataSourceOf[*client.VBRClient](client.VBR, "vbr_users")}
-}
-
-type vbrUsersDataSource struct {
-	productDataSource[*client.VBRClient]
+	return dataSourceReading[vbrUsersModel](dataSourceOf[*client.VBRClient](client.VBR, "vbr_users"), vbrUsersSchema)
 }
 
 type vbrUsersModel struct {
@@ -43,8 +37,8 @@ type vbrRoleModel struct {
 	Description types.String `tfsdk:"description"`
 }
 
-func (d *vbrUsersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+func vbrUsersSchema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "The users and groups with access to Veeam Backup & Replication, with their roles and MFA state " +
 			"(`GET /api/v1/security/users`, REST API " + client.VBRSecurityRevision + " and later, that is Backup & Replication 13.0.1 and later), " +
 			"ordered by name. Every page is read. Needs a provider `vbr` user with the Backup Administrator role.",
@@ -81,16 +75,12 @@ func (d *vbrUsersDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	}
 }
 
-func (d *vbrUsersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m vbrUsersModel
-	c, ok := d.begin(ctx, req.Config, &m, &resp.Diagnostics)
-	if !ok {
-		return
-	}
+// read fills m with the users that match its name filter.
+func (m *vbrUsersModel) read(ctx context.Context, r dataSourceRead[*client.VBRClient]) {
 	filter := m.NameFilter.ValueString()
-	users, err := c.ListAllSecurityUsers(ctx, filter)
+	users, err := r.client.ListAllSecurityUsers(ctx, filter)
 	if err != nil {
-		addVBRError(d.data, &resp.Diagnostics, "Listing the users failed", err)
+		addVBRError(r.api.data, r.diags, "Listing the users failed", err)
 		return
 	}
 	m.ID = types.StringValue("*")
@@ -101,7 +91,6 @@ func (d *vbrUsersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	for _, u := range users {
 		m.Users = append(m.Users, vbrUserFrom(u))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
 // vbrUserFrom is a user as the data source shows it.
