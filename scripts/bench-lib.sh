@@ -39,3 +39,14 @@ bench_json_int() {
 bench_json_str() {
   sed -n "s/.*\"$2\":\"\([^\"]*\)\".*/\1/p" <<<"$1" | head -n1
 }
+
+# bench_phase_args PHASE PARALLELISM: the terraform arguments of a measured phase (validate, apply,
+# plan: a refresh-plan that exits 2 on changes, destroy).
+bench_phase_args() {
+  case $1 in
+    validate) echo "validate -no-color" ;;
+    apply) echo "apply -auto-approve -input=false -no-color -parallelism=$2" ;;
+    plan) echo "plan -detailed-exitcode -input=false -no-color -parallelism=$2" ;;
+    destroy) echo "destroy -auto-approve -input=false -no-color -parallelism=$2" ;;
+  esac
+}

@@ -131,12 +131,7 @@ emulator_ticks() { awk '{ print $14 + $15 }' "/proc/$LIB_EMU_PID/stat"; }
 tf() {
   local dir=$1 kind=$2 phase=$3 round=$4 args=() rc=0
   local log=$dir/$kind-$phase-$round.log t0 t1 before after
-  case $phase in
-    validate) args=(validate -no-color) ;;
-    apply) args=(apply -auto-approve -input=false -no-color -parallelism="$par") ;;
-    plan) args=(plan -detailed-exitcode -input=false -no-color -parallelism="$par") ;;
-    destroy) args=(destroy -auto-approve -input=false -no-color -parallelism="$par") ;;
-  esac
+  read -r -a args <<<"$(bench_phase_args "$phase" "$par")"
   before=$(counters)
   e0=$(emulator_ticks)
   t0=$(date +%s.%N)
@@ -325,6 +320,8 @@ growth() {
   echo "Each round runs validate, then apply, then a refresh-plan that must find no changes, then destroy; each phase"
   echo "for all four configurations back to back, the first of them rotating per round, so noise on the shared machine"
   echo "falls on all alike. A ratio is the median over the rounds of the ratio within one round."
+  echo "Where the distance to the no-op comes from (the provider's CPU against Terraform's, and a no-op resource"
+  echo "with the real schema): design/state-size.md, measured with scripts/bench-breakdown.sh."
   echo
   echo '```'
   printf '%-68s # %s\n' "terraform validate" "validate" \

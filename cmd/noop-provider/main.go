@@ -25,7 +25,7 @@ func main() {
 	// them would flatter every ratio measured against it.
 	unreadlogs.Silence("noop")
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} }, providerserver.ServeOpts{
-		Address: "registry.terraform.io/tfveeam/noop",
+		Address: "registry.terraform.io/tfveeam/" + providerName,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -36,7 +36,7 @@ func main() {
 type noopProvider struct{}
 
 func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "noop"
+	resp.TypeName = providerName
 }
 
 func (noopProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
@@ -45,7 +45,14 @@ func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provi
 }
 
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return item{} }}
+	return append([]func() resource.Resource{func() resource.Resource { return item{} }}, floorResources...)
 }
+
+// providerName is the provider's name (noop); floorResources are none. A build with the
+// benchfloor tag (floor.go) renames it and adds the schema-matched floors.
+var (
+	providerName   = "noop"
+	floorResources []func() resource.Resource
+)
 
 func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }

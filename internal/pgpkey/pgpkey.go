@@ -22,6 +22,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
 // exportHint is how a user makes the value pgp_key expects.
@@ -155,4 +156,35 @@ func (k *Key) Encrypt(plaintext []byte) (string, error) {
 		return "", fmt.Errorf("encrypting for pgp_key %s: %w", k.Fingerprint(), err)
 	}
 	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
+}
+
+// RecipientID is the key ID (16 lower-case hex digits) of the subkey Encrypt encrypts for now,
+// as `gpg --list-packets` prints it ("pubkey enc packet: ... keyid ..."). A message remembers
+// it, so Terraform can tell from a stored message alone whether the configured key is still
+// the one it was encrypted for (see RecipientOf).
+func (k *Key) RecipientID() string {
+	sub, ok := k.entity.EncryptionKey(time.Now())
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("%016x", sub.PublicKey.KeyId)
+}
+
+// RecipientOf is the key ID of the key the base64 OpenPGP message was encrypted for (its first
+// public-key encrypted session key packet), in RecipientID's form.
+func RecipientOf(message string) (string, error) {
+	raw, err := base64.StdEncoding.DecodeString(message)
+	if err != nil {
+		return "", fmt.Errorf("not base64: %w", err)
+	}
+	packets := packet.NewReader(bytes.NewReader(raw))
+	for {
+		p, err := packets.Next()
+		if err != nil {
+			return "", fmt.Errorf("no encrypted session key: %w", err)
+		}
+		if ek, ok := p.(*packet.EncryptedKey); ok {
+			return fmt.Sprintf("%016x", ek.KeyId), nil
+		}
+	}
 }

@@ -52,6 +52,43 @@ func roundTrip(t *testing.T, kp *pgpkeytest.KeyPair, pgpKey string) {
 	if other := pgpkeytest.New(t); func() bool { _, err := other.TryDecrypt(enc); return err == nil }() {
 		t.Error("another key decrypts the message")
 	}
+	if id, err := pgpkey.RecipientOf(enc); err != nil || id != k.RecipientID() || len(id) != 16 {
+		t.Errorf("RecipientOf(message) = %q, %v; want the key's RecipientID %q", id, err, k.RecipientID())
+	}
+}
+
+// TestRecipientID: a message names the key it is encrypted for, so a stored message tells
+// whether the configured key changed: the same key (binary or armored) gives the same ID,
+// another key another, and a damaged message no ID.
+func TestRecipientID(t *testing.T) {
+	kp, other := pgpkeytest.New(t), pgpkeytest.New(t)
+	k, err := pgpkey.Parse(kp.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	armored, err := pgpkey.Parse(kp.ArmoredPublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := pgpkey.Parse(other.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.RecipientID() != armored.RecipientID() || k.RecipientID() == o.RecipientID() {
+		t.Errorf("RecipientID: key %s, same key armored %s, other key %s", k.RecipientID(), armored.RecipientID(), o.RecipientID())
+	}
+	enc, err := o.Encrypt([]byte(totpSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, _ := pgpkey.RecipientOf(enc); id != o.RecipientID() || id == k.RecipientID() {
+		t.Errorf("a message for the other key names %q; other key %s, key %s", id, o.RecipientID(), k.RecipientID())
+	}
+	for _, bad := range []string{"", "not base64!", base64.StdEncoding.EncodeToString([]byte("not a message"))} {
+		if id, err := pgpkey.RecipientOf(bad); err == nil {
+			t.Errorf("RecipientOf(%q) = %q, want an error", bad, id)
+		}
+	}
 }
 
 func TestParseEncrypt(t *testing.T) {
@@ -166,5 +203,8 @@ func TestEncrypt_gpgDecrypts(t *testing.T) {
 	raw, _ := base64.StdEncoding.DecodeString(enc)
 	if got := string(gpg(raw, "--decrypt")); got != totpSecret {
 		t.Errorf("gpg decrypted %q, want %q", got, totpSecret)
+	}
+	if packets := strings.ToLower(string(gpg(raw, "--list-packets"))); !strings.Contains(packets, "keyid "+k.RecipientID()) {
+		t.Errorf("gpg --list-packets does not name RecipientID %s:\n%s", k.RecipientID(), packets)
 	}
 }

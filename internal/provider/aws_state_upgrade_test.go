@@ -10,8 +10,8 @@ import (
 
 // TestAWSStateOfEarlierBuildsStillReads: state written by an earlier build of 0.1.0 (with `id`
 // and `qr_code_png` in veeam_aws_user_mfa, `id` and `mfa_enabled` in veeam_aws_user) is read
-// at the same schema version: the removed attributes are dropped, the rest kept. 0.1.0 is not
-// released, so no state upgrader is needed.
+// as version 0: the removed attributes are dropped, the rest kept (veeam_aws_user through the
+// framework, veeam_aws_user_mfa through its upgrader, user_mfa_state_upgrade.go).
 func TestAWSStateOfEarlierBuildsStillReads(t *testing.T) {
 	ctx := context.Background()
 	srv, err := providerFactories(nil)["veeam"]()

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -15,8 +16,27 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator/emulatortest"
+	"github.com/tfveeam/terraform-provider-veeam/internal/pgpkey"
 	"github.com/tfveeam/terraform-provider-veeam/internal/pgpkey/pgpkeytest"
 )
+
+// recipientIDOf is the key ID the provider encrypts for with key (its encryption subkey).
+func recipientIDOf(key *pgpkeytest.KeyPair) string {
+	k, err := pgpkey.Parse(key.PublicKey)
+	if err != nil {
+		return "unparsable: " + err.Error()
+	}
+	return k.RecipientID()
+}
+
+// pgpRecipient is the key ID a stored message is encrypted for.
+func pgpRecipient(message string) string {
+	id, err := pgpkey.RecipientOf(message)
+	if err != nil {
+		return err.Error()
+	}
+	return id
+}
 
 func mfaPGPConfig(srv *emulatortest.Servers, user, pgpKey string) string {
 	cfg := awsProviderConfig(srv, "administrator", "Password1") + fmt.Sprintf("resource \"veeam_aws_user_mfa\" \"test\" {\n  user_name = %q\n", user)
@@ -36,31 +56,41 @@ func encryptedForKey(srv *emulatortest.Servers, key *pgpkeytest.KeyPair, user st
 			return fmt.Errorf("%s not in state", mfaAddr)
 		}
 		a := rs.Primary.Attributes
-		for _, plain := range []string{"secret_key", "otpauth_uri", "scratch_codes.#", "pgp_key_wo"} {
+		for _, plain := range []string{"secret_key", "otpauth_uri", "scratch_codes.#", "pgp_key_wo", "key_fingerprint"} {
 			if v, ok := a[plain]; ok && v != "" && v != "0" {
 				return fmt.Errorf("%s is in state (%d bytes) although pgp_key_wo is set", plain, len(v))
 			}
 		}
-		if a["key_fingerprint"] != key.Fingerprint {
-			return fmt.Errorf("key_fingerprint = %q, want %q", a["key_fingerprint"], key.Fingerprint)
+		if want := recipientIDOf(key); pgpRecipient(a["encrypted_secrets"]) != want {
+			return fmt.Errorf("encrypted_secrets is encrypted for key ID %q, want %q (the subkey of %s)", pgpRecipient(a["encrypted_secrets"]), want, key.Fingerprint)
 		}
-		secret, err := key.TryDecrypt(a["encrypted_secret_key"])
+		plain, err := key.TryDecrypt(a["encrypted_secrets"])
 		if err != nil {
-			return fmt.Errorf("encrypted_secret_key does not decrypt with the key: %v", err)
+			return fmt.Errorf("encrypted_secrets does not decrypt with the key: %v", err)
 		}
-		uri, err := key.TryDecrypt(a["encrypted_otpauth_uri"])
-		if err != nil {
-			return fmt.Errorf("encrypted_otpauth_uri does not decrypt with the key: %v", err)
+		var secrets struct {
+			SecretKey    string   `json:"secret_key"`
+			OTPAuthURI   string   `json:"otpauth_uri"`
+			ScratchCodes []string `json:"scratch_codes"`
 		}
-		codes, err := key.TryDecrypt(a["encrypted_scratch_codes"])
-		if err != nil {
-			return fmt.Errorf("encrypted_scratch_codes does not decrypt with the key: %v", err)
+		if err := json.Unmarshal([]byte(plain), &secrets); err != nil {
+			return fmt.Errorf("encrypted_secrets decrypts to something that is not the documented JSON object: %v", err)
+		}
+		secret, uri, codes := secrets.SecretKey, secrets.OTPAuthURI, secrets.ScratchCodes
+		for _, r := range s.RootModule().Resources {
+			for k, v := range r.Primary.Attributes {
+				for _, plain := range append([]string{secret, uri}, codes...) {
+					if plain != "" && strings.Contains(v, plain) {
+						return fmt.Errorf("state attribute %s holds a plaintext secret, otpauth URI or scratch code although pgp_key_wo is set", k)
+					}
+				}
+			}
 		}
 		st, _ := srv.Emulator.AWSUser(user)
 		switch {
 		case !strings.HasPrefix(uri, "otpauth://totp/") || !strings.Contains(uri, "secret="+secret):
 			return fmt.Errorf("the decrypted otpauth URI does not carry the secret")
-		case !slices.Equal(strings.Split(codes, "\n"), st.ScratchCodes):
+		case secret == "" || !slices.Equal(codes, st.ScratchCodes):
 			return fmt.Errorf("the decrypted scratch codes are not the appliance's")
 		}
 		return secretIsLive(srv, user, secret, remember)
@@ -82,9 +112,9 @@ func TestAccAWSUserMFA_pgpKey(t *testing.T) {
 			{
 				Config: mfaPGPConfig(srv, "alice", k1.PublicKey),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("key_fingerprint"), knownvalue.StringExact(k1.Fingerprint)),
 					plancheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("secret_key"), knownvalue.Null()),
-					plancheck.ExpectUnknownValue(mfaAddr, tfjsonpath.New("encrypted_secret_key")),
+					plancheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("scratch_codes"), knownvalue.Null()),
+					plancheck.ExpectUnknownValue(mfaAddr, tfjsonpath.New("encrypted_secrets")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{notInState(k1.PublicKey)},
 				Check:             encryptedForKey(srv, k1, "alice", &s1),
@@ -97,16 +127,15 @@ func TestAccAWSUserMFA_pgpKey(t *testing.T) {
 				Config: mfaPGPConfig(srv, "alice", k2.PublicKey),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(mfaAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("key_fingerprint"), knownvalue.StringExact(k2.Fingerprint)),
+					plancheck.ExpectUnknownValue(mfaAddr, tfjsonpath.New("encrypted_secrets")),
 				}},
 				Check: encryptedForKey(srv, k2, "alice", &s2),
 			},
 			{
 				Config: mfaPGPConfig(srv, "alice", ""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("key_fingerprint"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("encrypted_secret_key"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("encrypted_scratch_codes"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("encrypted_secrets"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("scratch_codes"), knownvalue.ListSizeExact(5)),
 				},
 				Check: secretMatchesEmulator(srv, "alice", &s3),
 			},
@@ -118,7 +147,7 @@ func TestAccAWSUserMFA_pgpKey(t *testing.T) {
 }
 
 // TestAccAWSUserMFA_pgpKeyAfterImport: an imported resource has no secret to re-encrypt, so a
-// key only records its fingerprint; the user's secret stays.
+// key changes nothing (an empty plan); the user's secret stays.
 func TestAccAWSUserMFA_pgpKeyAfterImport(t *testing.T) {
 	srv := testEmulator(t)
 	addAWSUser(t, srv, "alice", "Alice-Pass1", "Portal Operator")
@@ -135,10 +164,11 @@ func TestAccAWSUserMFA_pgpKeyAfterImport(t *testing.T) {
 				Config: mfaPGPConfig(srv, "alice", ""), ResourceName: mfaAddr, ImportState: true, ImportStateId: "alice", ImportStatePersist: true,
 			},
 			{
-				Config: mfaPGPConfig(srv, "alice", k.PublicKey),
+				Config:           mfaPGPConfig(srv, "alice", k.PublicKey),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("key_fingerprint"), knownvalue.StringExact(k.Fingerprint)),
-					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("encrypted_secret_key"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("encrypted_secrets"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("secret_key"), knownvalue.Null()),
 				},
 				Check: func(*terraformState) error {
 					if after, _ := srv.Emulator.AWSUser("alice"); after.MFASecret != before.MFASecret {

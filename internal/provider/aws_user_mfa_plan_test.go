@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
+	"github.com/tfveeam/terraform-provider-veeam/internal/pgpkey"
+	"github.com/tfveeam/terraform-provider-veeam/internal/pgpkey/pgpkeytest"
 )
 
 // planMFA runs veeam_aws_user_mfa's ModifyPlan for a provider logged in as login, from state
@@ -49,9 +51,8 @@ func planMFA(t *testing.T, login string, state *userMFAModel, plan userMFAModel)
 func emptyMFAModel(user string) userMFAModel {
 	return userMFAModel{
 		UserName: types.StringValue(user), RotationTriggers: types.MapNull(types.StringType), PGPKeyWO: types.StringNull(),
-		KeyFingerprint: types.StringNull(), SecretKey: types.StringNull(), OTPAuthURI: types.StringNull(),
-		ScratchCodes: types.ListNull(types.StringType), EncSecretKey: types.StringNull(), EncOTPAuthURI: types.StringNull(),
-		EncScratchCodes: types.StringNull(),
+		SecretKey: types.StringNull(), OTPAuthURI: types.StringNull(),
+		ScratchCodes: types.ListNull(types.StringType), EncryptedSecrets: types.StringNull(),
 	}
 }
 
@@ -98,4 +99,52 @@ func TestAWSUserMFAPlanWarnings(t *testing.T) {
 	if len(d) != 0 {
 		t.Errorf("MFA for another user: want no diagnostics, got %v", d)
 	}
+}
+
+// TestAWSUserMFARotatesOnKeyChange: the key a stored secret is encrypted for is read from
+// encrypted_secrets itself (no fingerprint in state): the same key keeps the secret, another key
+// or no key re-creates it, a key for a plaintext secret re-creates it, and an imported resource
+// (no secret) keeps its secret whatever the key.
+func TestAWSUserMFARotatesOnKeyChange(t *testing.T) {
+	ctx := context.Background()
+	k1, k2 := parsedTestKey(t), parsedTestKey(t)
+	e := &client.MFAEnrollment{SecretKey: "JBSWY3DPEHPK3PXP", QRString: "otpauth://totp/alice?secret=JBSWY3DPEHPK3PXP", ScratchCodes: []string{"12345678"}}
+	encrypted, plain, imported := emptyMFAModel("alice"), emptyMFAModel("alice"), emptyMFAModel("alice")
+	if err := encrypted.store(ctx, e, k1); err != nil {
+		t.Fatal(err)
+	}
+	if err := plain.store(ctx, e, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !encrypted.SecretKey.IsNull() || encrypted.EncryptedSecrets.IsNull() || plain.SecretKey.ValueString() != e.SecretKey {
+		t.Fatalf("store: encrypted %+v, plain %+v", encrypted, plain)
+	}
+	triggers := types.MapNull(types.StringType)
+	for _, c := range []struct {
+		name  string
+		state userMFAModel
+		key   types.String
+		want  secretChange
+	}{
+		{"encrypted, same key", encrypted, recipientOf(k1), keepSecret},
+		{"encrypted, another key", encrypted, recipientOf(k2), rotateSecret},
+		{"encrypted, key removed", encrypted, recipientOf(nil), rotateSecret},
+		{"encrypted, key unknown", encrypted, types.StringUnknown(), mayRotate},
+		{"plaintext, no key", plain, recipientOf(nil), keepSecret},
+		{"plaintext, key added", plain, recipientOf(k1), rotateSecret},
+		{"imported, key added", imported, recipientOf(k1), keepSecret},
+	} {
+		if got := rotates(c.state, triggers, c.key); got != c.want {
+			t.Errorf("%s: rotates = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func parsedTestKey(t *testing.T) *pgpkey.Key {
+	t.Helper()
+	k, err := pgpkey.Parse(pgpkeytest.New(t).PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
 }

@@ -72,8 +72,7 @@ func TestAccAWSUserMFA_lifecycle(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("user_name"), knownvalue.StringExact("alice")),
-					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("key_fingerprint"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("encrypted_secret_key"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("encrypted_secrets"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("scratch_codes"), knownvalue.ListSizeExact(5)),
 					statecheck.ExpectKnownValue(mfaAddr, tfjsonpath.New("otpauth_uri"), knownvalue.StringRegexp(regexp.MustCompile(`^otpauth://totp/`))),
 					statecheck.ExpectSensitiveValue(mfaAddr, tfjsonpath.New("secret_key")),

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -36,9 +37,10 @@ const (
 
 // rotates decides an update: a new secret when rotation_triggers changed, or when the key the
 // secret is stored for changed and there is a stored secret (plaintext cannot be recovered
-// from an encrypted one, nor an encrypted one moved to another key). An imported resource has
-// no secret: a key change only records the new fingerprint.
-func rotates(state userMFAModel, triggers types.Map, fingerprint types.String) secretChange {
+// from an encrypted one, nor an encrypted one moved to another key). recipient is the key ID the
+// configured pgp_key_wo encrypts for (null without a key). An imported resource has no secret: a
+// key change does nothing to it.
+func rotates(state userMFAModel, triggers types.Map, recipient types.String) secretChange {
 	switch {
 	case triggers.IsUnknown():
 		return mayRotate
@@ -46,9 +48,9 @@ func rotates(state userMFAModel, triggers types.Map, fingerprint types.String) s
 		return rotateSecret
 	case !state.hasSecret():
 		return keepSecret
-	case fingerprint.IsUnknown():
+	case recipient.IsUnknown():
 		return mayRotate
-	case !fingerprint.Equal(state.KeyFingerprint):
+	case !recipient.Equal(state.storedFor()):
 		return rotateSecret
 	}
 	return keepSecret
@@ -57,18 +59,30 @@ func rotates(state userMFAModel, triggers types.Map, fingerprint types.String) s
 // hasSecret reports whether the state holds the secret, plain or encrypted (it does not after
 // an import).
 func (m *userMFAModel) hasSecret() bool {
-	return !m.SecretKey.IsNull() || !m.EncSecretKey.IsNull()
+	return !m.SecretKey.IsNull() || !m.EncryptedSecrets.IsNull()
+}
+
+// storedFor is the key ID encrypted_secrets is encrypted for: null when the secret is stored in
+// plaintext (or not at all), "unreadable" (which no key matches) when the message is damaged.
+func (m *userMFAModel) storedFor() types.String {
+	if m.EncryptedSecrets.IsNull() || m.EncryptedSecrets.IsUnknown() {
+		return types.StringNull()
+	}
+	id, err := pgpkey.RecipientOf(m.EncryptedSecrets.ValueString())
+	if err != nil {
+		return types.StringValue("unreadable")
+	}
+	return types.StringValue(id)
 }
 
 // planSecrets marks what a new enrollment sets: the plaintext values without a key, the
 // encrypted ones with one, all of them when the key is not known yet.
-func (m *userMFAModel) planSecrets(fingerprint types.String) {
-	m.KeyFingerprint = fingerprint
+func (m *userMFAModel) planSecrets(recipient types.String) {
 	plain, encrypted := types.StringUnknown(), types.StringNull()
 	switch {
-	case fingerprint.IsUnknown():
+	case recipient.IsUnknown():
 		encrypted = types.StringUnknown()
-	case !fingerprint.IsNull():
+	case !recipient.IsNull():
 		plain, encrypted = types.StringNull(), types.StringUnknown()
 	}
 	m.SecretKey, m.OTPAuthURI = plain, plain
@@ -76,22 +90,28 @@ func (m *userMFAModel) planSecrets(fingerprint types.String) {
 	if plain.IsNull() {
 		m.ScratchCodes = types.ListNull(types.StringType)
 	}
-	m.EncSecretKey, m.EncOTPAuthURI, m.EncScratchCodes = encrypted, encrypted, encrypted
+	m.EncryptedSecrets = encrypted
 }
 
-// keepSecretOf copies the stored secret from state, recording the key's fingerprint.
-func (m *userMFAModel) keepSecretOf(state userMFAModel, key *pgpkey.Key) {
+// keepSecretOf copies the stored secret from state.
+func (m *userMFAModel) keepSecretOf(state userMFAModel) {
 	m.SecretKey, m.OTPAuthURI, m.ScratchCodes = state.SecretKey, state.OTPAuthURI, state.ScratchCodes
-	m.EncSecretKey, m.EncOTPAuthURI, m.EncScratchCodes = state.EncSecretKey, state.EncOTPAuthURI, state.EncScratchCodes
-	m.KeyFingerprint = fingerprintOf(key)
+	m.EncryptedSecrets = state.EncryptedSecrets
 	m.PGPKeyWO = types.StringNull()
 }
 
-// store keeps an enrollment's secrets: in plaintext, or with key only encrypted for it. Each
-// value is encrypted once, here; Read never touches them.
+// encryptedSecrets is the plaintext of encrypted_secrets: one JSON object, so that one OpenPGP
+// message (one attribute in state) holds all three values and jq reads each.
+type encryptedSecrets struct {
+	SecretKey    string   `json:"secret_key"`
+	OTPAuthURI   string   `json:"otpauth_uri"`
+	ScratchCodes []string `json:"scratch_codes"`
+}
+
+// store keeps an enrollment's secrets: in plaintext, or with key only encrypted for it, once,
+// here; Read never touches them.
 func (m *userMFAModel) store(ctx context.Context, e *client.MFAEnrollment, key *pgpkey.Key) error {
 	m.PGPKeyWO = types.StringNull()
-	m.KeyFingerprint = fingerprintOf(key)
 	if key == nil {
 		m.SecretKey, m.OTPAuthURI = types.StringValue(e.SecretKey), types.StringValue(e.QRString)
 		codes, diags := types.ListValueFrom(ctx, types.StringType, e.ScratchCodes)
@@ -99,24 +119,19 @@ func (m *userMFAModel) store(ctx context.Context, e *client.MFAEnrollment, key *
 			return fmt.Errorf("scratch codes: %v", diags)
 		}
 		m.ScratchCodes = codes
-		m.EncSecretKey, m.EncOTPAuthURI, m.EncScratchCodes = types.StringNull(), types.StringNull(), types.StringNull()
+		m.EncryptedSecrets = types.StringNull()
 		return nil
 	}
 	m.SecretKey, m.OTPAuthURI, m.ScratchCodes = types.StringNull(), types.StringNull(), types.ListNull(types.StringType)
-	for _, v := range []struct {
-		to    *types.String
-		plain string
-	}{
-		{&m.EncSecretKey, e.SecretKey},
-		{&m.EncOTPAuthURI, e.QRString},
-		{&m.EncScratchCodes, strings.Join(e.ScratchCodes, "\n")},
-	} {
-		enc, err := key.Encrypt([]byte(v.plain))
-		if err != nil {
-			return err
-		}
-		*v.to = types.StringValue(enc)
+	plain, err := json.Marshal(encryptedSecrets{SecretKey: e.SecretKey, OTPAuthURI: e.QRString, ScratchCodes: e.ScratchCodes})
+	if err != nil {
+		return err
 	}
+	enc, err := key.Encrypt(plain)
+	if err != nil {
+		return err
+	}
+	m.EncryptedSecrets = types.StringValue(enc)
 	return nil
 }
 
@@ -139,11 +154,12 @@ func configPGPKey(ctx context.Context, config tfsdk.Config, diags *diag.Diagnost
 	return key, !diags.HasError()
 }
 
-func fingerprintOf(key *pgpkey.Key) types.String {
+// recipientOf is the key ID key encrypts for; null without a key.
+func recipientOf(key *pgpkey.Key) types.String {
 	if key == nil {
 		return types.StringNull()
 	}
-	return types.StringValue(key.Fingerprint())
+	return types.StringValue(key.RecipientID())
 }
 
 // ModifyPlan says which secrets an apply replaces (UseStateForUnknown would otherwise promise
@@ -163,36 +179,35 @@ func (r *userMFAResource[C]) ModifyPlan(ctx context.Context, req resource.Modify
 	if err != nil || resp.Diagnostics.HasError() {
 		return // ValidateConfig reported the key
 	}
-	fingerprint := fingerprintOf(key)
+	recipient := recipientOf(key)
 	if keyValue.IsUnknown() {
-		fingerprint = types.StringUnknown()
+		recipient = types.StringUnknown()
 	}
 	change := rotateSecret
 	if !req.State.Raw.IsNull() {
 		if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 			return
 		}
-		change = rotates(state, plan.RotationTriggers, fingerprint)
+		change = rotates(state, plan.RotationTriggers, recipient)
 	}
-	switch change {
-	case keepSecret:
-		plan.KeyFingerprint = fingerprint
-	default:
-		plan.planSecrets(fingerprint)
-		r.warnBeforeNewSecret(req, plan, state, &resp.Diagnostics)
+	if change == keepSecret {
+		return // the plan keeps the stored secret (UseStateForUnknown)
 	}
+	plan.planSecrets(recipient)
+	r.warnBeforeNewSecret(req, plan, state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
 // unchanged reports an update that changes nothing, the refresh-plan of an unchanged
-// configuration: the plan is the state, and neither has a key (so no new fingerprint either), so
-// the secret is kept and the plan stands as it is. ModifyPlan then skips reading the models.
+// configuration: the plan is the state, and neither has a key (the secret is in plaintext, or not
+// in state), so the secret is kept and the plan stands as it is. ModifyPlan then skips reading
+// the models.
 func unchanged(ctx context.Context, req resource.ModifyPlanRequest, keyValue types.String) bool {
 	if !keyValue.IsNull() || req.State.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw) {
 		return false
 	}
 	var stored types.String
-	diags := req.State.GetAttribute(ctx, path.Root("key_fingerprint"), &stored)
+	diags := req.State.GetAttribute(ctx, path.Root("encrypted_secrets"), &stored)
 	return !diags.HasError() && stored.IsNull()
 }
 
@@ -211,7 +226,7 @@ func (r *userMFAResource[C]) warnBeforeNewSecret(req resource.ModifyPlanRequest,
 		diags.AddAttributeWarning(path.Root("user_name"), "MFA for the provider's own login user", fmt.Sprintf(
 			"The %q block logs in as %q, and this apply gives that user a new MFA secret. This apply succeeds, but the next "+
 				"Terraform command cannot log in until the %q block has the new secret: set totp_secret (or %s) "+
-				"to this resource's secret_key (decrypted from encrypted_secret_key with pgp_key_wo) right after the apply. Prefer "+
+				"to this resource's secret_key (decrypted from encrypted_secrets with pgp_key_wo) right after the apply. Prefer "+
 				"managing MFA with another %s.", r.product, login, r.product, envName(r.product, "totp_secret"), r.texts.adminRole))
 	}
 }

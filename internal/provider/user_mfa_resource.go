@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
@@ -28,6 +30,7 @@ var (
 	_ resource.ResourceWithImportState    = &userMFAResource[*client.AWSClient]{}
 	_ resource.ResourceWithModifyPlan     = &userMFAResource[*client.AWSClient]{}
 	_ resource.ResourceWithValidateConfig = &userMFAResource[*client.AWSClient]{}
+	_ resource.ResourceWithUpgradeState   = &userMFAResource[*client.AWSClient]{}
 )
 
 // userMFAClient is what the MFA resource needs of a product's client; users are named.
@@ -61,26 +64,26 @@ type userMFAResource[C userMFAClient] struct {
 func (r *userMFAResource[C]) title() string { return r.product.Title() }
 func (r *userMFAResource[C]) typ() string   { return "veeam_" + r.typeName }
 
-// userMFAModel is the state of one user's MFA. It has no `id`: user_name identifies it,
-// and every byte of an instance is paid again by Terraform for each resource in the state.
+// userMFAModel is the state of one user's MFA. It has no `id` (user_name identifies it) and
+// no key fingerprint (encrypted_secrets names the key it is encrypted for): every attribute of
+// an instance, even a null one, is paid again by Terraform for each resource in the state (see
+// design/state-size.md).
 type userMFAModel struct {
 	UserName         types.String `tfsdk:"user_name"`
 	RotationTriggers types.Map    `tfsdk:"rotation_triggers"`
 	PGPKeyWO         types.String `tfsdk:"pgp_key_wo"`
-	KeyFingerprint   types.String `tfsdk:"key_fingerprint"`
 	SecretKey        types.String `tfsdk:"secret_key"`
 	OTPAuthURI       types.String `tfsdk:"otpauth_uri"`
 	ScratchCodes     types.List   `tfsdk:"scratch_codes"`
-	EncSecretKey     types.String `tfsdk:"encrypted_secret_key"`
-	EncOTPAuthURI    types.String `tfsdk:"encrypted_otpauth_uri"`
-	EncScratchCodes  types.String `tfsdk:"encrypted_scratch_codes"`
+	EncryptedSecrets types.String `tfsdk:"encrypted_secrets"`
 }
+
+// userMFASchemaVersion is 1 since the three encrypted_* attributes and key_fingerprint became
+// encrypted_secrets (user_mfa_state_upgrade.go reads version 0).
+const userMFASchemaVersion = 1
 
 // nullAfterImport ends the description of every value the appliance returns only once.
 const nullAfterImport = " Null after an import (the appliance returns it only when MFA is enabled), and null when `pgp_key_wo` is set."
-
-// nullWithoutKey ends the description of every encrypted value.
-const nullWithoutKey = " Null when `pgp_key_wo` is not set, and after an import."
 
 func (r *userMFAResource[C]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	kept := func(desc string, sensitive bool) schema.StringAttribute {
@@ -90,10 +93,11 @@ func (r *userMFAResource[C]) Schema(_ context.Context, _ resource.SchemaRequest,
 		}
 	}
 	resp.Schema = schema.Schema{
+		Version: userMFASchemaVersion,
 		MarkdownDescription: "Multi-factor authentication (TOTP) of a " + r.title() + " user. Creating it enables MFA " +
 			"(`enableMfa`), computes the current code from the returned secret and accepts it (`acceptMfa`): no human types a code. " +
 			"Destroying it disables MFA. The secret, the otpauth URI and the scratch codes are stored in state as sensitive values, " +
-			"or, with `pgp_key_wo`, only encrypted for that OpenPGP key. The QR code is not stored: render it where you need it with " +
+			"or, with `pgp_key_wo`, only encrypted for that OpenPGP key (in `encrypted_secrets`). The QR code is not stored: render it where you need it with " +
 			"`provider::veeam::qr_code_png(otpauth_uri)`.",
 		Attributes: map[string]schema.Attribute{
 			"user_name": schema.StringAttribute{
@@ -111,14 +115,12 @@ func (r *userMFAResource[C]) Schema(_ context.Context, _ resource.SchemaRequest,
 			"pgp_key_wo": schema.StringAttribute{
 				Optional: true, WriteOnly: true,
 				MarkdownDescription: "An OpenPGP public key, base64-encoded (`gpg --export KEYID | base64 -w0`; an ASCII-armored key is " +
-					"accepted too). When set, the secret, otpauth URI and scratch codes are stored only encrypted for it, in `encrypted_*`, " +
-					"and `key_fingerprint` records which key. Write-only (Terraform 1.11+): the key is not kept in state; its fingerprint " +
-					"tells Terraform when it changes. Setting, changing or removing the key re-creates the secret (as a rotation does), " +
+					"accepted too). When set, the secret, otpauth URI and scratch codes are stored only encrypted for it, in " +
+					"`encrypted_secrets`. Write-only (Terraform 1.11+): the key is not kept in state; the key ID `encrypted_secrets` " +
+					"is encrypted for tells Terraform when it changes. Setting, changing or removing the key re-creates the secret (as a rotation does), " +
 					"because a secret once stored cannot be re-encrypted without its plaintext; for an imported resource, which has no " +
-					"secret in state, only the fingerprint is recorded.",
+					"secret in state, a key changes nothing until the next rotation.",
 			},
-			"key_fingerprint": kept("Fingerprint (lower-case hex) of the `pgp_key_wo` the `encrypted_*` values are encrypted for. Null "+
-				"without `pgp_key_wo`.", false),
 			"secret_key":  kept("Base32 TOTP secret, for an authenticator app or the `totp_secret` of another provider block."+nullAfterImport, true),
 			"otpauth_uri": kept("The `otpauth://totp/...` URI (`qrString`) an authenticator app can scan; `provider::veeam::qr_code_png` renders it as a QR code."+nullAfterImport, true),
 			"scratch_codes": schema.ListAttribute{
@@ -126,10 +128,10 @@ func (r *userMFAResource[C]) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "Five 8-digit recovery codes, each usable once instead of a TOTP code." + nullAfterImport,
 				PlanModifiers:       []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 			},
-			"encrypted_secret_key": kept("`secret_key` encrypted for `pgp_key_wo`: base64 of a binary OpenPGP message "+
-				"(`base64 -d | gpg --decrypt`)."+nullWithoutKey, false),
-			"encrypted_otpauth_uri":   kept("`otpauth_uri` encrypted for `pgp_key_wo`, like `encrypted_secret_key`."+nullWithoutKey, false),
-			"encrypted_scratch_codes": kept("The scratch codes, one per line, encrypted for `pgp_key_wo`, like `encrypted_secret_key`."+nullWithoutKey, false),
+			"encrypted_secrets": kept("The secret, the otpauth URI and the scratch codes encrypted for `pgp_key_wo`: base64 of one "+
+				"binary OpenPGP message whose plaintext is the JSON object `{\"secret_key\": \"...\", \"otpauth_uri\": \"...\", "+
+				"\"scratch_codes\": [\"...\"]}` (`base64 -d | gpg --decrypt | jq -r .secret_key`). `gpg --list-packets` shows the "+
+				"key ID it is encrypted for. Null when `pgp_key_wo` is not set, and after an import.", false),
 		},
 	}
 }
@@ -182,12 +184,11 @@ func (r *userMFAResource[C]) errorDetail(user string, err error) string {
 
 // Read only checks MFA is still on: the secrets (plain or encrypted) stay as they were stored.
 func (r *userMFAResource[C]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state userMFAModel
-	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	c, user, ok := r.userOf(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	on, err := c.UserMFAEnabled(ctx, state.UserName.ValueString())
+	on, err := c.UserMFAEnabled(ctx, user)
 	if client.IsNotFound(err) || (err == nil && !on) {
 		// Disabled (or the user deleted) behind Terraform's back: plan a create.
 		resp.State.RemoveResource(ctx)
@@ -196,6 +197,20 @@ func (r *userMFAResource[C]) Read(ctx context.Context, req resource.ReadRequest,
 	if err != nil {
 		resp.Diagnostics.AddError("Reading the user failed", err.Error())
 	}
+}
+
+// userOf is the client and the state's user_name: all that Read and Delete need. Reading one
+// attribute instead of the whole model spares the framework a conversion per attribute, paid for
+// every instance on every refresh.
+func (r *userMFAResource[C]) userOf(ctx context.Context, state tfsdk.State, diags *diag.Diagnostics) (C, string, bool) {
+	var user types.String
+	diags.Append(state.GetAttribute(ctx, path.Root("user_name"), &user)...)
+	if diags.HasError() {
+		var zero C
+		return zero, "", false
+	}
+	c, ok := r.client(diags)
+	return c, user.ValueString(), ok
 }
 
 func (r *userMFAResource[C]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -207,8 +222,8 @@ func (r *userMFAResource[C]) Update(ctx context.Context, req resource.UpdateRequ
 	if !ok {
 		return
 	}
-	if rotates(state, plan.RotationTriggers, fingerprintOf(key)) == keepSecret {
-		plan.keepSecretOf(state, key)
+	if rotates(state, plan.RotationTriggers, recipientOf(key)) == keepSecret {
+		plan.keepSecretOf(state)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
@@ -231,13 +246,12 @@ func (r *userMFAResource[C]) Update(ctx context.Context, req resource.UpdateRequ
 }
 
 func (r *userMFAResource[C]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state userMFAModel
-	c, ok := r.begin(ctx, req.State, &state, &resp.Diagnostics)
+	c, user, ok := r.userOf(ctx, req.State, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	if err := c.DisableMFA(ctx, state.UserName.ValueString()); err != nil && !client.IsNotFound(err) {
-		resp.Diagnostics.AddError("Disabling MFA failed", r.errorDetail(state.UserName.ValueString(), err))
+	if err := c.DisableMFA(ctx, user); err != nil && !client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Disabling MFA failed", r.errorDetail(user, err))
 	}
 }
 

@@ -23,7 +23,7 @@ output "alice_mfa_qr_code_png" {
 }
 
 # Terraform 1.11+: keep bob's secret, otpauth URI and scratch codes out of state in plaintext,
-# encrypted for an OpenPGP key instead. The key is write-only: state keeps only its fingerprint.
+# encrypted for an OpenPGP key instead, in one attribute. The key is write-only: it is not in state.
 resource "veeam_aws_user_mfa" "bob" {
   user_name  = "bob"
   pgp_key_wo = var.bob_pgp_public_key
@@ -34,8 +34,8 @@ variable "bob_pgp_public_key" {
   type        = string
 }
 
-# Decrypt with the private key:
-#   terraform output -raw bob_encrypted_secret_key | base64 -d | gpg --decrypt
-output "bob_encrypted_secret_key" {
-  value = veeam_aws_user_mfa.bob.encrypted_secret_key
+# Decrypt with the private key: one JSON object of secret_key, otpauth_uri and scratch_codes.
+#   terraform output -raw bob_encrypted_secrets | base64 -d | gpg --decrypt | jq -r .secret_key
+output "bob_encrypted_secrets" {
+  value = veeam_aws_user_mfa.bob.encrypted_secrets
 }
