@@ -14,7 +14,7 @@ import (
 func upgradeMFAState(t *testing.T, raw string) (map[string]tftypes.Value, []*tfprotov6.Diagnostic) {
 	t.Helper()
 	ctx := context.Background()
-	srv, err := testAccProtoV6ProviderFactories["veeam"]()
+	srv, err := providerFactories(nil)["veeam"]()
 	if err != nil {
 		t.Fatal(err)
 	}
