@@ -14,14 +14,16 @@ import (
 
 	"github.com/tfveeam/terraform-provider-veeam/internal/client"
 	"github.com/tfveeam/terraform-provider-veeam/internal/emulator"
+	"github.com/tfveeam/terraform-provider-veeam/internal/pgpkey/pgpkeytest"
 )
 
 // secretsConfig uses every kind of secret the provider handles: the administrator's password
 // (default provider configuration), a user with MFA logging in with totp_secret (mfa_token, TOTP
 // code), an authorization code from an ephemeral resource spent by another provider
 // configuration, an ephemeral access token, a write-only password, and, with mfa, MFA
-// enrollments (secrets, scratch codes, enrollment tokens).
-func secretsConfig(f *fixture, mfaUser, mfaPassword, totpSecret string, mfaUsers []string, userPassword string) string {
+// enrollments (secrets, scratch codes, enrollment tokens), stored only encrypted for pgpKey when
+// it is set.
+func secretsConfig(f *fixture, mfaUser, mfaPassword, totpSecret string, mfaUsers []string, userPassword, pgpKey string) string {
 	cfg := f.admin() +
 		f.providerBlock("mfa", fmt.Sprintf("username = %q", mfaUser), fmt.Sprintf("password = %q", mfaPassword), fmt.Sprintf("totp_secret = %q", totpSecret)) +
 		f.providerBlock("code", "authorization_code = ephemeral.veeam_aws_authorization_code.c.code") +
@@ -59,8 +61,11 @@ data "veeam_aws_user" "with_token_host" {
 resource "veeam_aws_user_mfa" "u" {
   for_each  = toset([` + quoteList(mfaUsers) + `])
   user_name = each.value
-}
 `
+		if pgpKey != "" {
+			cfg += fmt.Sprintf("  pgp_key_wo = %q\n", pgpKey)
+		}
+		cfg += "}\n"
 	}
 	return cfg
 }
@@ -90,6 +95,9 @@ func mfaLoginUser(t *testing.T, f *fixture, name string) (password, secret strin
 // with TF_LOG=TRACE (the provider's log, request and response bodies included, and Terraform's
 // own), then looks in the log for every secret value that crossed the wire: passwords, access,
 // refresh and mfa tokens, MFA secrets, scratch codes, enrollment tokens, authorization codes.
+// The MFA enrollments have pgp_key_wo, so the state files after the apply and after the refresh
+// must hold none of those values either (the otpauth URIs contain the secrets, so they are
+// covered); the test decrypts one stored message to prove the secrets are there, encrypted.
 // TOTP codes (6 digits) are left out: they would match unrelated digits.
 func TestReliabilityTraceLogHasNoSecrets(t *testing.T) {
 	f := start(t, emulator.Options{})
@@ -99,10 +107,18 @@ func TestReliabilityTraceLogHasNoSecrets(t *testing.T) {
 	f.wire.add("password_wo of secret-bob", bobPassword)
 	f.wire.add("password of administrator", "Password1")
 	logPath := filepath.Join(t.TempDir(), "trace.log")
-	c := newCLI(t, secretsConfig(f, "trace-mfa", mfaPassword, totpSecret, mfaUsers, bobPassword), "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
+	key := pgpkeytest.New(t)
+	c := newCLI(t, secretsConfig(f, "trace-mfa", mfaPassword, totpSecret, mfaUsers, bobPassword, key.PublicKey), "TF_LOG=TRACE", "TF_LOG_PATH="+logPath)
 	c.requireVersion("1.11") // write-only arguments
 	c.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if err := scanStates(t, c.dir, f.wire.Secrets()); err != nil {
+		t.Fatalf("after apply with pgp_key_wo: %v", err)
+	}
+	encryptedSecretsDecrypt(t, c.dir, key, len(mfaUsers), f.wire.Secrets())
 	c.run("plan", "-input=false", "-no-color")
+	if err := scanStates(t, c.dir, f.wire.Secrets()); err != nil {
+		t.Fatalf("after the refresh with pgp_key_wo: %v", err)
+	}
 	c.run("destroy", "-auto-approve", "-input=false", "-no-color")
 	b, err := os.ReadFile(logPath)
 	if err != nil {
@@ -147,7 +163,7 @@ func TestReliabilityStateHasNoPasswordOrToken(t *testing.T) {
 	f.wire.add("password of administrator", "Password1")
 	// The MFA user's own secret is provider configuration, not state: look for it too.
 	f.wire.add("totp_secret of state-mfa", totpSecret)
-	c := newCLI(t, secretsConfig(f, "state-mfa", mfaPassword, totpSecret, nil, bobPassword))
+	c := newCLI(t, secretsConfig(f, "state-mfa", mfaPassword, totpSecret, nil, bobPassword, ""))
 	c.requireVersion("1.11") // write-only arguments
 	c.run("apply", "-auto-approve", "-input=false", "-no-color")
 	if err := scanStates(t, c.dir, f.wire.Secrets()); err != nil {
@@ -219,4 +235,54 @@ func privateData(state []byte) []byte {
 		}
 	}
 	return out
+}
+
+// encryptedSecretsDecrypt reads the state in dir and decrypts every veeam_aws_user_mfa
+// instance's encrypted_secrets with key: want instances, each holding a secret the appliance
+// issued on the wire, its otpauth URI and five scratch codes.
+func encryptedSecretsDecrypt(t *testing.T, dir string, key *pgpkeytest.KeyPair, want int, onWire map[string]string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Instances []struct {
+				Attributes map[string]any `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	got := 0
+	for _, r := range st.Resources {
+		if r.Type != "veeam_aws_user_mfa" {
+			continue
+		}
+		for _, in := range r.Instances {
+			enc, _ := in.Attributes["encrypted_secrets"].(string)
+			var secrets struct {
+				SecretKey    string   `json:"secret_key"`
+				OTPAuthURI   string   `json:"otpauth_uri"`
+				ScratchCodes []string `json:"scratch_codes"`
+			}
+			if err := json.Unmarshal([]byte(key.Decrypt(t, enc)), &secrets); err != nil {
+				t.Fatalf("encrypted_secrets does not decrypt to the documented JSON: %v", err)
+			}
+			if secrets.SecretKey == "" || !strings.Contains(secrets.OTPAuthURI, secrets.SecretKey) || len(secrets.ScratchCodes) != 5 {
+				t.Fatalf("decrypted secrets incomplete: secret %d chars, URI holds it: %v, %d scratch codes",
+					len(secrets.SecretKey), strings.Contains(secrets.OTPAuthURI, secrets.SecretKey), len(secrets.ScratchCodes))
+			}
+			if kind := onWire[secrets.SecretKey]; !strings.HasPrefix(kind, "secretKey") {
+				t.Fatalf("the decrypted secret is not one the appliance issued (seen on the wire as %q)", kind)
+			}
+			got++
+		}
+	}
+	if got != want {
+		t.Fatalf("%d veeam_aws_user_mfa instances with encrypted_secrets in state, want %d", got, want)
+	}
 }
