@@ -5,6 +5,7 @@ package client
 // must be the one design/retries.md states.
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"testing"
@@ -338,5 +339,55 @@ func TestLostSingleUseGrantAnswer(t *testing.T) {
 				t.Fatalf("want a ConfigError rejecting authorization_code, got %v", err)
 			}
 		})
+	}
+}
+
+// The same lost mfa grant on every product whose login answers with an mfa_token (one
+// implementation, spelled per product: Azure's "Mfa", Recovery Orchestrator's mfa_passcode),
+// on the emulator's clock: the resend is refused and the login starts over with the next
+// step's code, which the session waits for on that clock.
+func TestLostMFAGrantAnswerEveryProduct(t *testing.T) {
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	for _, p := range []struct {
+		product emulator.Product
+		flavor  *Flavor
+		grant   string
+	}{
+		{emulator.AWS, AWSFlavor, "grant_type=mfa"},
+		{emulator.AZURE, AzureFlavor, "grant_type=Mfa"},
+		{emulator.GCP, GCPFlavor, "grant_type=mfa"},
+		{emulator.VRO, VROFlavor, "grant_type=mfa"},
+	} {
+		for _, lost := range lostAnswers {
+			t.Run(string(p.product)+"/"+lost.String(), func(t *testing.T) {
+				srv := startEmulator(t)
+				if err := srv.Emulator.AddUser(p.product, emulator.SeedUser{Name: "mfa-user", Password: "Mfa-User-Pass1", MFASecret: secret}); err != nil {
+					t.Fatal(err)
+				}
+				cfg := orchConfig(srv, p.product, Credentials{Username: "mfa-user", Password: "Mfa-User-Pass1", TOTPSecret: secret})
+				clock := srv.Emulator.Clock()
+				waited := time.Duration(0)
+				cfg.Sleep = func(_ context.Context, d time.Duration) error {
+					waited += d
+					clock.Advance(d)
+					return nil
+				}
+				tr := losing(&cfg, faultproxy.Rule{Method: http.MethodPost, Path: p.flavor.TokenPath, BodyContains: p.grant, Nth: 1, Outcome: lost})
+				s, err := NewSession(p.flavor, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.Credential(ctxT(t)); err != nil {
+					t.Fatalf("MFA login after a lost answer: %v", err)
+				}
+				mustLoseOne(t, tr)
+				if waited == 0 || waited > 30*time.Second+time.Second {
+					t.Fatalf("waited %v on the session's clock: want the rest of one 30-second step", waited)
+				}
+				if err := s.Logout(ctxT(t)); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
 	}
 }
