@@ -11,10 +11,10 @@ import (
 	"github.com/tfveeam/terraform-provider-veeam/internal/selfsigned"
 )
 
-// TestGivenCAIsTrustedBesideTheSystemRoots: with ca_cert_pem (or ca_cert_file) the server's chain
-// is verified against the given CAs, then the system roots, with crypto/tls's errors: a server
-// whose certificate the CA signed is trusted; another CA's server is an unknown authority; the
-// right CA under another name is a hostname error.
+// TestGivenCAIsTrustedBesideTheSystemRoots: with ca_cert_pem (or ca_cert_file) crypto/tls verifies
+// the server's chain against the given CAs and the system roots: a server whose certificate the
+// CA signed is trusted; another CA's server is an unknown authority; the right CA under another
+// name is a hostname error.
 func TestGivenCAIsTrustedBesideTheSystemRoots(t *testing.T) {
 	cert, certPEM, err := selfsigned.Certificate("veeam-test", nil)
 	if err != nil {
