@@ -391,3 +391,44 @@ func TestLostMFAGrantAnswerEveryProduct(t *testing.T) {
 		}
 	}
 }
+
+// An authorization code request whose answer is lost is not resent (each answer is a new code):
+// the error says the outcome is unknown, and the appliance issued exactly one code, which nobody
+// holds and which expires unused. Backup for AWS and Microsoft 365 share the request.
+func TestLostAuthorizationCodeAnswerIsReportedNotResent(t *testing.T) {
+	for _, lost := range lostAnswers {
+		t.Run(lost.String(), func(t *testing.T) {
+			srv := startEmulator(t)
+			for _, p := range []struct {
+				product  emulator.Product
+				path     string
+				endpoint string
+				issue    func(Config) (string, error)
+				cfg      Config
+			}{
+				{emulator.AWS, "/api/v1/token/authorization_code", "POST /api/v1/token/authorization_code",
+					func(cfg Config) (string, error) { return newAWS(t, cfg).AuthorizationCode(ctxT(t)) },
+					awsConfig(srv, "administrator", "Password1")},
+				{emulator.M365, "/" + M365DefaultVersion + "/token/AuthCode", "POST /v8/token/AuthCode",
+					func(cfg Config) (string, error) {
+						c, err := NewM365(cfg)
+						if err != nil {
+							t.Fatal(err)
+						}
+						return c.AuthorizationCode(ctxT(t))
+					},
+					orchConfig(srv, emulator.M365, Credentials{Username: "administrator", Password: "Password1"})},
+			} {
+				tr := losing(&p.cfg, faultproxy.Rule{Method: http.MethodPost, Path: p.path, Nth: 1, Outcome: lost})
+				code, err := p.issue(p.cfg)
+				if !IsOutcomeUnknown(err) {
+					t.Fatalf("%s: want an OutcomeUnknownError, got code %q, %v", p.product, code, err)
+				}
+				mustLoseOne(t, tr)
+				if n := srv.Emulator.Counters(p.product).Endpoints[p.endpoint]; n != 1 {
+					t.Fatalf("%s: %d authorization codes issued, want 1 (not resent)", p.product, n)
+				}
+			}
+		})
+	}
+}
